@@ -1,0 +1,82 @@
+// The `bounced` command. main() returns the exit code: 0 done, 1 failed, 2 bad usage or
+// configuration (one line on stderr).
+import { ConfigError, loadConfig, type Config } from './config/index.ts';
+import { createLogger } from './log.ts';
+import { startServer } from './serve.ts';
+import { openDatabase } from './store/database.ts';
+import { EmbeddedPostgresError } from './store/embedded.ts';
+import { migrate, MigrationError } from './store/migrate.ts';
+
+const USAGE = `usage: bounced <command>
+
+commands:
+  serve      run the SMTP listener and the HTTP endpoints (/metrics /healthz /readyz)
+  migrate    apply the database migrations and exit
+
+configuration is read from environment variables: see README.md`;
+
+/** Commands of the design that later releases bring. */
+const NOT_YET = new Set(['parse', 'classify', 'reprocess', 'token', 'fetch', 'release']);
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    (command === undefined ? process.stderr : process.stdout).write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (NOT_YET.has(command)) return usageError(`'${command}' is not available in this release yet`);
+  if (command !== 'serve' && command !== 'migrate') return usageError(`unknown command '${command}' (try: bounced help)`);
+  if (rest.length > 0) return usageError(`'${command}' takes no arguments, got ${JSON.stringify(rest.join(' '))}`);
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) return usageError(`configuration: ${err.message}`);
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  try {
+    return command === 'serve' ? await serve(config, log) : await runMigrate(config, log);
+  } catch (err) {
+    if (err instanceof EmbeddedPostgresError || err instanceof MigrationError) {
+      log.fatal(err.message);
+      process.stderr.write(`bounced: ${err.message}\n`);
+    } else {
+      log.fatal({ err }, 'bounced stopped on an error');
+      process.stderr.write(`bounced: ${(err as Error).message}\n`);
+    }
+    return 1;
+  }
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`bounced: ${message}\n`);
+  return 2;
+}
+
+async function serve(config: Config, log: ReturnType<typeof createLogger>): Promise<number> {
+  const server = await startServer(config, log);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'signal received');
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await server.shutdown();
+  return 0;
+}
+
+async function runMigrate(config: Config, log: ReturnType<typeof createLogger>): Promise<number> {
+  const database = await openDatabase(config, log, 30_000);
+  try {
+    const result = await migrate(database.pool);
+    const names = result.applied.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
+    process.stdout.write(names.length ? `applied: ${names.join(', ')}\n` : 'the schema is up to date\n');
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

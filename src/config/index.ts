@@ -1,0 +1,138 @@
+// Configuration: read once at start from environment variables, validated, then passed
+// in. Nothing else in the code reads process.env.
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  /** Postgres URL; undefined means: start the embedded Postgres in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  /** Domains whose recipients we accept mail for (lower case). A leading dot matches subdomains. */
+  bounceDomains: string[];
+  smtp: SmtpConfig;
+  http: { host: string; port: number };
+  ingest: IngestConfig;
+  shutdownDrainMs: number;
+  logLevel: string;
+  smtpLogLevel: string;
+  pgPoolSize: number;
+  instanceName: string;
+}
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  /** Name in the greeting and EHLO reply. */
+  hostname: string;
+  maxMessageBytes: number;
+  maxRecipients: number;
+  maxConnections: number;
+  idleTimeoutMs: number;
+  tls: { certFile: string; keyFile: string } | undefined;
+}
+
+export interface IngestConfig {
+  /** How long the first message of a group waits for others before the commit. */
+  groupCommitWindowMs: number;
+  groupCommitMaxMessages: number;
+  /** Past this, the client gets 451 and retries later. */
+  commitDeadlineMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: Env, name: string, fallback: string): string {
+  const value = text(env, name, fallback).toLowerCase();
+  if (!LOG_LEVELS.includes(value)) throw new ConfigError(name, `expected one of ${LOG_LEVELS.join(', ')}`);
+  return value;
+}
+
+const DOMAIN = /^\.?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+function domains(env: Env, name: string, fallback: string): string[] {
+  const list = text(env, name, fallback)
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter((d) => d !== '');
+  if (list.length === 0) throw new ConfigError(name, 'needs at least one domain');
+  for (const d of list) {
+    if (!DOMAIN.test(d)) throw new ConfigError(name, `${JSON.stringify(d)} is not a domain name`);
+  }
+  return list;
+}
+
+function databaseUrl(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new ConfigError(name, 'expected a postgres:// or postgresql:// URL');
+  return value;
+}
+
+function tls(env: Env): SmtpConfig['tls'] {
+  const certFile = env.TLS_CERT_FILE?.trim();
+  const keyFile = env.TLS_KEY_FILE?.trim();
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile) throw new ConfigError('TLS_CERT_FILE', 'is needed when TLS_KEY_FILE is set');
+  if (!keyFile) throw new ConfigError('TLS_KEY_FILE', 'is needed when TLS_CERT_FILE is set');
+  return { certFile, keyFile };
+}
+
+/** The default recipient domain lets a first `npm start` accept mail sent to it locally. */
+export const DEFAULT_BOUNCE_DOMAIN = 'bounces.localhost';
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    databaseUrl: databaseUrl(env, 'DATABASE_URL'),
+    dataDir: resolve(text(env, 'DATA_DIR', './data')),
+    embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    bounceDomains: domains(env, 'BOUNCE_DOMAINS', DEFAULT_BOUNCE_DOMAIN),
+    smtp: {
+      host: text(env, 'SMTP_HOST', '::'),
+      port: integer(env, 'SMTP_PORT', 2525, 0, 65535),
+      hostname: text(env, 'SMTP_HOSTNAME', hostname()),
+      maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxRecipients: integer(env, 'MAX_RECIPIENTS', 50, 1, 10_000),
+      maxConnections: integer(env, 'MAX_CONNECTIONS', 500, 1, 100_000),
+      idleTimeoutMs: integer(env, 'SMTP_IDLE_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+      tls: tls(env),
+    },
+    http: {
+      host: text(env, 'HTTP_HOST', '::'),
+      port: integer(env, 'HTTP_PORT', 9325, 0, 65535),
+    },
+    ingest: {
+      groupCommitWindowMs: integer(env, 'GROUP_COMMIT_WINDOW_MS', 2, 0, 1000),
+      groupCommitMaxMessages: integer(env, 'GROUP_COMMIT_MAX_MESSAGES', 200, 1, 10_000),
+      commitDeadlineMs: integer(env, 'COMMIT_DEADLINE_MS', 15_000, 100, 600_000),
+    },
+    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 30_000, 0, 3_600_000),
+    logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
+    smtpLogLevel: logLevel(env, 'SMTP_LOG_LEVEL', 'warn'),
+    pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 2, 1000),
+    instanceName: text(env, 'INSTANCE_NAME', hostname()),
+  };
+}

@@ -1,0 +1,139 @@
+// Decoding runs after the 250, from the stored row. Rows with decode_state = 'pending' are
+// the queue: any instance claims a batch with FOR UPDATE SKIP LOCKED, so rows left by a
+// crash, or stored by another instance, are picked up, and two workers never take the same
+// row. Each row is decoded inside a savepoint: a message that fails to decode is marked
+// 'failed' with the error, stays stored, and is decoded again by `bounced reprocess`.
+import type { Pool, PoolClient } from 'pg';
+
+export interface SpooledMessage {
+  id: string;
+  receivedAt: Date;
+  mailFrom: string;
+  rcptTo: string[];
+  raw: Buffer;
+}
+
+/** Decodes one message and writes its results with `tx`, the transaction that marks it decoded. */
+export type DecodeStage = (message: SpooledMessage, tx: PoolClient) => Promise<void>;
+
+export interface DecodeObserver {
+  decoded(count: number): void;
+  failed(count: number): void;
+}
+
+export interface DecodeQueueOptions {
+  batchSize: number;
+  /** How often to look for work stored by others or left by a crash. */
+  pollMs: number;
+}
+
+const CLAIM = `
+  select id, received_at, mail_from, rcpt_to, raw
+    from raw_messages
+   where decode_state = 'pending'
+   order by id
+   limit $1
+     for update skip locked`;
+
+/** Claims and decodes one batch; returns how many rows it took. */
+export async function decodeBatch(pool: Pool, stage: DecodeStage, batchSize: number, observer?: DecodeObserver): Promise<number> {
+  const client = await pool.connect();
+  let decoded = 0;
+  let failed = 0;
+  try {
+    await client.query('begin');
+    const { rows } = await client.query<{ id: string; received_at: Date; mail_from: string; rcpt_to: string[]; raw: Buffer }>(
+      CLAIM,
+      [batchSize],
+    );
+    for (const row of rows) {
+      const message: SpooledMessage = {
+        id: String(row.id),
+        receivedAt: row.received_at,
+        mailFrom: row.mail_from,
+        rcptTo: row.rcpt_to,
+        raw: row.raw,
+      };
+      await client.query('savepoint decode_one');
+      try {
+        await stage(message, client);
+        await client.query(
+          `update raw_messages set decode_state = 'decoded', decoded_at = now(), decode_error = null,
+                  decode_attempts = decode_attempts + 1 where id = $1`,
+          [message.id],
+        );
+        await client.query('release savepoint decode_one');
+        decoded++;
+      } catch (err) {
+        await client.query('rollback to savepoint decode_one');
+        await client.query(
+          `update raw_messages set decode_state = 'failed', decoded_at = now(), decode_error = $2,
+                  decode_attempts = decode_attempts + 1 where id = $1`,
+          [message.id, String((err as Error).stack ?? err).slice(0, 4000)],
+        );
+        failed++;
+      }
+    }
+    await client.query('commit');
+    if (decoded) observer?.decoded(decoded);
+    if (failed) observer?.failed(failed);
+    return rows.length;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs decodeBatch whenever told that something was stored, and every pollMs. */
+export class DecodeWorker {
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly stage: DecodeStage,
+    private readonly opts: DecodeQueueOptions,
+    private readonly onError: (err: Error) => void,
+    private readonly observer?: DecodeObserver,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Something was stored: look now rather than at the next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let took = 0;
+      try {
+        took = await decodeBatch(this.pool, this.stage, this.opts.batchSize, this.observer);
+      } catch (err) {
+        this.onError(err as Error);
+      }
+      if (took === this.opts.batchSize) continue; // more may be waiting
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.opts.pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+}

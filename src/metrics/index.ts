@@ -1,0 +1,113 @@
+// Every metric is declared here, once, with its few fixed labels. Labels are bounded:
+// never an address, a host name or an id. Node's process metrics live in their own
+// registry so that ours can be checked on their own (promtool check metrics).
+import client from 'prom-client';
+import type { Pool } from 'pg';
+
+export type TransactionResult =
+  | 'accepted'
+  | 'duplicate'
+  | 'relay_refused'
+  | 'too_many_recipients'
+  | 'too_big'
+  | 'temp_failed'
+  | 'aborted';
+
+export type ConnectionResult = 'accepted' | 'refused_busy' | 'refused_shutdown';
+
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly processRegistry = new client.Registry();
+
+  readonly smtpConnections = new client.Counter({
+    name: 'bounced_smtp_connections_total',
+    help: 'SMTP connections, by what we did with them',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly smtpActiveSessions = new client.Gauge({
+    name: 'bounced_smtp_active_sessions',
+    help: 'SMTP sessions open now',
+    registers: [this.registry],
+  });
+  readonly smtpTransactions = new client.Counter({
+    name: 'bounced_smtp_transactions_total',
+    help: 'SMTP transactions and refused recipients, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly smtpDataReplySeconds = new client.Histogram({
+    name: 'bounced_smtp_data_reply_seconds',
+    help: 'Time from the end of DATA to our reply (includes the commit)',
+    labelNames: ['result'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly ingestStored = new client.Counter({
+    name: 'bounced_ingest_stored_messages_total',
+    help: 'Messages committed to the spool (raw_messages)',
+    registers: [this.registry],
+  });
+  readonly ingestCommitBatchSize = new client.Histogram({
+    name: 'bounced_ingest_commit_batch_messages',
+    help: 'Messages per group commit',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    registers: [this.registry],
+  });
+  readonly ingestCommitSeconds = new client.Histogram({
+    name: 'bounced_ingest_commit_seconds',
+    help: 'Duration of one group commit',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly ingestCommitFailures = new client.Counter({
+    name: 'bounced_ingest_commit_failures_total',
+    help: 'Group commits that failed (their messages got 451)',
+    registers: [this.registry],
+  });
+  readonly decodedMessages = new client.Counter({
+    name: 'bounced_decode_messages_total',
+    help: 'Stored messages the decoding stage finished, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly databaseUp = new client.Gauge({
+    name: 'bounced_database_up',
+    help: '1 when the last look at Postgres (scrape or readiness) succeeded',
+    registers: [this.registry],
+  });
+  readonly backlogMessages = new client.Gauge({
+    name: 'bounced_decode_backlog_messages',
+    help: 'Stored messages not decoded yet (all instances)',
+    registers: [this.registry],
+  });
+  readonly backlogOldestSeconds = new client.Gauge({
+    name: 'bounced_decode_backlog_oldest_seconds',
+    help: 'Age of the oldest stored message not decoded yet; 0 when none',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.processRegistry, prefix: 'bounced_' });
+  }
+
+  /** Reads the backlog from Postgres; called at scrape time, bounded by the pool's query timeout. */
+  async refreshFromDatabase(pool: Pool): Promise<void> {
+    try {
+      const { rows } = await pool.query<{ pending: string; oldest: number | null }>(
+        `select count(*) as pending, extract(epoch from now() - min(received_at))::float8 as oldest
+           from raw_messages where decode_state = 'pending'`,
+      );
+      this.backlogMessages.set(Number(rows[0]?.pending ?? 0));
+      this.backlogOldestSeconds.set(Math.max(0, rows[0]?.oldest ?? 0));
+      this.databaseUp.set(1);
+    } catch {
+      this.databaseUp.set(0);
+    }
+  }
+
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    const merged = client.Registry.merge([this.registry, this.processRegistry]);
+    return { contentType: merged.contentType, body: await merged.metrics() };
+  }
+}

@@ -1,0 +1,213 @@
+// The SMTP listener: policy at each stage of the session, and the 250 only after the
+// commit. This is the only module that imports smtp-server; past onData the rest of the
+// code sees an IncomingMessage (envelope + bytes).
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { SmtpConfig } from '../config/index.ts';
+import type { IncomingMessage } from '../ingest/message.ts';
+import type { StoredMessage } from '../ingest/spool.ts';
+import type { Metrics, TransactionResult } from '../metrics/index.ts';
+import { readLimited } from './read-limited.ts';
+import { acceptsDomain, recipientDomain } from './recipient-policy.ts';
+import { Replies, SmtpReply, accepted } from './reply.ts';
+
+export interface MessageSink {
+  store(msg: IncomingMessage): Promise<StoredMessage>;
+}
+
+export interface SmtpListenerOptions {
+  config: SmtpConfig;
+  bounceDomains: readonly string[];
+  sink: MessageSink;
+  metrics: Metrics;
+  log: Logger;
+  /** Gets smtp-server's own protocol log (bunyan-style calls; pino understands them). */
+  protocolLog: Logger;
+  /** Called after each new message is committed, e.g. to wake the decoder. */
+  onStored?(stored: StoredMessage): void;
+}
+
+export class SmtpListener {
+  private readonly server: SMTPServer;
+  private readonly sessions = new Set<string>();
+  private draining = false;
+  private dataInFlight = 0;
+  private dataDone: Array<() => void> = [];
+
+  constructor(private readonly opts: SmtpListenerOptions) {
+    const { config } = opts;
+    const tls: Partial<SMTPServerOptions> = config.tls
+      ? { key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile), minVersion: 'TLSv1.2' }
+      : { hideSTARTTLS: true };
+    this.server = new SMTPServer({
+      name: config.hostname,
+      banner: 'bounced',
+      size: config.maxMessageBytes, // announced in EHLO; MAIL FROM SIZE= above it is refused
+      authOptional: true,
+      disabledCommands: config.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+      disableReverseLookup: true, // we keep the IP; PTR lookups would only slow bursts down
+      socketTimeout: config.idleTimeoutMs,
+      closeTimeout: 1000, // our own drain runs before server.close()
+      logger: opts.protocolLog as unknown as SMTPServerOptions['logger'],
+      ...tls,
+      onConnect: (session, cb) => this.onConnect(session, cb),
+      onClose: (session) => this.onClose(session),
+      onMailFrom: (_address, _session, cb) => cb(this.draining ? Replies.shuttingDown() : undefined),
+      onRcptTo: (address, session, cb) => cb(this.checkRecipient(address.address, session)),
+      onData: (stream, session, cb) => void this.onData(stream, session, cb),
+    });
+    this.server.on('error', (err) => opts.log.error({ err }, 'SMTP server error'));
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (this.server.server.address() as AddressInfo).port;
+  }
+
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /**
+   * Stops taking new work: new connections and new transactions get 421 4.3.2; a message
+   * in DATA goes on. Resolves when no message is in DATA, or at the deadline (false).
+   */
+  async drain(deadlineMs: number): Promise<boolean> {
+    this.draining = true;
+    if (this.dataInFlight === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      new Promise<boolean>((resolve) => this.dataDone.push(() => resolve(true))),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs))),
+    ]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  /** Closes the listening socket and every connection left. */
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private onConnect(session: SMTPServerSession, cb: (err?: Error) => void): void {
+    if (this.draining) {
+      this.opts.metrics.smtpConnections.inc({ result: 'refused_shutdown' });
+      return cb(Replies.shuttingDown());
+    }
+    if (this.sessions.size >= this.opts.config.maxConnections) {
+      this.opts.metrics.smtpConnections.inc({ result: 'refused_busy' });
+      this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, open: this.sessions.size }, 'connection refused: too many connections');
+      return cb(Replies.tooManyConnections());
+    }
+    this.sessions.add(session.id);
+    this.opts.metrics.smtpConnections.inc({ result: 'accepted' });
+    this.opts.metrics.smtpActiveSessions.set(this.sessions.size);
+    cb();
+  }
+
+  private onClose(session: SMTPServerSession): void {
+    if (this.sessions.delete(session.id)) this.opts.metrics.smtpActiveSessions.set(this.sessions.size);
+  }
+
+  private checkRecipient(address: string, session: SMTPServerSession): SmtpReply | undefined {
+    if (this.draining) return Replies.shuttingDown();
+    const domain = recipientDomain(address);
+    if (!domain) return Replies.badRecipient();
+    if (!acceptsDomain(domain, this.opts.bounceDomains)) {
+      this.opts.metrics.smtpTransactions.inc({ result: 'relay_refused' });
+      this.opts.log.info({ session: session.id, remoteIp: session.remoteAddress, domain }, 'relay refused');
+      return Replies.relayDenied(domain);
+    }
+    if (session.envelope.rcptTo.length >= this.opts.config.maxRecipients) {
+      this.opts.metrics.smtpTransactions.inc({ result: 'too_many_recipients' });
+      return Replies.tooManyRecipients(this.opts.config.maxRecipients);
+    }
+    return undefined;
+  }
+
+  private async onData(
+    stream: NodeJS.ReadableStream & import('node:stream').Readable,
+    session: SMTPServerSession,
+    cb: (err?: Error | null, message?: string) => void,
+  ): Promise<void> {
+    this.dataInFlight++;
+    const started = Date.now();
+    let endOfData = process.hrtime.bigint();
+    let result: TransactionResult = 'aborted';
+    let reply: string | SmtpReply = Replies.storageUnavailable();
+    let bytes = 0;
+    let id: string | undefined;
+    try {
+      const read = await readLimited(stream, this.opts.config.maxMessageBytes);
+      endOfData = process.hrtime.bigint();
+      bytes = read.bytes;
+      if (!read.raw) {
+        result = 'too_big';
+        reply = Replies.messageTooBig(this.opts.config.maxMessageBytes);
+      } else {
+        try {
+          const stored = await this.opts.sink.store({ envelope: envelopeOf(session), raw: read.raw });
+          id = stored.id;
+          result = stored.duplicate ? 'duplicate' : 'accepted';
+          reply = accepted(stored.id);
+          if (!stored.duplicate) {
+            this.opts.metrics.ingestStored.inc();
+            this.opts.onStored?.(stored);
+          }
+        } catch (err) {
+          result = 'temp_failed';
+          reply = Replies.storageUnavailable();
+          this.opts.log.error({ session: session.id, err: (err as Error).message }, 'message not stored: replying 451');
+        }
+      }
+    } catch (err) {
+      // The client went away in the middle of DATA: there is nobody to answer.
+      this.opts.log.info({ session: session.id, err: (err as Error).message }, 'DATA interrupted');
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - endOfData) / 1e9;
+      this.opts.metrics.smtpTransactions.inc({ result });
+      if (result !== 'aborted') this.opts.metrics.smtpDataReplySeconds.observe({ result }, seconds);
+      this.opts.log.info(
+        {
+          session: session.id,
+          remoteIp: session.remoteAddress,
+          helo: session.hostNameAppearsAs,
+          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+          rcptCount: session.envelope.rcptTo.length,
+          size: bytes,
+          result,
+          id,
+          code: typeof reply === 'string' ? 250 : reply.responseCode,
+          durationMs: Date.now() - started,
+        },
+        'smtp transaction',
+      );
+      if (typeof reply === 'string') cb(null, reply);
+      else cb(reply);
+      this.dataInFlight--;
+      if (this.dataInFlight === 0) this.dataDone.splice(0).forEach((done) => done());
+    }
+  }
+}
+
+function envelopeOf(session: SMTPServerSession): IncomingMessage['envelope'] {
+  const tlsVersion = session.secure && session.tlsOptions ? session.tlsOptions.version : undefined;
+  return {
+    mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+    rcptTo: session.envelope.rcptTo.map((r) => r.address),
+    remoteIp: session.remoteAddress || null,
+    helo: session.hostNameAppearsAs || null,
+    tlsProtocol: tlsVersion || null,
+    sessionId: session.id,
+    receivedAt: new Date(),
+    source: 'smtp',
+  };
+}

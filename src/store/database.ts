@@ -1,0 +1,61 @@
+// The Postgres connection: the server at DATABASE_URL, or the embedded one.
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+
+export interface Database {
+  pool: pg.Pool;
+  /** Where it points, with the password hidden, for logs. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  max: number;
+  /** Bounds pool.connect() and each query, so a hung server turns into an error. */
+  timeoutMs: number;
+  applicationName?: string;
+}
+
+export function createPool(url: string, opts: PoolOptions, log: Logger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max,
+    connectionTimeoutMillis: opts.timeoutMs,
+    query_timeout: opts.timeoutMs,
+    idleTimeoutMillis: 30_000,
+    application_name: opts.applicationName ?? 'bounced',
+  });
+  // An idle client losing its server emits here; without a listener it would crash us.
+  pool.on('error', (err) => log.warn({ err: err.message }, 'idle Postgres connection lost'));
+  return pool;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
+
+export async function openDatabase(config: Config, log: Logger, timeoutMs: number): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
+    url = embedded.url;
+  }
+  const pool = createPool(url, { max: config.pgPoolSize, timeoutMs, applicationName: `bounced ${config.instanceName}` }, log);
+  return {
+    pool,
+    describe: embedded ? `embedded Postgres in ${config.dataDir}` : redactUrl(url),
+    async close() {
+      await pool.end().catch((err) => log.warn({ err: (err as Error).message }, 'closing the Postgres pool'));
+      if (embedded) await embedded.stop();
+    },
+  };
+}
