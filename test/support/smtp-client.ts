@@ -45,6 +45,11 @@ export class RawSmtpClient {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
+  /** Raw bytes, e.g. part of a message body, with no reply expected. */
+  write(bytes: string | Buffer): void {
+    this.socket.write(bytes);
+  }
+
   async command(line: string): Promise<Reply> {
     this.socket.write(`${line}\r\n`);
     return this.read();

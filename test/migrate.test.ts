@@ -1,0 +1,93 @@
+// Migrations: once each, twice in a row, concurrently, and an edited migration refused.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import pg from 'pg';
+import { migrate, MigrationError, readMigrations } from '../src/store/migrate.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+
+const created: TestDatabase[] = [];
+const pools: pg.Pool[] = [];
+
+async function emptyDatabase(): Promise<string> {
+  const db = await createTestDatabase({ empty: true });
+  created.push(db);
+  return db.url;
+}
+
+function poolFor(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pools.push(pool);
+  return pool;
+}
+
+after(async () => {
+  await Promise.all(pools.map((p) => p.end()));
+  await Promise.all(created.map((d) => d.drop()));
+});
+
+async function appliedVersions(pool: pg.Pool): Promise<number[]> {
+  const { rows } = await pool.query<{ version: number }>('select version from schema_migrations order by version');
+  return rows.map((r) => r.version);
+}
+
+test('the migration files are numbered from 0001 without gaps', async () => {
+  const migrations = await readMigrations();
+  assert.ok(migrations.length >= 1);
+  assert.deepEqual(
+    migrations.map((m) => m.version),
+    migrations.map((_, i) => i + 1),
+  );
+});
+
+test('migrating twice in a row applies each migration once', async () => {
+  const pool = poolFor(await emptyDatabase());
+  const all = await readMigrations();
+  const first = await migrate(pool);
+  assert.equal(first.applied.length, all.length);
+  const second = await migrate(pool);
+  assert.equal(second.applied.length, 0);
+  assert.deepEqual(await appliedVersions(pool), all.map((m) => m.version));
+  const { rows } = await pool.query(`select to_regclass('raw_messages') is not null as present`);
+  assert.equal(rows[0].present, true);
+});
+
+test('four instances migrating at once: one applies, the others find it done, none fails', async () => {
+  const url = await emptyDatabase();
+  const results = await Promise.all([1, 2, 3, 4].map(() => migrate(poolFor(url))));
+  const all = await readMigrations();
+  assert.equal(results.filter((r) => r.applied.length === all.length).length, 1);
+  assert.equal(results.filter((r) => r.applied.length === 0).length, 3);
+  assert.deepEqual(await appliedVersions(poolFor(url)), all.map((m) => m.version));
+});
+
+test('an applied migration that was edited is refused, and nothing else is applied', async () => {
+  const pool = poolFor(await emptyDatabase());
+  const original = await readMigrations();
+  await migrate(pool, original.slice(0, 1));
+  const edited = original.map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited`, checksum: 'f'.repeat(64) } : m));
+  await assert.rejects(migrate(pool, edited), (err: Error) => err instanceof MigrationError && /0001_\w+\.sql was changed after it was applied/.test(err.message));
+  assert.deepEqual(await appliedVersions(pool), [1]);
+});
+
+test('a failing migration rolls back the whole run', async () => {
+  const pool = poolFor(await emptyDatabase());
+  const dir = mkdtempSync(join(tmpdir(), 'bounced-migrations-'));
+  writeFileSync(join(dir, '0001_good.sql'), 'create table first_table (id int);');
+  writeFileSync(join(dir, '0002_bad.sql'), 'create table second_table (id int); select no_such_function();');
+  await assert.rejects(migrate(pool, await readMigrations(dir)), (err: Error) => err instanceof MigrationError && /0002_bad\.sql failed/.test(err.message));
+  const { rows } = await pool.query(`select to_regclass('first_table') as t, to_regclass('schema_migrations') as m`);
+  assert.deepEqual(rows[0], { t: null, m: null });
+});
+
+test('badly named or gapped migration files are refused before touching the database', async () => {
+  const gap = mkdtempSync(join(tmpdir(), 'bounced-migrations-'));
+  writeFileSync(join(gap, '0001_a.sql'), 'select 1;');
+  writeFileSync(join(gap, '0003_c.sql'), 'select 1;');
+  await assert.rejects(readMigrations(gap), /without gaps/);
+  const named = mkdtempSync(join(tmpdir(), 'bounced-migrations-'));
+  writeFileSync(join(named, 'add-things.sql'), 'select 1;');
+  await assert.rejects(readMigrations(named), /not named NNNN_name\.sql/);
+});
