@@ -10,5 +10,6 @@ export function createLogger(level: string, name = 'bounced'): Logger {
  * of every session is only wanted while debugging).
  */
 export function protocolLogger(root: Logger, level: string): Logger {
-  return root.child({ component: 'smtp-server' }, { level });
+  // smtp-server adds its own `component: 'smtp-server'` field to each line.
+  return root.child({}, { level });
 }

@@ -14,6 +14,7 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SMTP_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     INSTANCE_NAME: 'test',
     ...env,
   });
