@@ -1,0 +1,97 @@
+// The decoding queue: pending rows are claimed with FOR UPDATE SKIP LOCKED, so two workers
+// (two instances) decode each row exactly once, a failure is kept with its error, and rows
+// stored before a restart are picked up.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { pino } from 'pino';
+import { decodeBatch, DecodeWorker, type DecodeStage } from '../src/ingest/decode-queue.ts';
+import { Spool } from '../src/ingest/spool.ts';
+import { createPool } from '../src/store/database.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+
+before(async () => {
+  db = await createTestDatabase();
+  pool = createPool(db.url, { max: 8, timeoutMs: 5000 }, pino({ level: 'silent' }));
+});
+after(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+async function storeMessages(count: number, tag: string): Promise<string[]> {
+  const spool = new Spool(pool, { windowMs: 1, maxBatch: 100, deadlineMs: 5000, maxConcurrentCommits: 2, instance: 'test' });
+  const stored = await Promise.all(
+    Array.from({ length: count }, (_, n) =>
+      spool.store({
+        envelope: { mailFrom: '', rcptTo: ['b@bounces.example.com'], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
+        raw: Buffer.from(`Subject: ${tag} ${n}\r\n\r\nbody\r\n`),
+      }),
+    ),
+  );
+  await spool.close();
+  return stored.map((s) => s.id);
+}
+
+test('two workers decoding at once take every row exactly once', async () => {
+  const ids = await storeMessages(200, 'twice');
+  const seen = new Map<string, number>();
+  // The stage writes inside the claiming transaction, as the real decoder will.
+  const stage: DecodeStage = async (message, tx) => {
+    seen.set(message.id, (seen.get(message.id) ?? 0) + 1);
+    await tx.query('select pg_sleep(0.001)');
+  };
+  const errors: Error[] = [];
+  const workers = [1, 2].map(() => new DecodeWorker(pool, stage, { batchSize: 10, pollMs: 20 }, (e) => errors.push(e)));
+  workers.forEach((w) => w.start());
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const { rows } = await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`);
+    if (rows[0].n === 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await Promise.all(workers.map((w) => w.stop()));
+  assert.deepEqual(errors, []);
+  assert.equal(seen.size, 200);
+  assert.ok([...seen.values()].every((n) => n === 1), 'a row was decoded twice');
+  assert.deepEqual([...seen.keys()].sort(), [...ids].sort());
+  const { rows } = await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'decoded' and decode_attempts = 1`);
+  assert.equal(rows[0].n, 200);
+});
+
+test('a message that fails to decode is kept, marked failed with the error, and does not stop the batch', async () => {
+  const [bad, good] = await storeMessages(2, 'failing');
+  const stage: DecodeStage = async (message, tx) => {
+    // This write must be undone with the failure: nothing half-decoded stays.
+    await tx.query(`update raw_messages set helo = 'touched' where id = $1`, [message.id]);
+    if (message.id === bad) throw new Error('cannot read this one');
+  };
+  let took: number;
+  do took = await decodeBatch(pool, stage, 50);
+  while (took > 0);
+  const { rows } = await pool.query<{ id: string; decode_state: string; decode_error: string | null; helo: string | null; raw: Buffer }>(
+    'select id::text, decode_state, decode_error, helo, raw from raw_messages where id = any($1::bigint[]) order by id',
+    [[bad, good]],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  assert.equal(byId.get(bad!)!.decode_state, 'failed');
+  assert.match(byId.get(bad!)!.decode_error!, /cannot read this one/);
+  assert.equal(byId.get(bad!)!.helo, null, 'the failed decode was rolled back to its savepoint');
+  assert.ok(byId.get(bad!)!.raw.length > 0);
+  assert.equal(byId.get(good!)!.decode_state, 'decoded');
+  assert.equal(byId.get(good!)!.helo, 'touched');
+});
+
+test('a worker started later picks up rows stored before it (restart, or another instance)', async () => {
+  const ids = await storeMessages(5, 'later');
+  const seen: string[] = [];
+  const worker = new DecodeWorker(pool, async (m) => void seen.push(m.id), { batchSize: 100, pollMs: 10_000 }, (e) => assert.fail(e));
+  worker.start();
+  const deadline = Date.now() + 5000;
+  while (seen.length < ids.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await worker.stop();
+  assert.deepEqual(seen.sort(), [...ids].sort());
+});
