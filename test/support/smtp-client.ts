@@ -15,6 +15,7 @@ export class RawSmtpClient {
   closed = false;
 
   private constructor(private readonly socket: Socket) {
+    socket.setNoDelay(true);
     socket.setEncoding('latin1');
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('close', () => {
@@ -61,9 +62,9 @@ export class RawSmtpClient {
     if (go.code !== 354) return { reply: go, endOfDataAt: 0n, repliedAt: 0n };
     const stuffed = dotStuff(message);
     const ending = stuffed.length === 0 || stuffed.subarray(-2).toString() === '\r\n' ? '.\r\n' : '\r\n.\r\n';
-    this.socket.write(stuffed);
+    // One write: with two, Nagle's algorithm holds the short ending back for a delayed ACK.
+    this.socket.write(Buffer.concat([stuffed, Buffer.from(ending)]));
     const endOfDataAt = process.hrtime.bigint();
-    this.socket.write(ending);
     const reply = await this.read();
     return { reply, endOfDataAt, repliedAt: process.hrtime.bigint() };
   }
