@@ -1,5 +1,10 @@
 // The `bounced` command. main() returns the exit code: 0 done, 1 failed, 2 bad usage or
 // configuration (one line on stderr).
+import { parseArgs } from 'node:util';
+import type { RuleSet } from './classify/index.ts';
+import { loadRuleFile, RuleFileError } from './classify/rule-file.ts';
+import { runClassify } from './commands/classify.ts';
+import { runParse } from './commands/parse.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './serve.ts';
@@ -10,13 +15,15 @@ import { migrate, MigrationError } from './store/migrate.ts';
 const USAGE = `usage: bounced <command>
 
 commands:
-  serve      run the SMTP listener and the HTTP endpoints (/metrics /healthz /readyz)
-  migrate    apply the database migrations and exit
+  serve                              run the SMTP listener and the HTTP endpoints (/metrics /healthz /readyz)
+  migrate                            apply the database migrations and exit
+  parse [--json] [--rules F] PATH…   decode bounce files or folders (no database), one line per file
+  classify [--rules F] "TEXT"        the reason, type and rule for one line of bounce text
 
 configuration is read from environment variables: see README.md`;
 
 /** Commands of the design that later releases bring. */
-const NOT_YET = new Set(['parse', 'classify', 'reprocess', 'token', 'fetch', 'release']);
+const NOT_YET = new Set(['reprocess', 'token', 'fetch', 'release']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (NOT_YET.has(command)) return usageError(`'${command}' is not available in this release yet`);
+  if (command === 'parse' || command === 'classify') return decodeCommand(command, rest);
   if (command !== 'serve' && command !== 'migrate') return usageError(`unknown command '${command}' (try: bounced help)`);
   if (rest.length > 0) return usageError(`'${command}' takes no arguments, got ${JSON.stringify(rest.join(' '))}`);
 
@@ -47,6 +55,39 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bounced: ${(err as Error).message}\n`);
     }
     return 1;
+  }
+}
+
+/** parse and classify need no configuration and no database. */
+function decodeCommand(command: 'parse' | 'classify', args: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, rules: { type: 'string' } },
+    });
+  } catch (err) {
+    return usageError(`${command}: ${(err as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  let rules: RuleSet = { extra: [] };
+  try {
+    if (values.rules) rules = { extra: loadRuleFile(values.rules) };
+  } catch (err) {
+    if (err instanceof RuleFileError) return usageError(err.message);
+    throw err;
+  }
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (command === 'classify') {
+    if (positionals.length !== 1 || values.json) return usageError('usage: bounced classify [--rules FILE] "TEXT"');
+    return runClassify(positionals[0]!, rules, out);
+  }
+  if (positionals.length === 0) return usageError('usage: bounced parse [--json] [--rules FILE] PATH…');
+  try {
+    return runParse(positionals, values.json ?? false, rules, out);
+  } catch (err) {
+    return usageError(`parse: ${(err as Error).message}`);
   }
 }
 

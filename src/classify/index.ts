@@ -1,0 +1,70 @@
+// Classification: the words of the receiver first, then its status code, then nothing
+// ("undefined": we say so rather than guess).
+import { bounceType, type BounceType, type Reason } from './reasons.ts';
+import { STATUS_RULES, TEXT_RULES, type Rule } from './rules.ts';
+
+export interface Evidence {
+  action?: string | null;
+  status?: string | null;
+  replyCode?: string | null;
+  /** The receiver's reply or the bounce's error text for this recipient. */
+  diagnostic?: string | null;
+  /** Other text about this recipient, read only when the diagnostic says nothing known. */
+  context?: string | null;
+}
+
+export interface Classification {
+  reason: Reason;
+  type: BounceType;
+  rule: string;
+}
+
+export interface RuleSet {
+  /** Operators' own rules, tried before ours. */
+  extra: Rule[];
+}
+
+const NO_RULES: RuleSet = { extra: [] };
+
+export function fold(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+function firstTextRule(rules: Rule[], text: string): Rule | undefined {
+  if (!text) return undefined;
+  for (const rule of rules) if (rule.text?.test(text)) return rule;
+  return undefined;
+}
+
+export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification {
+  const decided = (reason: Reason, rule: string): Classification => ({ reason, type: bounceType(reason, e.status ?? null, e.replyCode ?? null), rule });
+  const action = e.action ?? 'failed';
+  if (action === 'delivered' || action === 'relayed' || action === 'expanded') return decided('delivered', `action.${action}`);
+  if (e.status?.startsWith('2.')) return decided('delivered', 'status.2');
+
+  const all = rules.extra.length ? [...rules.extra, ...TEXT_RULES] : TEXT_RULES;
+  const diagnostic = fold(e.diagnostic ?? '');
+  const byWords = firstTextRule(all, diagnostic);
+  if (byWords) return decided(byWords.reason, byWords.id);
+
+  const status = e.status ?? '';
+  if (status && !/^[45]\.0\.0$/.test(status)) {
+    for (const rule of [...rules.extra, ...STATUS_RULES]) if (rule.status?.test(status)) return decided(rule.reason, rule.id);
+  }
+  const byContext = firstTextRule(all, fold(e.context ?? ''));
+  if (byContext) return decided(byContext.reason, `${byContext.id}.context`);
+  if (action === 'delayed') return decided('expired', 'action.delayed');
+  return decided(status || e.replyCode ? 'onhold' : 'undefined', 'none');
+}
+
+/** Enhanced status code (RFC 3463) in free text: "550 5.1.1 ...", "#5.0.0", "(5.2.2)". */
+export function findStatus(text: string): string | null {
+  const m = /(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/.exec(text);
+  return m?.[1] ?? null;
+}
+
+/** SMTP reply code in free text: the first 4xx/5xx/2xx that stands alone ("550 ", "550-"). */
+export function findReplyCode(text: string): string | null {
+  const m = /(?:^|[\s:;(<"'\[])([245][0-5]\d)(?=[\s\-]|$)/.exec(text);
+  return m?.[1] ?? null;
+}

@@ -1,0 +1,189 @@
+// The decoder: bytes in, a Report out. Pure (no I/O, no clock) and total: a message that
+// is not a bounce gives kind 'other' with no recipients, and a message that cannot be read
+// gives what could be read plus a problem, never an exception.
+import { classify, type RuleSet } from '../classify/index.ts';
+import { readFeedback } from './arf.ts';
+import { decodeWords, headerValue, isEmbeddedMessage, parseMessage, partText, toText, walk, type MimePart } from './mime.ts';
+import { originalFromHeaders, originalFromText } from './original.ts';
+import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
+import { isAutoReply } from './rfc3834.ts';
+import { addressField, readDeliveryStatus } from './rfc3464.ts';
+import { cutOriginal, readTextBounce } from './text-bounce.ts';
+
+export type { Report, RecipientFact } from './report.ts';
+
+const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
+
+// Subjects and senders of delivery reports, in the languages the corpus and the world use.
+const BOUNCE_SUBJECT = /undeliver|undelivered|deliver(y|ed)? (status|fail|failure|notification|report|problem|has failed)|returned mail|return(ed)? to sender|failure notice|mail delivery|non-?deliver|delivery error|could not be delivered|not delivered|nicht zustellbar|unzustellbar|non remis|non distribuable|no entregado|non recapitato|mail system error|rejected|bounce|delayed mail|warning: (could not|message)|message (not )?delivered|error sending|mail failure|system error|permanent error|下書き|未達|配送|エラー|送信できません|失敗|退信|退回|notification|problem with your message|an error occurred|expired/i;
+const DAEMON_FROM = /mailer-daemon|postmaster|mail-daemon|mail delivery (sub)?system|mail administrator|maildelivery|mailerdaemon|bounce|nobody@|daemon@|\bmta\b/i;
+
+function emptyReport(problems: string[] = []): Report {
+  return { kind: 'other', reportingMta: null, envelopeId: null, arrivalDate: null, original: null, recipients: [], feedback: null, decodedBy: null, problems };
+}
+
+export function decode(raw: Buffer, rules?: RuleSet): Report {
+  try {
+    return decodeMessage(raw, rules);
+  } catch (err) {
+    return emptyReport([`could not be read: ${(err as Error).message}`]);
+  }
+}
+
+function firstText(root: MimePart): MimePart | undefined {
+  // The notice is the first text part that is not inside the returned message.
+  const stack: MimePart[] = [root];
+  while (stack.length) {
+    const part = stack.shift()!;
+    if (isEmbeddedMessage(part.type)) continue;
+    if (part.type === 'text/plain' || part.type === 'text/html' || (part === root && !part.type.startsWith('multipart/'))) return part;
+    stack.unshift(...part.parts);
+  }
+  return undefined;
+}
+
+function readable(part: MimePart | undefined): string {
+  if (!part) return '';
+  const text = partText(part);
+  return part.type === 'text/html' ? htmlToText(text) : text;
+}
+
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d)>/gi, '\n')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+/g, ' ');
+}
+
+function findOriginal(root: MimePart, quoted: string | null): OriginalMessage | null {
+  for (const part of walk(root)) {
+    if (part !== root && isEmbeddedMessage(part.type) && part.parts[0]) {
+      const found = originalFromHeaders(part.parts[0].headers);
+      if (found) return found;
+    }
+  }
+  return quoted ? originalFromText(quoted) : null;
+}
+
+function addressesIn(value: string | null | undefined): string[] {
+  return [...(value ?? '').matchAll(/[^\s<>"',;:()]+@[^\s<>"',;:()]+/g)].map((m) => m[0]);
+}
+
+function kindOf(facts: RecipientFact[]): ReportKind {
+  if (facts.length === 0) return 'other';
+  if (facts.some((f) => f.action === 'failed')) return 'bounce';
+  if (facts.some((f) => f.action === 'delayed')) return 'delay';
+  return 'delivered';
+}
+
+function toFact(e: RecipientEvidence, rules: RuleSet | undefined): RecipientFact {
+  const c = classify({ action: e.action, status: e.status, replyCode: e.replyCode, diagnostic: e.diagnosticCode, context: e.context }, rules);
+  return {
+    address: e.address,
+    action: e.action,
+    status: e.status,
+    replyCode: e.replyCode,
+    diagnosticCode: e.diagnosticCode,
+    remoteMta: e.remoteMta,
+    reason: c.reason,
+    type: c.type,
+    rule: c.rule,
+  };
+}
+
+function unique(evidence: RecipientEvidence[]): RecipientEvidence[] {
+  const seen = new Map<string, RecipientEvidence>();
+  for (const e of evidence) {
+    const key = e.address.toLowerCase();
+    const prior = seen.get(key);
+    if (!prior) seen.set(key, e);
+    else if (!prior.diagnosticCode && e.diagnosticCode) seen.set(key, { ...prior, ...e, action: prior.action });
+  }
+  return [...seen.values()];
+}
+
+function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
+  const root = parseMessage(toText(raw));
+  const report = emptyReport();
+  const parts = [...walk(root)];
+  const subject = decodeWords(headerValue(root.headers, 'subject') ?? '');
+  const from = headerValue(root.headers, 'from') ?? '';
+
+  // ARF feedback report (RFC 5965).
+  const feedbackPart = parts.find((p) => p.type === 'message/feedback-report');
+  if (feedbackPart) {
+    const original = findOriginal(root, null);
+    const fb = readFeedback(partText(feedbackPart), original);
+    report.kind = 'feedback';
+    report.decodedBy = 'arf';
+    report.original = original;
+    report.feedback = fb.feedback;
+    report.recipients = fb.recipients.map((address) => ({
+      address, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null,
+      reason: 'feedback', type: 'ignored', rule: 'arf.feedback-report',
+    }));
+    return report;
+  }
+
+  const notice = readable(firstText(root));
+  const { notice: noticeText, original: quoted } = cutOriginal(notice);
+  report.original = findOriginal(root, quoted);
+  const exclude = new Set([...addressesIn(from), ...addressesIn(report.original?.from)].map((a) => a.toLowerCase()));
+
+  // RFC 3464 delivery status notification.
+  const dsnPart = parts.find((p) => DSN_TYPES.has(p.type));
+  let evidence: RecipientEvidence[] = [];
+  if (dsnPart) {
+    const status = readDeliveryStatus(partText(dsnPart));
+    report.reportingMta = status.reportingMta;
+    report.envelopeId = status.envelopeId;
+    report.arrivalDate = status.arrivalDate;
+    if (status.recipients.length) {
+      const fromText = new Map(readTextBounce(noticeText, { exclude }).map((e) => [e.address.toLowerCase(), e]));
+      evidence = status.recipients.map((r) => {
+        const text = fromText.get(r.address.toLowerCase());
+        const diagnosticCode = r.diagnosticCode ?? text?.diagnosticCode ?? null;
+        return { ...r, diagnosticCode, replyCode: r.replyCode ?? text?.replyCode ?? null, status: r.status ?? text?.status ?? null, context: text?.diagnosticCode ?? noticeText };
+      });
+      report.decodedBy = 'rfc3464';
+    } else {
+      report.problems.push('delivery-status part without recipients');
+    }
+  }
+
+  // RFC 3834 auto-reply: the recipient is whoever replied.
+  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) {
+    const who = addressField(from);
+    report.kind = 'autoreply';
+    report.decodedBy = 'rfc3834';
+    if (who) {
+      report.recipients = [{ address: who, action: 'delivered', status: null, replyCode: null, diagnosticCode: subject || null, remoteMta: null, reason: 'vacation', type: 'ignored', rule: 'rfc3834.auto-reply' }];
+    }
+    return report;
+  }
+
+  // A home-made bounce text.
+  if (evidence.length === 0) {
+    const looksLikeBounce =
+      BOUNCE_SUBJECT.test(subject) || DAEMON_FROM.test(from) || headerValue(root.headers, 'x-failed-recipients') !== undefined || root.type === 'multipart/report';
+    if (!looksLikeBounce) return report;
+    evidence = readTextBounce(noticeText, { exclude });
+    if (evidence.length === 0) {
+      const fallback = addressesIn(headerValue(root.headers, 'x-failed-recipients')).concat(addressesIn(report.original?.to));
+      const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
+      evidence = fallback.slice(0, 1).map((address) => ({
+        address, action: 'failed', status: null, replyCode: null, diagnosticCode: diagnostic, remoteMta: null, command: null, context: noticeText,
+      }));
+    }
+    if (evidence.length) report.decodedBy = 'text';
+  }
+
+  report.recipients = unique(evidence).map((e) => toFact(e, rules));
+  report.kind = kindOf(report.recipients);
+  return report;
+}

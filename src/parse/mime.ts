@@ -1,0 +1,203 @@
+// A small MIME reader that reads only what a bounce decoder needs: headers, the tree of
+// parts, and the text of the parts it asks for. Bodies are kept as byte offsets into the
+// message and decoded on demand, so an attachment that nobody reads costs nothing.
+// Pure: a string in (the raw bytes as latin1, one char per byte), records out; never throws.
+
+export interface Header {
+  /** Lower-case field name. */
+  name: string;
+  /** Unfolded raw value (encoded words left as they are). */
+  value: string;
+}
+
+export interface MimePart {
+  headers: Header[];
+  /** Lower-case media type, e.g. 'multipart/report'; 'text/plain' when missing. */
+  type: string;
+  params: Record<string, string>;
+  /** The body, still transfer-encoded (latin1 string, line ends normalised to LF). */
+  body: string;
+  parts: MimePart[];
+}
+
+const MAX_DEPTH = 12;
+const MAX_PARTS = 500;
+
+/** Bytes to the latin1 string the reader works on; CRLF and lone CR become LF. */
+export function toText(raw: Buffer): string {
+  return raw.toString('latin1').replace(/\r\n?/g, '\n');
+}
+
+export function parseMessage(text: string): MimePart {
+  // An mbox "From " line before the headers is not a header.
+  let start = 0;
+  if (text.startsWith('From ')) start = text.indexOf('\n') + 1 || text.length;
+  const counter = { parts: 0 };
+  return parseEntity(text.slice(start), 0, counter);
+}
+
+function parseEntity(text: string, depth: number, counter: { parts: number }): MimePart {
+  counter.parts++;
+  const { headers, body } = splitHeaders(text);
+  const ct = parseContentType(headerValue(headers, 'content-type'));
+  const part: MimePart = { headers, type: ct.type, params: ct.params, body, parts: [] };
+  if (depth >= MAX_DEPTH || counter.parts > MAX_PARTS) return part;
+  if (ct.type.startsWith('multipart/')) {
+    const boundary = ct.params.boundary ?? guessBoundary(body);
+    if (boundary) part.parts = splitMultipart(body, boundary).map((p) => parseEntity(p, depth + 1, counter));
+  } else if (isEmbeddedMessage(ct.type)) {
+    const inner = decodeTransfer(body, headerValue(headers, 'content-transfer-encoding'));
+    part.parts = [parseEntity(inner.replace(/^\s*\n/, ''), depth + 1, counter)];
+  }
+  return part;
+}
+
+export function isEmbeddedMessage(type: string): boolean {
+  return type === 'message/rfc822' || type === 'message/global' || type === 'text/rfc822-headers' || type === 'message/rfc822-headers' || type === 'text/rfc822-header';
+}
+
+/** Headers end at the first empty line. Lines that are not headers end them too. */
+export function splitHeaders(text: string): { headers: Header[]; body: string } {
+  const headers: Header[] = [];
+  let pos = 0;
+  let current: Header | undefined;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const line = text.slice(pos, end);
+    if (line === '' || line.trim() === '') {
+      pos = end + 1;
+      break;
+    }
+    if ((line[0] === ' ' || line[0] === '\t') && current) {
+      current.value += ` ${line.trim()}`;
+    } else {
+      const colon = line.indexOf(':');
+      if (colon <= 0 || !/^[\x21-\x39\x3b-\x7e]+$/.test(line.slice(0, colon).trimEnd())) {
+        break; // not a header: the body starts here (a message without the blank line)
+      }
+      current = { name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1).trim() };
+      headers.push(current);
+    }
+    pos = end + 1;
+  }
+  return { headers, body: text.slice(Math.min(pos, text.length)) };
+}
+
+export function headerValue(headers: Header[], name: string): string | undefined {
+  for (const h of headers) if (h.name === name) return h.value;
+  return undefined;
+}
+
+export function parseContentType(value: string | undefined): { type: string; params: Record<string, string> } {
+  if (!value) return { type: 'text/plain', params: {} };
+  const [typePart, ...rest] = splitParams(value);
+  const type = (typePart ?? '').trim().toLowerCase() || 'text/plain';
+  const params: Record<string, string> = {};
+  for (const p of rest) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) continue;
+    const key = p.slice(0, eq).trim().toLowerCase().replace(/\*$/, '');
+    let v = p.slice(eq + 1).trim();
+    if (v.startsWith('"')) v = v.slice(1, v.endsWith('"') && v.length > 1 ? -1 : undefined).replace(/\\(.)/g, '$1');
+    params[key] = v;
+  }
+  return { type: type.includes('/') ? type : 'text/plain', params };
+}
+
+function splitParams(value: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (const ch of value) {
+    if (ch === '"') quoted = !quoted;
+    if (ch === ';' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** When the Content-Type lost its boundary, the first "--xxx" line of the body is it. */
+function guessBoundary(body: string): string | undefined {
+  const m = /^--([^\s-][^\s]{5,69})\s*$/m.exec(body);
+  return m?.[1];
+}
+
+function splitMultipart(body: string, boundary: string): string[] {
+  const delimiter = `--${boundary}`;
+  const parts: string[] = [];
+  let pos = body.startsWith(delimiter) ? 0 : body.indexOf(`\n${delimiter}`);
+  if (pos < 0) return [];
+  if (pos > 0) pos += 1;
+  while (pos >= 0 && pos < body.length) {
+    const lineEnd = body.indexOf('\n', pos);
+    const marker = body.slice(pos + delimiter.length, lineEnd < 0 ? body.length : lineEnd);
+    if (marker.startsWith('--')) break; // the closing delimiter
+    const start = lineEnd < 0 ? body.length : lineEnd + 1;
+    const next = body.indexOf(`\n${delimiter}`, start - 1);
+    // A truncated message has no closing delimiter: the last part runs to the end.
+    parts.push(body.slice(start, next < 0 ? body.length : next));
+    pos = next < 0 ? -1 : next + 1;
+  }
+  return parts;
+}
+
+export function decodeTransfer(body: string, encoding: string | undefined): string {
+  const enc = (encoding ?? '').trim().toLowerCase();
+  if (enc === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1').replace(/\r\n?/g, '\n');
+  if (enc === 'quoted-printable') return decodeQuotedPrintable(body);
+  return body;
+}
+
+export function decodeQuotedPrintable(body: string): string {
+  return body.replace(/=\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+const decoders = new Map<string, TextDecoder | null>();
+
+/** latin1 bytes in `charset` to a JS string; unknown or broken charsets fall back. */
+export function decodeCharset(bytes: string, charset: string | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(bytes) && !/\x1b\$/.test(bytes)) return bytes; // plain ASCII (ISO-2022-JP hides in ASCII)
+  const name = (charset ?? 'utf-8').trim().toLowerCase();
+  let decoder = decoders.get(name);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(name, { fatal: false });
+    } catch {
+      decoder = null;
+    }
+    decoders.set(name, decoder);
+  }
+  const buf = Buffer.from(bytes, 'latin1');
+  if (!decoder) return buf.toString('utf8');
+  return decoder.decode(buf);
+}
+
+/** The text of a part: transfer encoding and charset undone. */
+export function partText(part: MimePart): string {
+  const decoded = decodeTransfer(part.body, headerValue(part.headers, 'content-transfer-encoding'));
+  return decodeCharset(decoded, part.params.charset);
+}
+
+/** RFC 2047 encoded words, for Subject and the like. */
+export function decodeWords(value: string): string {
+  return value
+    .replace(/(=\?[^?]+\?[BbQq]\?[^?]*\?=)\s+(?==\?)/g, '$1')
+    .replace(/=\?([^?*]+)(?:\*[^?]*)?\?([BbQq])\?([^?]*)\?=/g, (_, charset: string, enc: string, data: string) => {
+      const bytes =
+        enc.toUpperCase() === 'B'
+          ? Buffer.from(data, 'base64').toString('latin1')
+          : data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (__, h: string) => String.fromCharCode(parseInt(h, 16)));
+      return decodeCharset(bytes, charset);
+    });
+}
+
+/** Every part, depth first, the message itself first. */
+export function* walk(part: MimePart): Generator<MimePart> {
+  yield part;
+  for (const p of part.parts) yield* walk(p);
+}

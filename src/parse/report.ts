@@ -1,0 +1,75 @@
+// The records the decoder produces. Field comments say where each value comes from.
+import type { BounceType, Reason } from '../classify/reasons.ts';
+
+export type ReportKind = 'bounce' | 'delay' | 'autoreply' | 'feedback' | 'delivered' | 'other';
+export type Action = 'failed' | 'delayed' | 'delivered' | 'relayed' | 'expanded';
+
+/** What the returned copy of the sent message tells (message/rfc822, text/rfc822-headers or quoted text). */
+export interface OriginalMessage {
+  messageId: string | null;
+  from: string | null;
+  to: string | null;
+  subject: string | null;
+  listId: string | null;
+  inReplyTo: string | null;
+  references: string | null;
+  /** Every X- header of the original, lower-case names. */
+  xHeaders: Record<string, string>;
+}
+
+/** One recipient the report speaks of, before classification. */
+export interface RecipientEvidence {
+  /** Final-Recipient (or Original-Recipient) of a DSN block, or the address a text bounce names. */
+  address: string;
+  action: Action;
+  /** Status: field of the DSN block, or an x.y.z code found in the diagnostic text. */
+  status: string | null;
+  /** The SMTP reply code in the diagnostic (550). */
+  replyCode: string | null;
+  /** Diagnostic-Code: of the DSN block, or the error text of a text bounce. */
+  diagnosticCode: string | null;
+  /** Remote-MTA: of the DSN block, or the host a text bounce names. */
+  remoteMta: string | null;
+  /** The SMTP command the error answered (RCPT, DATA, MAIL), when the text says it. */
+  command: string | null;
+  /** Extra text around the recipient (human-readable part) that helps classification. */
+  context: string;
+}
+
+export interface RecipientFact {
+  address: string;
+  action: Action;
+  status: string | null;
+  replyCode: string | null;
+  diagnosticCode: string | null;
+  remoteMta: string | null;
+  reason: Reason;
+  type: BounceType;
+  /** Id of the classification rule that decided. */
+  rule: string;
+}
+
+export interface FeedbackReport {
+  /** Feedback-Type: abuse, fraud, opt-out, auth-failure, virus, not-spam, other. */
+  type: string;
+  userAgent: string | null;
+  sourceIp: string | null;
+  arrivalDate: string | null;
+  reportedDomain: string | null;
+}
+
+export interface Report {
+  kind: ReportKind;
+  /** Reporting-MTA: of the DSN, when there is one. */
+  reportingMta: string | null;
+  /** Original-Envelope-Id: (RFC 3461 ENVID). */
+  envelopeId: string | null;
+  arrivalDate: string | null;
+  original: OriginalMessage | null;
+  recipients: RecipientFact[];
+  feedback: FeedbackReport | null;
+  /** Which reader produced the facts: 'rfc3464', 'text', 'arf', 'rfc3834'. */
+  decodedBy: string | null;
+  /** Things that were odd but did not stop decoding. */
+  problems: string[];
+}

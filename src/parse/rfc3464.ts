@@ -1,0 +1,100 @@
+// RFC 3464 (and RFC 6533 message/global-delivery-status): the machine-readable part of a
+// DSN. One block of per-message fields, then one block per recipient, separated by blank
+// lines. Real DSNs lose blank lines and fold fields oddly, so a new recipient block also
+// starts wherever a second Final-Recipient appears.
+import { findReplyCode, findStatus } from '../classify/index.ts';
+import type { Action, RecipientEvidence } from './report.ts';
+
+export interface DeliveryStatus {
+  reportingMta: string | null;
+  envelopeId: string | null;
+  arrivalDate: string | null;
+  recipients: RecipientEvidence[];
+}
+
+type Fields = Map<string, string>;
+
+function fieldsOf(text: string): Fields[] {
+  const blocks: Fields[] = [];
+  let current: Fields = new Map();
+  let last: string | undefined;
+  const push = () => {
+    if (current.size) blocks.push(current);
+    current = new Map();
+    last = undefined;
+  };
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') {
+      push();
+      continue;
+    }
+    if (/^[ \t]/.test(line) && last) {
+      current.set(last, `${current.get(last)} ${line.trim()}`);
+      continue;
+    }
+    const m = /^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const name = m[1]!.toLowerCase();
+    const startsRecipient = name === 'final-recipient' || (name === 'original-recipient' && !current.has('original-recipient'));
+    if (startsRecipient && (current.has('final-recipient') || current.has('action') || current.has('status'))) push();
+    if (!current.has(name)) current.set(name, m[2]!.trim());
+    last = name;
+  }
+  push();
+  return blocks;
+}
+
+/** "rfc822; <User@Example.COM>" -> "User@Example.COM"; xtext "+40" escapes undone. */
+export function addressField(value: string | undefined): string | null {
+  if (!value) return null;
+  let v = value.includes(';') ? value.slice(value.indexOf(';') + 1) : value;
+  v = v.replace(/\+([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(v);
+  const bare = angle?.[1] ?? /([^\s<>"';,()]+@[^\s<>"';,()]+)/.exec(v)?.[1];
+  return bare ? bare.replace(/^["']|["'.]$/g, '') : null;
+}
+
+function typed(value: string | undefined): string | null {
+  if (!value) return null;
+  const v = /^[a-z0-9-]+\s*;/i.test(value) ? value.slice(value.indexOf(';') + 1) : value;
+  return v.trim() || null;
+}
+
+const ACTIONS: Action[] = ['failed', 'delayed', 'delivered', 'relayed', 'expanded'];
+
+function action(value: string | undefined): Action {
+  const v = (value ?? '').toLowerCase();
+  // "failure", "deferred" and other words seen in the wild.
+  if (v.startsWith('fail')) return 'failed';
+  if (v.startsWith('delay') || v.startsWith('defer') || v.startsWith('retry')) return 'delayed';
+  if (v.startsWith('deliver') || v === 'success') return 'delivered';
+  return ACTIONS.find((a) => v.startsWith(a)) ?? 'failed';
+}
+
+export function readDeliveryStatus(text: string): DeliveryStatus {
+  const blocks = fieldsOf(text);
+  const perMessage = blocks.find((b) => !b.has('final-recipient') && !b.has('original-recipient')) ?? new Map<string, string>();
+  const recipients: RecipientEvidence[] = [];
+  for (const b of blocks) {
+    const address = addressField(b.get('final-recipient')) ?? addressField(b.get('original-recipient'));
+    if (!address) continue;
+    const diagnostic = typed(b.get('diagnostic-code'));
+    const statusField = b.get('status') ? findStatus(` ${b.get('status')}`) : null;
+    recipients.push({
+      address,
+      action: action(b.get('action')),
+      status: statusField ?? (diagnostic ? findStatus(diagnostic) : null),
+      replyCode: diagnostic ? findReplyCode(diagnostic) : null,
+      diagnosticCode: diagnostic,
+      remoteMta: typed(b.get('remote-mta')),
+      command: null,
+      context: '',
+    });
+  }
+  return {
+    reportingMta: typed(perMessage.get('reporting-mta')),
+    envelopeId: perMessage.get('original-envelope-id')?.trim() || null,
+    arrivalDate: perMessage.get('arrival-date')?.trim() || null,
+    recipients,
+  };
+}
