@@ -11,6 +11,8 @@ export interface Evidence {
   diagnostic?: string | null;
   /** Other text about this recipient, read only when the diagnostic says nothing known. */
   context?: string | null;
+  /** The SMTP command the error answered: RCPT, MAIL, DATA. */
+  command?: string | null;
 }
 
 export interface Classification {
@@ -45,7 +47,13 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   const all = rules.extra.length ? [...rules.extra, ...TEXT_RULES] : TEXT_RULES;
   const diagnostic = fold(e.diagnostic ?? '');
   const byWords = firstTextRule(all, diagnostic);
-  if (byWords) return decided(byWords.reason, byWords.id);
+  if (byWords) {
+    // An "unknown user" answer to DATA, after the receiver saw the message, is its filter
+    // speaking, not a verdict on the mailbox: the address may well exist. Unless the
+    // receiver said so with the status code too (5.1.1, bad destination mailbox).
+    if (byWords.reason === 'userunknown' && e.command === 'DATA' && e.status !== '5.1.1') return decided('filtered', `${byWords.id}.after-data`);
+    return decided(byWords.reason, byWords.id);
+  }
 
   const status = e.status ?? '';
   if (status && !/^[45]\.0\.0$/.test(status)) {

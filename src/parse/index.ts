@@ -8,7 +8,13 @@ import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { isAutoReply } from './rfc3834.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
-import { cutOriginal, readTextBounce } from './text-bounce.ts';
+import { cutOriginal, readTextBounce, smtpCommand } from './text-bounce.ts';
+
+/** Line of the first "<<< 5xx" reply of a session transcript; -10 when there is none. */
+function transcriptReply(notice: string): number {
+  const i = notice.split('\n').findIndex((l) => /^\s*<<<\s*[45]\d\d/.test(l));
+  return i < 0 ? -10 : i;
+}
 
 export type { Report, RecipientFact } from './report.ts';
 
@@ -81,8 +87,19 @@ function kindOf(facts: RecipientFact[]): ReportKind {
   return 'delivered';
 }
 
-function toFact(e: RecipientEvidence, rules: RuleSet | undefined): RecipientFact {
-  const c = classify({ action: e.action, status: e.status, replyCode: e.replyCode, diagnostic: e.diagnosticCode, context: e.context }, rules);
+/**
+ * A text bounce with a reply code but no enhanced status code gets the class of the reply
+ * ("550 Unknown user" -> 5.0.0), as RFC 3463 x.0.0 means "no more detail".
+ */
+function statusOf(e: RecipientEvidence): string | null {
+  if (e.status) return e.status;
+  const cls = e.replyCode?.[0];
+  return cls === '4' || cls === '5' || cls === '2' ? `${cls}.0.0` : null;
+}
+
+function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): RecipientFact {
+  const e = { ...evidence, status: statusOf(evidence) };
+  const c = classify({ action: e.action, status: e.status, replyCode: e.replyCode, diagnostic: e.diagnosticCode, context: e.context, command: e.command }, rules);
   return {
     address: e.address,
     action: e.action,
@@ -148,7 +165,8 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
       evidence = status.recipients.map((r) => {
         const text = fromText.get(r.address.toLowerCase());
         const diagnosticCode = r.diagnosticCode ?? text?.diagnosticCode ?? null;
-        return { ...r, diagnosticCode, replyCode: r.replyCode ?? text?.replyCode ?? null, status: r.status ?? text?.status ?? null, context: text?.diagnosticCode ?? noticeText };
+        const command = smtpCommand([], 0, diagnosticCode ?? '') ?? text?.command ?? (status.recipients.length === 1 ? smtpCommand(noticeText.split('\n'), transcriptReply(noticeText), '') : null);
+        return { ...r, diagnosticCode, command, replyCode: r.replyCode ?? text?.replyCode ?? null, status: r.status ?? text?.status ?? null, context: text?.diagnosticCode ?? noticeText };
       });
       report.decodedBy = 'rfc3464';
     } else {

@@ -13,7 +13,7 @@ const ADDRESS = /[A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff]+@(?:[A-Za-z0-9\u00
 const ORIGINAL_STARTS = [
   /^\s*-{2,}.{0,20}(original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded|message headers|rfc ?822)/i,
   /^\s*={3,}.{0,20}(original|returned|copy of|headers)/i,
-  /^\s*(original message follows|the original message (was|is|headers)|this is a copy of|a copy of the (original )?message|original message headers|below is a copy of|unsent message below|returned mail follows|message text follows|-+ ?original message ?-+)/i,
+  /^\s*(original message follows|the original message (follows|is attached|headers)|this is a copy of|a copy of the (original )?message|original message headers|below is a copy of|unsent message below|returned mail follows|message text follows|-+ ?original message ?-+)/i,
   /^\s*(content-type|content-description): (message\/rfc822|text\/rfc822-headers|undelivered message)/i,
 ];
 
@@ -55,6 +55,8 @@ export function readTextBounce(notice: string, opts: TextBounceOptions): Recipie
       const local = key.slice(0, key.indexOf('@'));
       if (opts.exclude.has(key) || SYSTEM_LOCAL_PARTS.test(local)) continue;
       if (/^(message-id|in-reply-to|references):/i.test(line.trim())) continue;
+      // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
+      if (/(mail from|envelope-from|return-path|sender|from)\s*[:=]?\s*<?$/i.test(line.slice(0, m.index))) continue;
       if (seen.has(key)) continue;
       seen.add(key);
       hits.push({ line: i, address });
@@ -62,20 +64,10 @@ export function readTextBounce(notice: string, opts: TextBounceOptions): Recipie
   });
   return hits.map((hit, n) => {
     const next = hits.slice(n + 1).find((h) => h.line > hit.line)?.line ?? lines.length;
-    const block: string[] = [];
-    for (let i = hit.line; i < Math.min(next, hit.line + 12); i++) {
-      if (i > hit.line && lines[i]!.trim() === '' && block.join(' ').replace(ADDRESS, '').trim().length > 8) break;
-      block.push(lines[i]!);
-    }
-    // The error often stands on the line before an address given alone ("... failed:\n  addr").
-    const alone = block.join(' ').replace(ADDRESS, '').replace(/[\s<>:;,."'()[\]]/g, '').length === 0;
-    if (alone) {
-      const after = lines.slice(hit.line + 1, next).filter((l) => l.trim()).slice(0, 8);
-      block.push(...after);
-    }
+    const block = errorBlock(lines, hit.line, next);
     const diagnostic = block.join(' ').replace(/\s+/g, ' ').trim();
     const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote host\s+([0-9A-Za-z.:-]+)/i.exec(diagnostic);
-    const command = /\b(?:in reply to|after|response to|for)\s+(RCPT TO|MAIL FROM|DATA|end of data|RCPT|MAIL|HELO|EHLO)\b/i.exec(diagnostic);
+    const command = smtpCommand(lines, hit.line, diagnostic);
     return {
       address: hit.address,
       action: 'failed',
@@ -83,8 +75,50 @@ export function readTextBounce(notice: string, opts: TextBounceOptions): Recipie
       replyCode: findReplyCode(diagnostic),
       diagnosticCode: diagnostic,
       remoteMta: remote?.[1] ?? null,
-      command: command?.[1]?.toUpperCase() ?? null,
+      command,
       context: notice,
     } satisfies RecipientEvidence;
   });
+}
+
+/**
+ * The recipient's line and the paragraph it stands in. When that paragraph holds no SMTP
+ * reply code (the address alone, or "There was an error delivering your mail to <x>."),
+ * the error is in the paragraphs that follow: take them too, up to the next recipient.
+ */
+function errorBlock(lines: string[], from: number, next: number): string[] {
+  const block: string[] = [];
+  const end = Math.min(next, from + 24);
+  let i = from;
+  while (i < end) {
+    const paragraph: string[] = [];
+    while (i < end && lines[i]!.trim() === '' && block.length > 0) i++;
+    while (i < end && lines[i]!.trim() !== '') paragraph.push(lines[i++]!);
+    block.push(...paragraph);
+    const text = block.join(' ');
+    if (findReplyCode(text) || findStatus(text)) break;
+    if (paragraph.length === 0) i++;
+  }
+  return block;
+}
+
+/**
+ * The SMTP command the error answered: "(in reply to end of DATA command)", "after RCPT TO",
+ * or the ">>> DATA" line of a Sendmail/Courier transcript just before the reply.
+ */
+export function smtpCommand(lines: string[], at: number, diagnostic: string): string | null {
+  const said = /\b(?:in reply to|after|response to)\s+(?:the\s+)?(?:end of\s+)?(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(diagnostic);
+  if (said) return normaliseCommand(said[1]!);
+  // The nearest ">>> COMMAND" line of a transcript: within the recipient's block first.
+  const order = [0, 1, 2, 3, 4, 5, -1, -2, -3, -4];
+  for (const d of order) {
+    const m = /^\s*>>>\s*(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(lines[at + d] ?? '');
+    if (m) return normaliseCommand(m[1]!);
+  }
+  return null;
+}
+
+function normaliseCommand(command: string): string {
+  const c = command.toUpperCase();
+  return c.startsWith('RCPT') ? 'RCPT' : c.startsWith('MAIL') ? 'MAIL' : c;
 }
