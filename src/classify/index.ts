@@ -47,6 +47,8 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   const all = rules.extra.length ? [...rules.extra, ...TEXT_RULES] : TEXT_RULES;
   const diagnostic = fold(e.diagnostic ?? '');
   const byWords = firstTextRule(all, diagnostic);
+  const answered = answeredSender(e.command, byWords?.reason);
+  if (answered) return decided(answered, `${byWords?.id ?? 'none'}.${e.command!.toLowerCase()}`);
   if (byWords) {
     // An "unknown user" answer to DATA, after the receiver saw the message, is its filter
     // speaking, not a verdict on the mailbox: the address may well exist. Unless the
@@ -55,14 +57,32 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
     return decided(byWords.reason, byWords.id);
   }
 
+  if (action === 'delayed') return decided('expired', 'action.delayed');
   const status = e.status ?? '';
   if (status && !/^[45]\.0\.0$/.test(status)) {
     for (const rule of [...rules.extra, ...STATUS_RULES]) if (rule.status?.test(status)) return decided(rule.reason, rule.id);
   }
   const byContext = firstTextRule(all, fold(e.context ?? ''));
   if (byContext) return decided(byContext.reason, `${byContext.id}.context`);
-  if (action === 'delayed') return decided('expired', 'action.delayed');
   return decided(status || e.replyCode ? 'onhold' : 'undefined', 'none');
+}
+
+// Reasons that would blame the recipient, or say nothing, but cannot when the error came
+// before any recipient was named.
+const RECIPIENT_SIDE = new Set<Reason | undefined>([
+  undefined, 'userunknown', 'hostunknown', 'filtered', 'suspend', 'hasmoved', 'notaccept', 'policyviolation', 'securityerror', 'systemerror', 'onhold', 'undefined', 'mailboxfull',
+]);
+
+/**
+ * An error that answered MAIL FROM is about our sender address (`rejected`); one that
+ * answered the greeting or HELO is about our sending host (`blocked`). Specific sender-side
+ * reasons (authentication, PTR, rate, block lists) keep their own name.
+ */
+function answeredSender(command: string | null | undefined, reason: Reason | undefined): Reason | undefined {
+  if (!RECIPIENT_SIDE.has(reason)) return undefined;
+  if (command === 'MAIL') return 'rejected';
+  if (command === 'CONNECT' || command === 'HELO' || command === 'EHLO') return 'blocked';
+  return undefined;
 }
 
 /** Enhanced status code (RFC 3463) in free text: "550 5.1.1 ...", "#5.0.0", "(5.2.2)". */

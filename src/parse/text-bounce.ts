@@ -109,6 +109,8 @@ function errorBlock(lines: string[], from: number, next: number): string[] {
 export function smtpCommand(lines: string[], at: number, diagnostic: string): string | null {
   const said = /\b(?:in reply to|after|response to)\s+(?:the\s+)?(?:end of\s+)?(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(diagnostic);
   if (said) return normaliseCommand(said[1]!);
+  if (/\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting|connected to .{0,40} but my name was rejected/i.test(diagnostic)) return 'CONNECT';
+  if (/connected to .{0,40} but sender was rejected/i.test(diagnostic)) return 'MAIL';
   // The nearest ">>> COMMAND" line of a transcript: within the recipient's block first.
   const order = [0, 1, 2, 3, 4, 5, -1, -2, -3, -4];
   for (const d of order) {
