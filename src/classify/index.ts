@@ -28,8 +28,12 @@ export interface RuleSet {
 
 const NO_RULES: RuleSet = { extra: [] };
 
+/**
+ * Lower case, white space folded, and links removed: a URL's words ("…/reason/#userunknown",
+ * "…?p=UnsolicitedMessageError") are not the receiver's sentence.
+ */
 export function fold(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+  return text.toLowerCase().replace(/\b(https?|ftp):\/\/\S+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 function firstTextRule(rules: Rule[], text: string): Rule | undefined {
@@ -70,7 +74,7 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
 // Reasons that would blame the recipient, or say nothing, but cannot when the error came
 // before any recipient was named.
 const RECIPIENT_SIDE = new Set<Reason | undefined>([
-  undefined, 'userunknown', 'hostunknown', 'filtered', 'suspend', 'hasmoved', 'notaccept', 'policyviolation', 'securityerror', 'systemerror', 'onhold', 'undefined', 'mailboxfull',
+  undefined, 'userunknown', 'hostunknown', 'filtered', 'suspend', 'hasmoved', 'notaccept', 'policyviolation', 'onhold', 'undefined', 'mailboxfull',
 ]);
 
 /**
