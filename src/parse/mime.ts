@@ -43,7 +43,10 @@ function parseEntity(text: string, depth: number, counter: { parts: number }): M
   const part: MimePart = { headers, type: ct.type, params: ct.params, body, parts: [] };
   if (depth >= MAX_DEPTH || counter.parts > MAX_PARTS) return part;
   if (ct.type.startsWith('multipart/')) {
-    const boundary = ct.params.boundary ?? guessBoundary(body);
+    // A boundary that never occurs in the body (seen in the wild) is replaced by the first
+    // "--xxx" line of the body.
+    let boundary = ct.params.boundary;
+    if (!boundary || !body.includes(`--${boundary}`)) boundary = guessBoundary(body);
     if (boundary) part.parts = splitMultipart(body, boundary).map((p) => parseEntity(p, depth + 1, counter));
   } else if (isEmbeddedMessage(ct.type)) {
     const inner = decodeTransfer(body, headerValue(headers, 'content-transfer-encoding'));
@@ -129,9 +132,13 @@ function guessBoundary(body: string): string | undefined {
 function splitMultipart(body: string, boundary: string): string[] {
   const delimiter = `--${boundary}`;
   const parts: string[] = [];
-  let pos = body.startsWith(delimiter) ? 0 : body.indexOf(`\n${delimiter}`);
-  if (pos < 0) return [];
-  if (pos > 0) pos += 1;
+  let pos: number;
+  if (body.startsWith(delimiter)) pos = 0;
+  else {
+    const at = body.indexOf(`\n${delimiter}`);
+    if (at < 0) return [];
+    pos = at + 1;
+  }
   while (pos >= 0 && pos < body.length) {
     const lineEnd = body.indexOf('\n', pos);
     const marker = body.slice(pos + delimiter.length, lineEnd < 0 ? body.length : lineEnd);
@@ -173,7 +180,9 @@ export function decodeCharset(bytes: string, charset: string | undefined): strin
     decoders.set(name, decoder);
   }
   const buf = Buffer.from(bytes, 'latin1');
-  if (!decoder) return buf.toString('utf8');
+  // 8-bit bytes under a 7-bit charset label (us-ascii, iso-2022-*) are mislabelled: they
+  // are nearly always UTF-8 in practice.
+  if (!decoder || (/^(us-ascii|ascii|iso-2022)/.test(name) && /[\x80-\xff]/.test(bytes))) return buf.toString('utf8');
   return decoder.decode(buf);
 }
 

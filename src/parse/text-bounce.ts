@@ -13,6 +13,7 @@ const ADDRESS = /[A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff]+@(?:[A-Za-z0-9\u00
 const ORIGINAL_STARTS = [
   /^\s*-{2,}.{0,20}(original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded|message headers|rfc ?822)/i,
   /^\s*={3,}.{0,20}(original|returned|copy of|headers)/i,
+  /^\s*original message:?\s*$/i,
   /^\s*(original message follows|the original message (follows|is attached|headers)|this is a copy of|a copy of the (original )?message|original message headers|below is a copy of|unsent message below|returned mail follows|message text follows|-+ ?original message ?-+)/i,
   /^\s*(content-type|content-description): (message\/rfc822|text\/rfc822-headers|undelivered message)/i,
 ];
@@ -54,7 +55,7 @@ export function readTextBounce(notice: string, opts: TextBounceOptions): Recipie
       const key = address.toLowerCase();
       const local = key.slice(0, key.indexOf('@'));
       if (opts.exclude.has(key) || SYSTEM_LOCAL_PARTS.test(local)) continue;
-      if (/^(message-id|in-reply-to|references):/i.test(line.trim())) continue;
+      if (/^(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line.trim())) continue;
       // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
       if (/(mail from|envelope-from|return-path|sender|from)\s*[:=]?\s*<?$/i.test(line.slice(0, m.index))) continue;
       if (seen.has(key)) continue;
