@@ -55,9 +55,11 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   if (answered) return decided(answered, `${byWords?.id ?? 'none'}.${e.command!.toLowerCase()}`);
   if (byWords) {
     // An "unknown user" answer to DATA, after the receiver saw the message, is its filter
-    // speaking, not a verdict on the mailbox: the address may well exist. Unless the
-    // receiver said so with the status code too (5.1.1, bad destination mailbox).
-    if (byWords.reason === 'userunknown' && e.command === 'DATA' && e.status !== '5.1.1') return decided('filtered', `${byWords.id}.after-data`);
+    // speaking (carriers word their content filters that way), not a verdict on the
+    // mailbox: the address may well exist. Unless a 5.1.x status code backs it.
+    if (byWords.reason === 'userunknown' && e.command === 'DATA' && !/^5\.1\.\d+$/.test(e.status ?? '')) {
+      return decided('filtered', `${byWords.id}.after-data`);
+    }
     return decided(byWords.reason, byWords.id);
   }
 
