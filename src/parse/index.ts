@@ -150,7 +150,13 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
   const notice = readable(firstText(root));
   const { notice: noticeText, original: quoted } = cutOriginal(notice);
   report.original = findOriginal(root, quoted);
-  const exclude = new Set([...addressesIn(from), ...addressesIn(report.original?.from)].map((a) => a.toLowerCase()));
+  // Not failed recipients: whoever wrote the bounce, and our own return path (the bounce is
+  // addressed to it, and quotes it as the sender of the original).
+  const exclude = new Set(
+    [from, headerValue(root.headers, 'to'), report.original?.from, ...(report.original ? [report.original.xHeaders['return-path'] ?? null] : [])]
+      .flatMap(addressesIn)
+      .map((a) => a.toLowerCase()),
+  );
 
   // RFC 3464 delivery status notification.
   const dsnPart = parts.find((p) => DSN_TYPES.has(p.type));

@@ -35,8 +35,10 @@ function fieldsOf(text: string): Fields[] {
     const m = /^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)$/.exec(line);
     if (!m) continue;
     const name = m[1]!.toLowerCase();
-    const startsRecipient = name === 'final-recipient' || (name === 'original-recipient' && !current.has('original-recipient'));
-    if (startsRecipient && (current.has('final-recipient') || current.has('action') || current.has('status'))) push();
+    // A recipient field after a complete block (it has Action or Status), or a second
+    // Final-Recipient, begins the next recipient even without the blank line.
+    const recipientField = name === 'final-recipient' || name === 'original-recipient';
+    if (recipientField && (current.has('action') || current.has('status') || current.has(name))) push();
     if (!current.has(name)) current.set(name, m[2]!.trim());
     last = name;
   }

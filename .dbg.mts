@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { parseMessage, toText, walk, partText } from '/work/main/src/parse/mime.ts';
+import { cutOriginal, readTextBounce } from '/work/main/src/parse/text-bounce.ts';
+const f = process.argv[2];
+const root = parseMessage(toText(readFileSync(f)));
+for (const p of walk(root)) console.log(p.type, p.parts.length, p.body.length);
+const text = partText([...walk(root)][1]!);
+const cut = cutOriginal(text);
+console.log(JSON.stringify(cut.notice.slice(0, 900)));
+console.log(readTextBounce(cut.notice, { exclude: new Set() }).map((e) => [e.address, e.command, e.diagnosticCode]));

@@ -1,0 +1,106 @@
+// The decoder, one row per fixture: each expected value was read off the fixture by hand.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { decode } from '../src/parse/index.ts';
+import { messageIdOf } from '../src/parse/original.ts';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/decoder/', import.meta.url));
+const load = (name: string) => readFileSync(FIXTURES + name);
+
+interface Row {
+  file: string;
+  kind: string;
+  messageId?: string | null;
+  recipients: Array<{ address: string; action: string; status: string | null; replyCode?: string | null; reason: string; type: string }>;
+}
+
+const TABLE: Row[] = [
+  {
+    file: 'dsn/postfix-rcpt-unknown.eml', kind: 'bounce', messageId: 'tok123@bounces.example.com',
+    recipients: [{ address: 'alice@receiver.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+  },
+  {
+    file: 'dsn/two-recipients-full-and-delayed.eml', kind: 'delay',
+    recipients: [
+      { address: 'bob@full.example', action: 'delayed', status: '4.2.2', replyCode: '452', reason: 'mailboxfull', type: 'soft' },
+      { address: 'carol@slow.example', action: 'delayed', status: '4.4.1', reason: 'expired', type: 'soft' },
+    ],
+  },
+  {
+    file: 'dsn/global-utf8.eml', kind: 'bounce',
+    recipients: [{ address: '用户@例子.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+  },
+  {
+    file: 'text/exim-quota.eml', kind: 'bounce', messageId: 't4@bounces.example.com',
+    recipients: [{ address: 'dave@quota.example', action: 'failed', status: '5.2.2', replyCode: '552', reason: 'mailboxfull', type: 'soft' }],
+  },
+  {
+    file: 'text/qmail-sender-rejected.eml', kind: 'bounce', messageId: 't5@bounces.example.com',
+    recipients: [{ address: 'erin@strict.example', action: 'failed', status: '5.1.8', replyCode: '553', reason: 'rejected', type: 'ignored' }],
+  },
+  {
+    file: 'text/cr-only-blocklist.eml', kind: 'bounce',
+    recipients: [{ address: 'frank@blocked.example', action: 'failed', status: '5.7.1', replyCode: '554', reason: 'blocked', type: 'ignored' }],
+  },
+  {
+    file: 'other/arf-abuse.eml', kind: 'feedback', messageId: 't7@bounces.example.com',
+    recipients: [{ address: 'grace@isp.example', action: 'failed', status: null, reason: 'feedback', type: 'ignored' }],
+  },
+  {
+    file: 'other/vacation.eml', kind: 'autoreply',
+    recipients: [{ address: 'heidi@corp.example', action: 'delivered', status: null, reason: 'vacation', type: 'ignored' }],
+  },
+  {
+    file: 'other/delivered.eml', kind: 'delivered',
+    recipients: [{ address: 'ivan@ok.example', action: 'relayed', status: '2.0.0', replyCode: '250', reason: 'delivered', type: 'ignored' }],
+  },
+  { file: 'not-bounce/newsletter.eml', kind: 'other', messageId: null, recipients: [] },
+  { file: 'not-bounce/human-reply.eml', kind: 'other', recipients: [] },
+  {
+    file: 'malformed/truncated-dsn.eml', kind: 'bounce',
+    recipients: [{ address: 'leo@gone.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+  },
+  {
+    file: 'malformed/lost-boundary.eml', kind: 'bounce',
+    recipients: [{ address: 'mia@big.example', action: 'failed', status: '5.3.4', replyCode: '552', reason: 'emailtoolarge', type: 'ignored' }],
+  },
+  { file: 'malformed/empty.eml', kind: 'other', messageId: null, recipients: [] },
+];
+
+for (const row of TABLE) {
+  test(`${row.file}: ${row.kind}, ${row.recipients.map((r) => `${r.address} ${r.reason}`).join(', ') || 'no recipients'}`, () => {
+    const report = decode(load(row.file));
+    assert.equal(report.kind, row.kind);
+    if (row.messageId !== undefined) assert.equal(messageIdOf(report.original), row.messageId);
+    assert.deepEqual(
+      report.recipients.map((r) => ({ address: r.address, action: r.action, status: r.status, reason: r.reason, type: r.type, ...('replyCode' in (row.recipients.find((x) => x.address === r.address) ?? {}) ? { replyCode: r.replyCode } : {}) })),
+      row.recipients.map((r) => ({ address: r.address, action: r.action, status: r.status, reason: r.reason, type: r.type, ...('replyCode' in r ? { replyCode: r.replyCode } : {}) })),
+    );
+  });
+}
+
+test('the same DSN with LF, CRLF and CR line ends decodes the same', () => {
+  const lf = load('dsn/postfix-rcpt-unknown.eml').toString('latin1');
+  const facts = [lf, lf.replace(/\n/g, '\r\n'), lf.replace(/\n/g, '\r')].map((text) => decode(Buffer.from(text, 'latin1')));
+  assert.deepEqual(facts[1], facts[0]);
+  assert.deepEqual(facts[2], facts[0]);
+});
+
+test('per-message DSN fields and the original message headers the correlator needs', () => {
+  const report = decode(load('dsn/postfix-rcpt-unknown.eml'));
+  assert.equal(report.reportingMta, 'mx.sender.example');
+  assert.equal(report.envelopeId, 'send-42');
+  assert.equal(report.recipients[0]!.remoteMta, 'mx1.receiver.example');
+  assert.match(report.recipients[0]!.diagnosticCode!, /^550 5\.1\.1 <alice@receiver\.example>: Recipient address rejected: User unknown in virtual mailbox table$/);
+  assert.equal(report.original?.subject, 'November news');
+  assert.equal(report.original?.listId, '<news.sender.example>');
+  assert.equal(report.original?.xHeaders['x-campaign-id'], 'c-2026-11');
+  assert.equal(report.decodedBy, 'rfc3464');
+});
+
+test('an ARF report carries its feedback fields', () => {
+  const report = decode(load('other/arf-abuse.eml'));
+  assert.deepEqual(report.feedback, { type: 'abuse', userAgent: 'SomeGenerator/1.0', sourceIp: '192.0.2.10', arrivalDate: 'Mon, 02 Nov 2026 10:00:00 +0000', reportedDomain: 'sender.example' });
+});
