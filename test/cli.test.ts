@@ -52,3 +52,30 @@ test('bounced migrate applies the schema to DATABASE_URL', async () => {
     await db.drop();
   }
 });
+
+test('bounced parse --json: one line per file, folders walked in order, the contract fields', () => {
+  const dir = fileURLToPath(new URL('./fixtures/decoder/other/', import.meta.url));
+  const r = run(['parse', '--json', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.file.split('/').pop()), ['arf-abuse.eml', 'delivered.eml', 'vacation.eml']);
+  for (const l of lines) assert.deepEqual(Object.keys(l), ['file', 'kind', 'originalMessageId', 'recipients', 'feedback', 'error']);
+  assert.equal(lines[0].kind, 'feedback');
+  assert.equal(lines[0].originalMessageId, 't7@bounces.example.com');
+  assert.equal(lines[0].feedback.type, 'abuse');
+  assert.deepEqual(Object.keys(lines[1].recipients[0]), ['address', 'action', 'status', 'replyCode', 'diagnosticCode', 'remoteMta', 'reason', 'type', 'rule']);
+});
+
+test('bounced parse of a missing path, or of no path, is a usage error (exit 2)', () => {
+  const r = run(['parse', '--json', '/nonexistent/file.eml']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /ENOENT/);
+  assert.equal(run(['parse']).code, 2);
+});
+
+test('bounced classify prints reason, type and rule for one line', () => {
+  const r = run(['classify', '550 5.1.1 <x@y>: Recipient address rejected: User unknown']);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), 'reason=userunknown type=hard rule=mailbox.unknown status=5.1.1 reply=550');
+  assert.equal(run(['classify']).code, 2);
+});

@@ -1,0 +1,65 @@
+// Property tests: whatever bytes arrive, decode() returns a well-formed Report and never
+// throws or hangs. Inputs: random bytes, and real bounces mutated the way the wild mutates
+// them (truncated, line ends changed, boundaries lost, bytes flipped, parts duplicated).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { REASONS } from '../src/classify/reasons.ts';
+import { decode } from '../src/parse/index.ts';
+import type { Report } from '../src/parse/report.ts';
+import { corpusFiles, corpusMessage } from './support/corpus.ts';
+
+const KINDS = ['bounce', 'delay', 'autoreply', 'feedback', 'delivered', 'other'];
+const TYPES = ['hard', 'soft', 'ignored'];
+const ACTIONS = ['failed', 'delayed', 'delivered', 'relayed', 'expanded'];
+
+function assertWellFormed(report: Report): void {
+  assert.ok(KINDS.includes(report.kind), `kind ${report.kind}`);
+  assert.ok(Array.isArray(report.problems));
+  for (const r of report.recipients) {
+    assert.equal(typeof r.address, 'string');
+    assert.ok(r.address.includes('@'), `address ${r.address}`);
+    assert.ok((REASONS as readonly string[]).includes(r.reason), `reason ${r.reason}`);
+    assert.ok(TYPES.includes(r.type));
+    assert.ok(ACTIONS.includes(r.action));
+    if (r.status !== null) assert.match(r.status, /^[245]\.\d{1,3}\.\d{1,3}$/);
+  }
+  if (report.kind === 'other') assert.equal(report.recipients.length, 0);
+}
+
+const corpus = corpusFiles().map(corpusMessage);
+const seedMessage = fc.integer({ min: 0, max: corpus.length - 1 }).map((i) => corpus[i]!);
+
+type Mutation = (b: Buffer) => Buffer;
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.double({ min: 0, max: 1, noNaN: true }).map((f): Mutation => (b) => b.subarray(0, Math.floor(b.length * f))),
+  fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/\r\n/g, '\n'), 'latin1')),
+  fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r'), 'latin1')),
+  fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/boundary="?[^";\r\n]+"?/gi, ''), 'latin1')),
+  fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/^--\S+--\s*$/gm, ''), 'latin1')),
+  fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 64 })).map(([at, bytes]): Mutation => (b) => {
+    const i = b.length ? at % b.length : 0;
+    return Buffer.concat([b.subarray(0, i), Buffer.from(bytes), b.subarray(i)]);
+  }),
+  fc.constant<Mutation>((b) => Buffer.concat([b, b])),
+  fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/Content-Transfer-Encoding: 7bit/gi, 'Content-Transfer-Encoding: base64'), 'latin1')),
+);
+
+test('random bytes decode to a well-formed report', () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 4096 }), (bytes) => assertWellFormed(decode(Buffer.from(bytes)))), { numRuns: 400, seed: 20261128 });
+});
+
+test('random text with mail-like pieces decodes to a well-formed report', () => {
+  const piece = fc.constantFrom('Content-Type: multipart/report; boundary="x"\n', '--x\n', '--x--\n', 'Content-Type: message/delivery-status\n', 'Final-Recipient: rfc822; a@b.example\n', 'Action: failed\n', 'Status: 5.1.1\n', '\n', '<c@d.example>: 550 user unknown\n', 'Subject: Undelivered\n', 'From: MAILER-DAEMON@x\n', '=?utf-8?B?w6k=?=', '\r', '>>> DATA\n');
+  fc.assert(fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 40 })), { maxLength: 60 }), (pieces) => assertWellFormed(decode(Buffer.from(pieces.join(''), 'latin1')))), { numRuns: 500, seed: 7 });
+});
+
+test('mutated real bounces decode to a well-formed report', () => {
+  fc.assert(fc.property(seedMessage, fc.array(mutation, { minLength: 1, maxLength: 3 }), (message, mutations) => {
+    assertWellFormed(decode(mutations.reduce((b, m) => m(b), message)));
+  }), { numRuns: 600, seed: 42 });
+});
+
+test('every corpus message decodes to a well-formed report', () => {
+  for (const message of corpus) assertWellFormed(decode(message));
+});

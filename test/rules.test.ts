@@ -1,0 +1,96 @@
+// The rule table is data: every rule must win on the real reply it was written for (an
+// earlier, broader rule that steals it is an ordering bug), and no pattern may take long
+// on hostile input.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { classify, findReplyCode, findStatus } from '../src/classify/index.ts';
+import { bounceType, REASONS } from '../src/classify/reasons.ts';
+import { loadRuleFile, RuleFileError } from '../src/classify/rule-file.ts';
+import { STATUS_RULES, TEXT_RULES } from '../src/classify/rules.ts';
+
+test('rule ids are unique and every rule names one of the 34 reasons', () => {
+  const ids = [...TEXT_RULES, ...STATUS_RULES].map((r) => r.id);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const r of [...TEXT_RULES, ...STATUS_RULES]) assert.ok((REASONS as readonly string[]).includes(r.reason), r.id);
+  assert.equal(REASONS.length, 34);
+});
+
+for (const rule of TEXT_RULES) {
+  test(`text rule ${rule.id} decides its own example: ${rule.example}`, () => {
+    const c = classify({ action: 'failed', diagnostic: rule.example, status: findStatus(rule.example), replyCode: findReplyCode(rule.example) });
+    assert.equal(c.rule, rule.id);
+    assert.equal(c.reason, rule.reason);
+  });
+}
+
+for (const rule of STATUS_RULES) {
+  test(`status rule ${rule.id} decides a bare ${findStatus(rule.example)}`, () => {
+    const c = classify({ action: 'failed', status: findStatus(rule.example), diagnostic: '' });
+    assert.equal(c.rule, rule.id);
+  });
+}
+
+test('hard means the address is bad; sender-side reasons are ignored; notaccept is hard only when permanent', () => {
+  assert.equal(bounceType('userunknown', '5.1.1', '550'), 'hard');
+  assert.equal(bounceType('hostunknown', '5.1.2', '550'), 'hard');
+  assert.equal(bounceType('mailboxfull', '4.2.2', '452'), 'soft');
+  assert.equal(bounceType('blocked', '5.7.1', '554'), 'ignored');
+  assert.equal(bounceType('authfailure', '5.7.26', '550'), 'ignored');
+  assert.equal(bounceType('notaccept', '5.1.10', '556'), 'hard');
+  assert.equal(bounceType('notaccept', '4.3.2', '421'), 'soft');
+});
+
+test('the stage of the SMTP dialogue matters: unknown user after DATA is filtering; errors to MAIL FROM are about the sender', () => {
+  assert.equal(classify({ diagnostic: '550 Unknown user x@example.com', command: 'DATA' }).reason, 'filtered');
+  assert.equal(classify({ diagnostic: '550 5.1.1 Unknown user x@example.com', status: '5.1.1', command: 'DATA' }).reason, 'userunknown');
+  assert.equal(classify({ diagnostic: '550 Unknown user x@example.com', command: 'RCPT' }).reason, 'userunknown');
+  assert.equal(classify({ diagnostic: '550 5.7.1 Access denied', command: 'MAIL' }).reason, 'rejected');
+  assert.equal(classify({ diagnostic: '554 5.7.1 Access denied', command: 'CONNECT' }).reason, 'blocked');
+});
+
+test('without words: the status code decides; without either: undefined, said as such', () => {
+  assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), { reason: 'mailboxfull', type: 'soft', rule: 'status.x.2.2' });
+  assert.equal(classify({ diagnostic: 'xyzzy' }).reason, 'undefined');
+  assert.equal(classify({ action: 'delayed', diagnostic: 'xyzzy' }).reason, 'expired');
+  assert.equal(classify({ action: 'delivered' }).reason, 'delivered');
+});
+
+test('links in a reply are not read as words', () => {
+  const c = classify({ diagnostic: '550 5.7.1 Rejected, see https://example.com/help/#userunknown-or-spam', status: '5.7.1' });
+  assert.notEqual(c.reason, 'userunknown');
+  assert.notEqual(c.reason, 'spamdetected');
+});
+
+test('hostile input: long and repetitive texts classify without catastrophic backtracking', { timeout: 20_000 }, () => {
+  const hostile = [
+    'a'.repeat(200_000),
+    'user '.repeat(40_000),
+    'mailbox is '.repeat(20_000) + '!',
+    '@'.repeat(100_000),
+    `${'550 5.1.1 '.repeat(10_000)}x`,
+    `${'reverse dns '.repeat(10_000)}`,
+    'x@y.z '.repeat(30_000),
+    `${'-'.repeat(50_000)}original${' '.repeat(50_000)}`,
+  ];
+  for (const text of hostile) {
+    const c = classify({ diagnostic: text, context: text, status: findStatus(text), replyCode: findReplyCode(text) });
+    assert.ok(REASONS.includes(c.reason));
+  }
+});
+
+test('operators add rules from a file; they come before the built-in ones', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bounced-rules-'));
+  const file = join(dir, 'rules.json');
+  writeFileSync(file, JSON.stringify([{ id: 'acme-full', reason: 'mailboxfull', text: 'acme box overflow', example: '550 acme box overflow' }]));
+  const extra = loadRuleFile(file);
+  assert.deepEqual(classify({ diagnostic: '550 5.1.1 acme box overflow' }, { extra }), { reason: 'mailboxfull', type: 'soft', rule: 'custom.acme-full' });
+  writeFileSync(file, JSON.stringify([{ id: 'x', reason: 'nonsense', text: 'a' }]));
+  assert.throws(() => loadRuleFile(file), (err: Error) => err instanceof RuleFileError && /34 reasons/.test(err.message));
+  writeFileSync(file, JSON.stringify([{ id: 'x', reason: 'blocked', text: '(' }]));
+  assert.throws(() => loadRuleFile(file), (err: Error) => err instanceof RuleFileError && /bad pattern/.test(err.message));
+  writeFileSync(file, '{');
+  assert.throws(() => loadRuleFile(file), RuleFileError);
+});
