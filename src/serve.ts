@@ -1,6 +1,10 @@
 // `bounced serve`: wires the stages together, and takes them down in order on shutdown.
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
+import type { RuleSet } from './classify/index.ts';
+import { loadRulesFromDatabase } from './classify/rule-store.ts';
+import { DecodeWorker } from './ingest/decode-queue.ts';
+import { reportStage } from './ingest/decode-stage.ts';
 import { Spool } from './ingest/spool.ts';
 import { protocolLogger } from './log.ts';
 import { startHttp, type HttpEndpoints } from './metrics/http.ts';
@@ -8,6 +12,9 @@ import { Metrics } from './metrics/index.ts';
 import { SmtpListener } from './smtp/listener.ts';
 import { openDatabase, type Database } from './store/database.ts';
 import { migrate } from './store/migrate.ts';
+
+/** Operators' rules in classification_rules are read again this often. */
+const RULES_REFRESH_MS = 60_000;
 
 export interface RunningServer {
   smtpPort: number;
@@ -53,9 +60,34 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
     cleanups.push(() => spool.close());
 
-    // The decoder (src/parse, src/classify) is not built yet: stored messages stay
-    // 'pending' in raw_messages, which is the queue it will drain (see ingest/decode-queue).
-    log.info('decoding stage not available in this release: stored messages stay pending');
+    // Decoding runs after the 250, from the stored rows: the queue is raw_messages itself.
+    let rules: RuleSet = { extra: [] };
+    const refreshRules = async () => {
+      try {
+        const loaded = await loadRulesFromDatabase(database.pool);
+        rules = { extra: loaded.rules };
+        metrics.rulesLoaded.set(loaded.rules.length);
+        for (const why of loaded.skipped) log.warn({ rule: why }, 'classification rule skipped');
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'could not load classification rules; keeping the previous ones');
+      }
+    };
+    await refreshRules();
+    const rulesTimer = setInterval(() => void refreshRules(), RULES_REFRESH_MS);
+    rulesTimer.unref();
+    cleanups.push(async () => clearInterval(rulesTimer));
+    const decoder = new DecodeWorker(
+      database.pool,
+      reportStage(() => rules, metrics),
+      { batchSize: 50, pollMs: 2000 },
+      (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'),
+      {
+        decoded: (n) => metrics.decodedMessages.inc({ result: 'decoded' }, n),
+        failed: (n) => metrics.decodedMessages.inc({ result: 'failed' }, n),
+      },
+    );
+    decoder.start();
+    cleanups.push(() => decoder.stop());
 
     const smtp = new SmtpListener({
       config: config.smtp,
@@ -64,6 +96,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       metrics,
       log,
       protocolLog: protocolLogger(log, config.smtpLogLevel),
+      onStored: () => decoder.notify(),
     });
     const smtpPort = await smtp.listen(config.smtp.host, config.smtp.port);
     cleanups.push(() => smtp.close());
@@ -86,6 +119,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         if (!drained) log.warn('drain deadline passed with messages still in DATA: their clients will retry');
         await smtp.close();
         await spool.close();
+        await decoder.stop();
+        clearInterval(rulesTimer);
         await http.close();
         await database.close();
         log.info('stopped');

@@ -71,6 +71,23 @@ export class Metrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly decodedReports = new client.Counter({
+    name: 'bounced_decode_reports_total',
+    help: 'Decoded messages by kind (bounce, delay, autoreply, feedback, delivered, other)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly recipientFacts = new client.Counter({
+    name: 'bounced_decode_recipient_facts_total',
+    help: 'Recipient facts decoded, by type (hard, soft, ignored) and reason (34 values)',
+    labelNames: ['type', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly rulesLoaded = new client.Gauge({
+    name: 'bounced_classification_rules_loaded',
+    help: 'Operator rules from classification_rules in use',
+    registers: [this.registry],
+  });
   readonly databaseUp = new client.Gauge({
     name: 'bounced_database_up',
     help: '1 when the last look at Postgres (scrape or readiness) succeeded',

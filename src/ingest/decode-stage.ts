@@ -1,0 +1,15 @@
+// The decoding stage of the server: decodes a stored message with the current rules and
+// writes the Report next to it, in the transaction that marks the row decoded.
+import type { RuleSet } from '../classify/index.ts';
+import type { Metrics } from '../metrics/index.ts';
+import { decode } from '../parse/index.ts';
+import type { DecodeStage } from './decode-queue.ts';
+
+export function reportStage(rules: () => RuleSet, metrics: Metrics): DecodeStage {
+  return async (message, tx) => {
+    const report = decode(message.raw, rules());
+    await tx.query('update raw_messages set report = $2, report_kind = $3 where id = $1', [message.id, JSON.stringify(report), report.kind]);
+    metrics.decodedReports.inc({ kind: report.kind });
+    for (const r of report.recipients) metrics.recipientFacts.inc({ type: r.type, reason: r.reason });
+  };
+}
