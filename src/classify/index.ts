@@ -33,7 +33,24 @@ const NO_RULES: RuleSet = { extra: [] };
  * "…?p=UnsolicitedMessageError") are not the receiver's sentence.
  */
 export function fold(text: string): string {
-  return text.toLowerCase().replace(/\b(https?|ftp):\/\/\S+/g, ' ').replace(/\s+/g, ' ').trim();
+  let first = true;
+  return (
+    text
+      .toLowerCase()
+      // A link stands for its host: "spamhaus.org" says something, "…/#userunknown" does not.
+      .replace(/\b(?:https?|ftp):\/\/([^\s/?#]+)\S*/g, ' $1 ')
+      // Multi-line replies repeat their code on each line ("550-5.7.1 … 550 5.7.1 …"): keep
+      // the first, so the sentence they cut reads whole again.
+      .replace(/(^|\s)([245]\d\d)(-|\s(?=[245]\.\d{1,3}\.\d{1,3}\b))([245]\.\d{1,3}\.\d{1,3}\b)?/g, (m, lead: string) => {
+        if (first) {
+          first = false;
+          return m;
+        }
+        return lead || ' ';
+      })
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 function firstTextRule(rules: Rule[], text: string): Rule | undefined {
