@@ -7,6 +7,7 @@ import { decodeWords, headerValue, isEmbeddedMessage, parseMessage, partText, to
 import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { isAutoReply } from './rfc3834.ts';
+import { readSesNotification } from './ses.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
 import { cutOriginal, readTextBounce, smtpCommand } from './text-bounce.ts';
 
@@ -148,6 +149,26 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
   }
 
   const notice = readable(firstText(root));
+
+  // Amazon SES notification (JSON) sent by email.
+  const ses = readSesNotification(notice);
+  if (ses) {
+    report.decodedBy = 'amazon-ses';
+    report.original = ses.messageId ? { messageId: `<${ses.messageId}>`, from: null, to: null, subject: null, listId: null, inReplyTo: null, references: null, xHeaders: {} } : null;
+    if (ses.type === 'Complaint') {
+      report.kind = 'feedback';
+      report.feedback = ses.feedback;
+      report.recipients = ses.evidence.map((e) => ({
+        address: e.address, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null,
+        reason: 'feedback', type: 'ignored', rule: 'ses.complaint',
+      }));
+      return report;
+    }
+    report.recipients = unique(ses.evidence).map((e) => toFact(e, rules));
+    report.kind = kindOf(report.recipients);
+    return report;
+  }
+
   const { notice: noticeText, original: quoted } = cutOriginal(notice);
   report.original = findOriginal(root, quoted);
   // Not failed recipients: whoever wrote the bounce, and our own return path (the bounce is

@@ -1,0 +1,81 @@
+// Amazon SES notifications sent by email (through SNS): a JSON document instead of a DSN.
+// notificationType Bounce / Complaint / Delivery; bouncedRecipients carry an RFC 3464
+// action, status and diagnostic of their own.
+import { findReplyCode, findStatus } from '../classify/index.ts';
+import type { Action, FeedbackReport, RecipientEvidence } from './report.ts';
+
+export interface SesNotification {
+  type: 'Bounce' | 'Complaint' | 'Delivery';
+  evidence: RecipientEvidence[];
+  feedback: FeedbackReport | null;
+  /** mail.messageId: the id SES gave the sent message. */
+  messageId: string | null;
+}
+
+interface SesRecipient {
+  emailAddress?: string;
+  action?: string;
+  status?: string;
+  diagnosticCode?: string;
+}
+
+/** The JSON object in the text, with the "!\n " breaks some mailers insert in long lines removed. */
+function jsonIn(text: string): Record<string, unknown> | null {
+  const start = text.indexOf('{"');
+  if (start < 0 || !text.includes('"notificationType"')) return null;
+  const joined = text.slice(start).replace(/!\n /g, '').replace(/\n(?=[^{]*$)[\s\S]*$/, '');
+  const end = joined.lastIndexOf('}');
+  try {
+    const value = JSON.parse(joined.slice(0, end + 1)) as Record<string, unknown>;
+    // An SNS envelope carries the SES notification as a string in "Message".
+    if (typeof value.Message === 'string') return JSON.parse(value.Message) as Record<string, unknown>;
+    return value;
+  } catch {
+    return null;
+  }
+}
+
+function evidence(r: SesRecipient, action: Action, smtpResponse?: string): RecipientEvidence | null {
+  if (!r.emailAddress && typeof r !== 'string') return null;
+  const address = typeof r === 'string' ? (r as string) : r.emailAddress!;
+  const diagnostic = r.diagnosticCode?.replace(/^smtp;\s*/i, '') ?? smtpResponse ?? null;
+  return {
+    address,
+    action,
+    status: (r.status && findStatus(` ${r.status}`)) || (diagnostic ? findStatus(diagnostic) : null),
+    replyCode: diagnostic ? findReplyCode(diagnostic) : null,
+    diagnosticCode: diagnostic,
+    remoteMta: null,
+    command: null,
+    context: '',
+  };
+}
+
+export function readSesNotification(text: string): SesNotification | null {
+  const json = jsonIn(text);
+  const type = json?.notificationType;
+  if (type !== 'Bounce' && type !== 'Complaint' && type !== 'Delivery') return null;
+  const mail = (json!.mail ?? {}) as { messageId?: string };
+  const messageId = mail.messageId ?? null;
+  if (type === 'Bounce') {
+    const bounce = (json!.bounce ?? {}) as { bouncedRecipients?: SesRecipient[]; bounceType?: string };
+    const action: Action = bounce.bounceType === 'Transient' ? 'delayed' : 'failed';
+    const list = (bounce.bouncedRecipients ?? []).map((r) => evidence(r, (r.action as Action) ?? action)).filter((e): e is RecipientEvidence => e !== null);
+    return { type, evidence: list, feedback: null, messageId };
+  }
+  if (type === 'Complaint') {
+    const complaint = (json!.complaint ?? {}) as { complainedRecipients?: SesRecipient[]; complaintFeedbackType?: string; userAgent?: string; arrivalDate?: string };
+    const list = (complaint.complainedRecipients ?? []).map((r) => evidence(r, 'failed')).filter((e): e is RecipientEvidence => e !== null);
+    const feedback: FeedbackReport = {
+      type: (complaint.complaintFeedbackType ?? 'abuse').toLowerCase(),
+      userAgent: complaint.userAgent ?? null,
+      sourceIp: null,
+      arrivalDate: complaint.arrivalDate ?? null,
+      reportedDomain: null,
+    };
+    return { type, evidence: list, feedback, messageId };
+  }
+  const delivery = (json!.delivery ?? {}) as { recipients?: string[]; smtpResponse?: string };
+  const list = (delivery.recipients ?? []).map((address) => evidence({ emailAddress: address }, 'delivered', delivery.smtpResponse)).filter((e): e is RecipientEvidence => e !== null);
+  return { type, evidence: list, feedback: null, messageId };
+}
