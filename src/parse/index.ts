@@ -44,6 +44,8 @@ function firstText(root: MimePart): MimePart | undefined {
     const part = stack.shift()!;
     if (isEmbeddedMessage(part.type)) continue;
     if (part.type === 'text/plain' || part.type === 'text/html' || (part === root && !part.type.startsWith('multipart/'))) return part;
+    // A multipart whose boundaries were lost is all text.
+    if (part.type.startsWith('multipart/') && part.parts.length === 0) return part;
     stack.unshift(...part.parts);
   }
   return undefined;
@@ -181,9 +183,11 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
 
   // RFC 3464 delivery status notification.
   const dsnPart = parts.find((p) => DSN_TYPES.has(p.type));
+  // DSN fields in plain text: a report whose MIME structure was lost, or pasted by a relay.
+  const dsnInText = dsnPart ? -1 : noticeText.search(/^(Reporting-MTA|Final-Recipient|Original-Recipient)\s*:/im);
   let evidence: RecipientEvidence[] = [];
-  if (dsnPart) {
-    const status = readDeliveryStatus(partText(dsnPart));
+  if (dsnPart || dsnInText >= 0) {
+    const status = readDeliveryStatus(dsnPart ? partText(dsnPart) : noticeText.slice(dsnInText));
     report.reportingMta = status.reportingMta;
     report.envelopeId = status.envelopeId;
     report.arrivalDate = status.arrivalDate;

@@ -51,7 +51,8 @@ export function readTextBounce(notice: string, opts: TextBounceOptions): Recipie
   const seen = new Set<string>();
   lines.forEach((line, i) => {
     for (const m of line.matchAll(ADDRESS)) {
-      const address = m[0].replace(/^[.'=]+|[.'=]+$/g, '');
+      // Trailing punctuation, and a script change glued to the domain ("a@b.jp您好", "a@b.jp،").
+      const address = m[0].replace(/^[.'=]+|[.'=]+$/g, '').replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1');
       const key = address.toLowerCase();
       const local = key.slice(0, key.indexOf('@'));
       if (opts.exclude.has(key) || SYSTEM_LOCAL_PARTS.test(local)) continue;
