@@ -77,6 +77,11 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
     if (byWords.reason === 'userunknown' && e.command === 'DATA' && !/^5\.1\.\d+$/.test(e.status ?? '')) {
       return decided('filtered', `${byWords.id}.after-data`);
     }
+    // The same words under a mailbox-status (x.2.x) or policy (x.7.x) code, not given to
+    // RCPT: the receiver's own code says the mailbox exists and refused, or a policy did.
+    if (byWords.reason === 'userunknown' && e.command !== 'RCPT' && /^[45]\.[27]\.\d+$/.test(e.status ?? '')) {
+      return decided('filtered', `${byWords.id}.status-x.${e.status!.split('.')[1]}`);
+    }
     return decided(byWords.reason, byWords.id);
   }
 
