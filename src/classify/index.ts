@@ -37,6 +37,8 @@ export function fold(text: string): string {
   return (
     text
       .toLowerCase()
+      .replace(/[\u2018\u2019\u02bc]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"')
       // A link stands for its host: "spamhaus.org" says something, "…/#userunknown" does not.
       .replace(/\b(?:https?|ftp):\/\/([^\s/?#]+)\S*/g, ' $1 ')
       // Multi-line replies repeat their code on each line ("550-5.7.1 … 550 5.7.1 …"): keep
@@ -103,13 +105,15 @@ const RECIPIENT_SIDE = new Set<Reason | undefined>([
 
 /**
  * An error that answered MAIL FROM is about our sender address (`rejected`); one that
- * answered the greeting or HELO is about our sending host (`blocked`). Specific sender-side
- * reasons (authentication, PTR, rate, block lists) keep their own name.
+ * answered the greeting or HELO is about our sending host (`blocked`), even when worded as
+ * a service or connection problem. Specific sender-side reasons (authentication, PTR,
+ * rate, block lists) keep their own name.
  */
 function answeredSender(command: string | null | undefined, reason: Reason | undefined): Reason | undefined {
-  if (!RECIPIENT_SIDE.has(reason)) return undefined;
-  if (command === 'MAIL') return 'rejected';
-  if (command === 'CONNECT' || command === 'HELO' || command === 'EHLO') return 'blocked';
+  if (command === 'MAIL') return RECIPIENT_SIDE.has(reason) ? 'rejected' : undefined;
+  if (command === 'CONNECT' || command === 'HELO' || command === 'EHLO') {
+    return RECIPIENT_SIDE.has(reason) || reason === 'systemerror' || reason === 'networkerror' || reason === 'expired' ? 'blocked' : undefined;
+  }
   return undefined;
 }
 

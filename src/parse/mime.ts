@@ -165,6 +165,18 @@ export function decodeQuotedPrintable(body: string): string {
 
 const decoders = new Map<string, TextDecoder | null>();
 
+// windows-1252 0x80-0x9F (undefined positions keep their byte).
+const CP1252 = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+
+function isUtf8(bytes: string): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(bytes, 'latin1'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** latin1 bytes in `charset` to a JS string; unknown or broken charsets fall back. */
 export function decodeCharset(bytes: string, charset: string | undefined): string {
   // eslint-disable-next-line no-control-regex
@@ -178,6 +190,13 @@ export function decodeCharset(bytes: string, charset: string | undefined): strin
       decoder = null;
     }
     decoders.set(name, decoder);
+  }
+  // Node decodes windows-1252 (and the latin1 labels that mean it in practice) as plain
+  // ISO-8859-1, leaving 0x80-0x9F as control characters: Exchange's curly quotes and
+  // dashes live there.
+  if (/^(windows-1252|cp1252|iso-8859-1|iso8859-1|latin1|l1)$/.test(name)) {
+    if (isUtf8(bytes)) return Buffer.from(bytes, 'latin1').toString('utf8'); // mislabelled UTF-8
+    return bytes.replace(/[\x80-\x9f]/g, (c) => CP1252[c.charCodeAt(0) - 0x80] ?? c);
   }
   const buf = Buffer.from(bytes, 'latin1');
   // 8-bit bytes under a 7-bit charset label (us-ascii, iso-2022-*) are mislabelled: they

@@ -113,7 +113,7 @@ export function smtpCommand(lines: string[], at: number, diagnostic: string): st
   if (said) return normaliseCommand(said[1]!);
   if (/\b(rcpt to response|did not like our rcpt|does not like recipient|\[rcpt_to\]|smtp:rcpt\b)/i.test(diagnostic)) return 'RCPT';
   if (/\b(did not like our (mail from|data)|\[mail_from\]|smtp:mail\b)/i.test(diagnostic)) return /data/i.test(diagnostic) ? 'DATA' : 'MAIL';
-  if (/\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting|connected to .{0,40} but my name was rejected/i.test(diagnostic)) return 'CONNECT';
+  if (/\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting|connected to .{0,40} but my name was rejected|refused to talk to me/i.test(diagnostic)) return 'CONNECT';
   if (/connected to .{0,40} but sender was rejected/i.test(diagnostic)) return 'MAIL';
   // The nearest ">>> COMMAND" line of a transcript: within the recipient's block first.
   const order = [0, 1, 2, 3, 4, 5, -1, -2, -3, -4];
