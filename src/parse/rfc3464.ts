@@ -82,10 +82,11 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     if (!address) continue;
     const diagnostic = typed(b.get('diagnostic-code'));
     const statusField = b.get('status') ? findStatus(` ${b.get('status')}`) : null;
+    const fromDiagnostic = diagnostic ? findStatus(diagnostic) : null;
     recipients.push({
       address,
       action: action(b.get('action')),
-      status: statusField ?? (diagnostic ? findStatus(diagnostic) : null),
+      status: moreSpecific(statusField, fromDiagnostic),
       replyCode: diagnostic ? findReplyCode(diagnostic) : null,
       diagnosticCode: diagnostic,
       remoteMta: typed(b.get('remote-mta')),
@@ -99,4 +100,14 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     arrivalDate: perMessage.get('arrival-date')?.trim() || null,
     recipients,
   };
+}
+
+/**
+ * A Status: of x.0.0 says only "failed"; the receiver's own code in the Diagnostic-Code
+ * ("550 5.7.1 …") says why, and is kept when it is of the same class.
+ */
+export function moreSpecific(field: string | null, diagnostic: string | null): string | null {
+  if (!field) return diagnostic;
+  if (diagnostic && /^\d\.0\.0$/.test(field) && diagnostic[0] === field[0] && !/^\d\.0\.0$/.test(diagnostic)) return diagnostic;
+  return field;
 }
