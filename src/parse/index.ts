@@ -8,7 +8,7 @@ import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { isAutoReply } from './rfc3834.ts';
 import { readSesNotification } from './ses.ts';
-import { addressField, readDeliveryStatus } from './rfc3464.ts';
+import { addressField, moreSpecific, readDeliveryStatus } from './rfc3464.ts';
 import { cutOriginal, readTextBounce, smtpCommand } from './text-bounce.ts';
 
 /** Line of the first "<<< 5xx" reply of a session transcript; -10 when there is none. */
@@ -197,7 +197,7 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
         const text = fromText.get(r.address.toLowerCase());
         const diagnosticCode = r.diagnosticCode ?? text?.diagnosticCode ?? null;
         const command = smtpCommand([], 0, diagnosticCode ?? '') ?? text?.command ?? (status.recipients.length === 1 ? smtpCommand(noticeText.split('\n'), transcriptReply(noticeText), '') : null);
-        return { ...r, diagnosticCode, command, replyCode: r.replyCode ?? text?.replyCode ?? null, status: r.status ?? text?.status ?? null, context: text?.diagnosticCode ?? noticeText };
+        return { ...r, diagnosticCode, command, replyCode: r.replyCode ?? text?.replyCode ?? null, status: moreSpecific(r.status, text?.status ?? null), context: text?.diagnosticCode ?? noticeText };
       });
       report.decodedBy = 'rfc3464';
     } else {

@@ -86,7 +86,7 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     recipients.push({
       address,
       action: action(b.get('action')),
-      status: moreSpecific(statusField, fromDiagnostic),
+      status: moreSpecific(statusField, fromDiagnostic, diagnostic ? lastStatus(diagnostic) : null),
       replyCode: diagnostic ? findReplyCode(diagnostic) : null,
       diagnosticCode: diagnostic,
       remoteMta: typed(b.get('remote-mta')),
@@ -103,11 +103,20 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
 }
 
 /**
- * A Status: of x.0.0 says only "failed"; the receiver's own code in the Diagnostic-Code
- * ("550 5.7.1 …") says why, and is kept when it is of the same class.
+ * A Status: of x.0.0 says only "failed", and x.4.7 only "we gave up": the receiver's own
+ * code in the Diagnostic-Code says why, and is kept when it is of the same class (for
+ * x.4.7, its last code: "554 4.4.7 Message expired <421 4.4.2 Connection timed out>").
  */
-export function moreSpecific(field: string | null, diagnostic: string | null): string | null {
+export function moreSpecific(field: string | null, diagnostic: string | null, lastInDiagnostic: string | null = diagnostic): string | null {
   if (!field) return diagnostic;
-  if (diagnostic && /^\d\.0\.0$/.test(field) && diagnostic[0] === field[0] && !/^\d\.0\.0$/.test(diagnostic)) return diagnostic;
+  const sameClass = (code: string | null) => code !== null && code[0] === field[0];
+  if (/^\d\.0\.0$/.test(field) && sameClass(diagnostic) && !/^\d\.0\.0$/.test(diagnostic!)) return diagnostic;
+  if (/^\d\.4\.7$/.test(field) && sameClass(lastInDiagnostic) && lastInDiagnostic !== field) return lastInDiagnostic;
   return field;
+}
+
+/** The last enhanced status code in a text. */
+export function lastStatus(text: string): string | null {
+  const all = [...text.matchAll(/(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/g)];
+  return all.length ? all[all.length - 1]![1]! : null;
 }
