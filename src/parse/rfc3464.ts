@@ -35,10 +35,10 @@ function fieldsOf(text: string): Fields[] {
     const m = /^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)$/.exec(line);
     if (!m) continue;
     const name = m[1]!.toLowerCase();
-    // A recipient field after a complete block (it has Action or Status), or a second
-    // Final-Recipient, begins the next recipient even without the blank line.
+    // Blank lines separate recipients; without them, a second Final-Recipient (or
+    // Original-Recipient) begins the next one. Field order inside a block varies.
     const recipientField = name === 'final-recipient' || name === 'original-recipient';
-    if (recipientField && (current.has('action') || current.has('status') || current.has(name))) push();
+    if (recipientField && current.has(name)) push();
     if (!current.has(name)) current.set(name, m[2]!.trim());
     last = name;
   }
