@@ -9,7 +9,7 @@ import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportK
 import { isAutoReply } from './rfc3834.ts';
 import { readSesNotification } from './ses.ts';
 import { addressField, moreSpecific, readDeliveryStatus } from './rfc3464.ts';
-import { cutOriginal, readTextBounce, smtpCommand } from './text-bounce.ts';
+import { completeReply, cutOriginal, readTextBounce, smtpCommand } from './text-bounce.ts';
 
 /** Line of the first "<<< 5xx" reply of a session transcript; -10 when there is none. */
 function transcriptReply(notice: string): number {
@@ -195,7 +195,9 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
       const fromText = new Map(readTextBounce(noticeText, { exclude }).map((e) => [e.address.toLowerCase(), e]));
       evidence = status.recipients.map((r) => {
         const text = fromText.get(r.address.toLowerCase());
-        const diagnosticCode = r.diagnosticCode ?? text?.diagnosticCode ?? null;
+        // Sendmail keeps only the first line of a multi-line reply ("552-5.7.0 …") in the
+        // Diagnostic-Code; the transcript in the notice has all of it.
+        const diagnosticCode = r.diagnosticCode ? (completeReply(noticeText, r.diagnosticCode) ?? r.diagnosticCode) : (text?.diagnosticCode ?? null);
         const command = smtpCommand([], 0, diagnosticCode ?? '') ?? text?.command ?? (status.recipients.length === 1 ? smtpCommand(noticeText.split('\n'), transcriptReply(noticeText), '') : null);
         return { ...r, diagnosticCode, command, replyCode: r.replyCode ?? text?.replyCode ?? null, status: moreSpecific(r.status, text?.status ?? null), context: text?.diagnosticCode ?? noticeText };
       });

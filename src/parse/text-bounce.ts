@@ -128,3 +128,25 @@ function normaliseCommand(command: string): string {
   const c = command.toUpperCase();
   return c.startsWith('RCPT') ? 'RCPT' : c.startsWith('MAIL') ? 'MAIL' : c;
 }
+
+/**
+ * A multi-line SMTP reply cut after its first line ("552-5.7.0 This message was blocked…"),
+ * completed from the session transcript of the notice, where every line of it stands
+ * ("<<< 552-5.7.0 …" … "<<< 552 5.7.0 …").
+ */
+export function completeReply(notice: string, partial: string): string | null {
+  const first = /(\d{3})-(.*)$/.exec(partial.trim());
+  if (!first) return null;
+  const [, code, rest] = first;
+  const lines = notice.split('\n').map((l) => l.replace(/^\s*(<<<\s*)?/, ''));
+  const start = lines.findIndex((l) => l.startsWith(`${code}-${rest!.trim()}`));
+  if (start < 0) return null;
+  const reply: string[] = [];
+  for (let i = start; i < lines.length && reply.length < 30; i++) {
+    const line = lines[i]!;
+    if (!line.startsWith(code!)) break;
+    reply.push(line);
+    if (line[3] === ' ') return reply.join(' ');
+  }
+  return reply.length > 1 ? reply.join(' ') : null;
+}
