@@ -55,6 +55,17 @@ export function fold(text: string): string {
   );
 }
 
+// Where a notice quotes the receiver ("… the other server returned was: 550 …", "remote
+// host said: …"), the quoted reply is the evidence and the words around it are boilerplate
+// ("it was rejected by the recipient domain" says nothing about why).
+const QUOTES_REMOTE = /(?:the (?:error|response) (?:that )?the other server returned was|remote (?:host|server|mta) (?:said|replied|returned)|server message|the server (?:said|replied|responded))\s*:?\s*/g;
+
+function remoteReply(text: string): string | undefined {
+  let after: number | undefined;
+  for (const m of text.matchAll(QUOTES_REMOTE)) after = m.index! + m[0].length;
+  return after !== undefined && after < text.length ? text.slice(after) : undefined;
+}
+
 function firstTextRule(rules: Rule[], text: string): Rule | undefined {
   if (!text) return undefined;
   for (const rule of rules) if (rule.text?.test(text)) return rule;
@@ -69,7 +80,8 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
 
   const all = rules.extra.length ? [...rules.extra, ...TEXT_RULES] : TEXT_RULES;
   const diagnostic = fold(e.diagnostic ?? '');
-  const byWords = firstTextRule(all, diagnostic);
+  const quoted = remoteReply(diagnostic);
+  const byWords = (quoted && firstTextRule(all, quoted)) || firstTextRule(all, diagnostic);
   const answered = answeredSender(e.command, byWords?.reason);
   if (answered) return decided(answered, `${byWords?.id ?? 'none'}.${e.command!.toLowerCase()}`);
   if (byWords) {
