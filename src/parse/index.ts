@@ -116,6 +116,11 @@ function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): Recipi
   };
 }
 
+/** A complaint is not a delivery failure: it is counted on its own, never against the address's deliverability. */
+function complaint(address: string, rule: string): RecipientFact {
+  return { address, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null, reason: 'feedback', type: 'ignored', rule };
+}
+
 function unique(evidence: RecipientEvidence[]): RecipientEvidence[] {
   const seen = new Map<string, RecipientEvidence>();
   for (const e of evidence) {
@@ -143,10 +148,20 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
     report.decodedBy = 'arf';
     report.original = original;
     report.feedback = fb.feedback;
-    report.recipients = fb.recipients.map((address) => ({
-      address, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null,
-      reason: 'feedback', type: 'ignored', rule: 'arf.feedback-report',
-    }));
+    report.recipients = fb.recipients.map((address) => complaint(address, 'arf.feedback-report'));
+    return report;
+  }
+
+  // Microsoft's JMRP complaints (Outlook.com, Hotmail) are not ARF: the complained-about
+  // message comes back whole, naming its recipient in X-HmXmrOriginalRecipient.
+  const jmrp = parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0] && headerValue(p.parts[0].headers, 'x-hmxmroriginalrecipient'));
+  if (jmrp) {
+    const address = addressField(headerValue(jmrp.parts[0]!.headers, 'x-hmxmroriginalrecipient'));
+    report.kind = 'feedback';
+    report.decodedBy = 'jmrp';
+    report.original = originalFromHeaders(jmrp.parts[0]!.headers);
+    report.feedback = { type: 'abuse', userAgent: null, sourceIp: null, arrivalDate: null, reportedDomain: null };
+    report.recipients = address ? [complaint(address, 'jmrp.complaint')] : [];
     return report;
   }
 
@@ -160,10 +175,7 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
     if (ses.type === 'Complaint') {
       report.kind = 'feedback';
       report.feedback = ses.feedback;
-      report.recipients = ses.evidence.map((e) => ({
-        address: e.address, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null,
-        reason: 'feedback', type: 'ignored', rule: 'ses.complaint',
-      }));
+      report.recipients = ses.evidence.map((e) => complaint(e.address, 'ses.complaint'));
       return report;
     }
     report.recipients = unique(ses.evidence).map((e) => toFact(e, rules));
@@ -173,13 +185,11 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
 
   const { notice: noticeText, original: quoted } = cutOriginal(notice);
   report.original = findOriginal(root, quoted);
-  // Not failed recipients: whoever wrote the bounce, and our own return path (the bounce is
-  // addressed to it, and quotes it as the sender of the original).
-  const exclude = new Set(
-    [from, headerValue(root.headers, 'to'), report.original?.from, ...(report.original ? [report.original.xHeaders['return-path'] ?? null] : [])]
-      .flatMap(addressesIn)
-      .map((a) => a.toLowerCase()),
-  );
+  // Not failed recipients: whoever wrote the bounce and the original's sender; and, unless
+  // nothing else is named, our own return path (the bounce is addressed to it).
+  const lower = (values: Array<string | null | undefined>) => new Set(values.flatMap(addressesIn).map((a) => a.toLowerCase()));
+  const exclude = lower([from, report.original?.from]);
+  const unlikely = lower([headerValue(root.headers, 'to')]);
 
   // RFC 3464 delivery status notification.
   const dsnPart = parts.find((p) => DSN_TYPES.has(p.type));
@@ -192,7 +202,7 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
     report.envelopeId = status.envelopeId;
     report.arrivalDate = status.arrivalDate;
     if (status.recipients.length) {
-      const fromText = new Map(readTextBounce(noticeText, { exclude }).map((e) => [e.address.toLowerCase(), e]));
+      const fromText = new Map(readTextBounce(noticeText, { exclude, unlikely }).map((e) => [e.address.toLowerCase(), e]));
       evidence = status.recipients.map((r) => {
         const text = fromText.get(r.address.toLowerCase());
         // Sendmail keeps only the first line of a multi-line reply ("552-5.7.0 …") in the
@@ -223,7 +233,7 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
     const looksLikeBounce =
       BOUNCE_SUBJECT.test(subject) || DAEMON_FROM.test(from) || headerValue(root.headers, 'x-failed-recipients') !== undefined || root.type === 'multipart/report';
     if (!looksLikeBounce) return report;
-    evidence = readTextBounce(noticeText, { exclude });
+    evidence = readTextBounce(noticeText, { exclude, unlikely });
     if (evidence.length === 0) {
       const fallback = addressesIn(headerValue(root.headers, 'x-failed-recipients')).concat(addressesIn(report.original?.to));
       const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);

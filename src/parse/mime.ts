@@ -213,7 +213,9 @@ export function partText(part: MimePart): string {
 
 /** RFC 2047 encoded words, for Subject and the like. */
 export function decodeWords(value: string): string {
-  return value
+  // Raw 8-bit header text (SMTPUTF8, or careless mailers) is UTF-8 more often than not.
+  const raw = /[\x80-\xff]/.test(value) ? decodeCharset(value, 'utf-8') : value;
+  return raw
     .replace(/(=\?[^?]+\?[BbQq]\?[^?]*\?=)\s+(?==\?)/g, '$1')
     .replace(/=\?([^?*]+)(?:\*[^?]*)?\?([BbQq])\?([^?]*)\?=/g, (_, charset: string, enc: string, data: string) => {
       const bytes =

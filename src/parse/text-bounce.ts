@@ -43,9 +43,17 @@ const SYSTEM_LOCAL_PARTS = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|
 export interface TextBounceOptions {
   /** Addresses that are not recipients: the bounce's From, the original sender. */
   exclude: Set<string>;
+  /** Addresses that are recipients only when nothing else is: the bounce's own To. */
+  unlikely?: Set<string>;
 }
 
 export function readTextBounce(notice: string, opts: TextBounceOptions): RecipientEvidence[] {
+  const found = readAddresses(notice, opts.exclude, opts.unlikely ?? new Set(), false);
+  // A message sent to oneself, or to postmaster, bounces to an address we would skip.
+  return found.length ? found : readAddresses(notice, opts.exclude, new Set(), true);
+}
+
+function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<string>, allowSystem: boolean): RecipientEvidence[] {
   const lines = notice.split('\n');
   const hits: Array<{ line: number; address: string }> = [];
   const seen = new Set<string>();
@@ -55,7 +63,7 @@ export function readTextBounce(notice: string, opts: TextBounceOptions): Recipie
       const address = m[0].replace(/^[.'=]+|[.'=]+$/g, '').replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1');
       const key = address.toLowerCase();
       const local = key.slice(0, key.indexOf('@'));
-      if (opts.exclude.has(key) || SYSTEM_LOCAL_PARTS.test(local)) continue;
+      if (exclude.has(key) || unlikely.has(key) || (!allowSystem && SYSTEM_LOCAL_PARTS.test(local))) continue;
       if (/^(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line.trim())) continue;
       // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
       if (/(mail from|envelope-from|return-path|sender|from)\s*[:=]?\s*<?$/i.test(line.slice(0, m.index))) continue;
