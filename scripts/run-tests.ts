@@ -4,11 +4,11 @@
 // started in a temporary folder (reachable by the `postgres` user) and removed after.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../src/store/embedded.ts';
+import { freePort } from '../test/support/net.ts';
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -20,16 +20,6 @@ function testFiles(dir: string): string[] {
     });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const only = process.argv.slice(2);
 const files = only.length ? only : testFiles('test').map((f) => relative('.', f));

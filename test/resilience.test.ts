@@ -2,7 +2,6 @@
 // server shuts down while a message is in DATA (421 for new work, 250 for that message).
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -12,16 +11,8 @@ import { startEmbeddedPostgres } from '../src/store/embedded.ts';
 import { createTestDatabase } from './support/db.ts';
 import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
 import { RawSmtpClient } from './support/smtp-client.ts';
+import { freePort } from './support/net.ts';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function sendOne(port: number, marker: string) {
   const { client } = await RawSmtpClient.greet(port);

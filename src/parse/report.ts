@@ -17,8 +17,8 @@ export interface OriginalMessage {
   xHeaders: Record<string, string>;
 }
 
-/** One recipient the report speaks of, before classification. */
-export interface RecipientEvidence {
+/** What a report says happened to one recipient. */
+export interface DeliveryFacts {
   /** Final-Recipient (or Original-Recipient) of a DSN block, or the address a text bounce names. */
   address: string;
   action: Action;
@@ -30,19 +30,18 @@ export interface RecipientEvidence {
   diagnosticCode: string | null;
   /** Remote-MTA: of the DSN block, or the host a text bounce names. */
   remoteMta: string | null;
-  /** The SMTP command the error answered (RCPT, DATA, MAIL), when the text says it. */
+}
+
+/** One recipient before classification, with what else the notice says about it. */
+export interface RecipientEvidence extends DeliveryFacts {
+  /** The SMTP command the error answered (RCPT, DATA, MAIL, CONNECT), when the text says it. */
   command: string | null;
   /** Extra text around the recipient (human-readable part) that helps classification. */
   context: string;
 }
 
-export interface RecipientFact {
-  address: string;
-  action: Action;
-  status: string | null;
-  replyCode: string | null;
-  diagnosticCode: string | null;
-  remoteMta: string | null;
+/** One recipient, classified. */
+export interface RecipientFact extends DeliveryFacts {
   reason: Reason;
   type: BounceType;
   /** Id of the classification rule that decided. */
