@@ -119,8 +119,9 @@ function errorBlock(lines: string[], from: number, next: number): string[] {
 export function smtpCommand(lines: string[], at: number, diagnostic: string): string | null {
   const said = /\b(?:in reply to|after|response to)\s+(?:the\s+)?(?:end of\s+)?(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(diagnostic);
   if (said) return normaliseCommand(said[1]!);
-  if (/\b(rcpt to response|did not like our rcpt|does not like recipient|\[rcpt_to\]|smtp:rcpt\b)/i.test(diagnostic)) return 'RCPT';
-  if (/\b(did not like our (mail from|data)|\[mail_from\]|smtp:mail\b)/i.test(diagnostic)) return /data/i.test(diagnostic) ? 'DATA' : 'MAIL';
+  if (/\brcpt to response|\bdid not like our rcpt|\bdoes not like recipient|\[rcpt_to\]|\bsmtp:rcpt\b/i.test(diagnostic)) return 'RCPT';
+  if (/\bdid not like our data|\[data\]/i.test(diagnostic)) return 'DATA';
+  if (/\bdid not like our mail from|\[mail_from\]|\bsmtp:mail\b/i.test(diagnostic)) return 'MAIL';
   if (/\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting|connected to .{0,40} but my name was rejected|refused to talk to me/i.test(diagnostic)) return 'CONNECT';
   if (/connected to .{0,40} but sender was rejected/i.test(diagnostic)) return 'MAIL';
   // The nearest ">>> COMMAND" line of a transcript: within the recipient's block first.
