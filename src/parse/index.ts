@@ -7,22 +7,16 @@ import { decodeWords, headerValue, isEmbeddedMessage, parseMessage, partText, to
 import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { isAutoReply } from './rfc3834.ts';
-import { readSesNotification } from './ses.ts';
+import { readSesNotification, type SesNotification } from './ses.ts';
 import { addressField, moreSpecific, readDeliveryStatus } from './rfc3464.ts';
-import { completeReply, cutOriginal, readTextBounce, smtpCommand } from './text-bounce.ts';
-
-/** Line of the first "<<< 5xx" reply of a session transcript; -10 when there is none. */
-function transcriptReply(notice: string): number {
-  const i = notice.split('\n').findIndex((l) => /^\s*<<<\s*[45]\d\d/.test(l));
-  return i < 0 ? -10 : i;
-}
+import { completeReply, cutOriginal, readTextBounce, smtpCommand, type TextBounceOptions } from './text-bounce.ts';
 
 export type { Report, RecipientFact } from './report.ts';
 
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
 
 // Subjects and senders of delivery reports, in the languages the corpus and the world use.
-const BOUNCE_SUBJECT = /undeliver|undelivered|deliver(y|ed)? (status|fail|failure|notification|report|problem|has failed)|returned mail|return(ed)? to sender|failure notice|mail delivery|non-?deliver|delivery error|could not be delivered|not delivered|nicht zustellbar|unzustellbar|non remis|non distribuable|no entregado|non recapitato|mail system error|rejected|bounce|delayed mail|warning: (could not|message)|message (not )?delivered|error sending|mail failure|system error|permanent error|下書き|未達|配送|エラー|送信できません|失敗|退信|退回|notification|problem with your message|an error occurred|expired/i;
+const BOUNCE_SUBJECT = /undeliver|undelivered|deliver(y|ed)? (status|fail|failure|notification|report|problem|has failed)|returned mail|return(ed)? to sender|failure notice|mail delivery|non-?deliver|delivery error|could not be delivered|not delivered|nicht zustellbar|unzustellbar|non remis|non distribuable|no entregado|non recapitato|mail system error|rejected|bounce|delayed mail|warning: (could not|message)|message (not )?delivered|error sending|mail failure|system error|permanent error|未達|配送|エラー|送信できません|失敗|退信|退回|notification|problem with your message|an error occurred|expired/i;
 const DAEMON_FROM = /mailer-daemon|postmaster|mail-daemon|mail delivery (sub)?system|mail administrator|maildelivery|mailerdaemon|bounce|nobody@|daemon@|\bmta\b/i;
 
 function emptyReport(problems: string[] = []): Report {
@@ -132,119 +126,169 @@ function unique(evidence: RecipientEvidence[]): RecipientEvidence[] {
   return [...seen.values()];
 }
 
+interface Message {
+  root: MimePart;
+  parts: MimePart[];
+  subject: string;
+  from: string;
+}
+
 function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
   const root = parseMessage(toText(raw));
-  const report = emptyReport();
-  const parts = [...walk(root)];
-  const subject = decodeWords(headerValue(root.headers, 'subject') ?? '');
-  const from = headerValue(root.headers, 'from') ?? '';
+  const message: Message = {
+    root,
+    parts: [...walk(root)],
+    subject: decodeWords(headerValue(root.headers, 'subject') ?? ''),
+    from: headerValue(root.headers, 'from') ?? '',
+  };
+  return readArf(message) ?? readJmrp(message) ?? readNotice(message, rules);
+}
 
-  // ARF feedback report (RFC 5965).
+/** ARF feedback report (RFC 5965). */
+function readArf({ root, parts }: Message): Report | null {
   const feedbackPart = parts.find((p) => p.type === 'message/feedback-report');
-  if (feedbackPart) {
-    const original = findOriginal(root, null);
-    const fb = readFeedback(partText(feedbackPart), original);
-    report.kind = 'feedback';
-    report.decodedBy = 'arf';
-    report.original = original;
-    report.feedback = fb.feedback;
-    report.recipients = fb.recipients.map((address) => complaint(address, 'arf.feedback-report'));
-    return report;
-  }
+  if (!feedbackPart) return null;
+  const original = findOriginal(root, null);
+  const fb = readFeedback(partText(feedbackPart), original);
+  return {
+    ...emptyReport(),
+    kind: 'feedback',
+    decodedBy: 'arf',
+    original,
+    feedback: fb.feedback,
+    recipients: fb.recipients.map((address) => complaint(address, 'arf.feedback-report')),
+  };
+}
 
-  // Microsoft's JMRP complaints (Outlook.com, Hotmail) are not ARF: the complained-about
-  // message comes back whole, naming its recipient in X-HmXmrOriginalRecipient.
-  const jmrp = parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0] && headerValue(p.parts[0].headers, 'x-hmxmroriginalrecipient'));
-  if (jmrp) {
-    const address = addressField(headerValue(jmrp.parts[0]!.headers, 'x-hmxmroriginalrecipient'));
-    report.kind = 'feedback';
-    report.decodedBy = 'jmrp';
-    report.original = originalFromHeaders(jmrp.parts[0]!.headers);
-    report.feedback = { type: 'abuse', userAgent: null, sourceIp: null, arrivalDate: null, reportedDomain: null };
-    report.recipients = address ? [complaint(address, 'jmrp.complaint')] : [];
-    return report;
-  }
+/**
+ * Microsoft's JMRP complaints (Outlook.com, Hotmail) are not ARF: the complained-about
+ * message comes back whole, naming its recipient in X-HmXmrOriginalRecipient.
+ */
+function readJmrp({ root, parts }: Message): Report | null {
+  const headers = parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0] && headerValue(p.parts[0].headers, 'x-hmxmroriginalrecipient'))
+    ?.parts[0]?.headers;
+  if (!headers) return null;
+  const address = addressField(headerValue(headers, 'x-hmxmroriginalrecipient'));
+  return {
+    ...emptyReport(),
+    kind: 'feedback',
+    decodedBy: 'jmrp',
+    original: originalFromHeaders(headers),
+    feedback: { type: 'abuse', userAgent: null, sourceIp: null, arrivalDate: null, reportedDomain: null },
+    recipients: address ? [complaint(address, 'jmrp.complaint')] : [],
+  };
+}
 
+/** Everything that speaks through a human-readable notice: SES JSON, DSNs, auto-replies, text bounces. */
+function readNotice(message: Message, rules: RuleSet | undefined): Report {
+  const { root, from, subject } = message;
+  const report = emptyReport();
   const notice = readable(firstText(root));
 
-  // Amazon SES notification (JSON) sent by email.
   const ses = readSesNotification(notice);
-  if (ses) {
-    report.decodedBy = 'amazon-ses';
-    report.original = ses.messageId ? { messageId: `<${ses.messageId}>`, from: null, to: null, subject: null, listId: null, inReplyTo: null, references: null, xHeaders: {} } : null;
-    if (ses.type === 'Complaint') {
-      report.kind = 'feedback';
-      report.feedback = ses.feedback;
-      report.recipients = ses.evidence.map((e) => complaint(e.address, 'ses.complaint'));
-      return report;
-    }
-    report.recipients = unique(ses.evidence).map((e) => toFact(e, rules));
-    report.kind = kindOf(report.recipients);
-    return report;
-  }
+  if (ses) return sesReport(ses, rules);
 
   const { notice: noticeText, original: quoted } = cutOriginal(notice);
   report.original = findOriginal(root, quoted);
   // Not failed recipients: whoever wrote the bounce and the original's sender; and, unless
   // nothing else is named, our own return path (the bounce is addressed to it).
   const lower = (values: Array<string | null | undefined>) => new Set(values.flatMap(addressesIn).map((a) => a.toLowerCase()));
-  const exclude = lower([from, report.original?.from]);
-  const unlikely = lower([headerValue(root.headers, 'to')]);
+  const textOptions = { exclude: lower([from, report.original?.from]), unlikely: lower([headerValue(root.headers, 'to')]) };
 
-  // RFC 3464 delivery status notification.
-  const dsnPart = parts.find((p) => DSN_TYPES.has(p.type));
-  // DSN fields in plain text: a report whose MIME structure was lost, or pasted by a relay.
-  const dsnInText = dsnPart ? -1 : noticeText.search(/^(Reporting-MTA|Final-Recipient|Original-Recipient)\s*:/im);
-  let evidence: RecipientEvidence[] = [];
-  if (dsnPart || dsnInText >= 0) {
-    const status = readDeliveryStatus(dsnPart ? partText(dsnPart) : noticeText.slice(dsnInText));
-    report.reportingMta = status.reportingMta;
-    report.envelopeId = status.envelopeId;
-    report.arrivalDate = status.arrivalDate;
-    if (status.recipients.length) {
-      const fromText = new Map(readTextBounce(noticeText, { exclude, unlikely }).map((e) => [e.address.toLowerCase(), e]));
-      evidence = status.recipients.map((r) => {
-        const text = fromText.get(r.address.toLowerCase());
-        // Sendmail keeps only the first line of a multi-line reply ("552-5.7.0 …") in the
-        // Diagnostic-Code; the transcript in the notice has all of it.
-        const diagnosticCode = r.diagnosticCode ? (completeReply(noticeText, r.diagnosticCode) ?? r.diagnosticCode) : (text?.diagnosticCode ?? null);
-        const command = smtpCommand([], 0, diagnosticCode ?? '') ?? text?.command ?? (status.recipients.length === 1 ? smtpCommand(noticeText.split('\n'), transcriptReply(noticeText), '') : null);
-        return { ...r, diagnosticCode, command, replyCode: r.replyCode ?? text?.replyCode ?? null, status: moreSpecific(r.status, text?.status ?? null), context: text?.diagnosticCode ?? noticeText };
-      });
-      report.decodedBy = 'rfc3464';
-    } else {
-      report.problems.push('delivery-status part without recipients');
-    }
-  }
-
-  // RFC 3834 auto-reply: the recipient is whoever replied.
-  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) {
-    const who = addressField(from);
-    report.kind = 'autoreply';
-    report.decodedBy = 'rfc3834';
-    if (who) {
-      report.recipients = [{ address: who, action: 'delivered', status: null, replyCode: null, diagnosticCode: subject || null, remoteMta: null, reason: 'vacation', type: 'ignored', rule: 'rfc3834.auto-reply' }];
-    }
-    return report;
-  }
-
-  // A home-made bounce text.
+  let evidence = dsnEvidence(message, noticeText, textOptions, report);
+  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) return autoReply(report, from, subject);
   if (evidence.length === 0) {
-    const looksLikeBounce =
-      BOUNCE_SUBJECT.test(subject) || DAEMON_FROM.test(from) || headerValue(root.headers, 'x-failed-recipients') !== undefined || root.type === 'multipart/report';
-    if (!looksLikeBounce) return report;
-    evidence = readTextBounce(noticeText, { exclude, unlikely });
-    if (evidence.length === 0) {
-      const fallback = addressesIn(headerValue(root.headers, 'x-failed-recipients')).concat(addressesIn(report.original?.to));
-      const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
-      evidence = fallback.slice(0, 1).map((address) => ({
-        address, action: 'failed', status: null, replyCode: null, diagnosticCode: diagnostic, remoteMta: null, command: null, context: noticeText,
-      }));
-    }
+    if (!looksLikeBounce(message)) return report;
+    evidence = textEvidence(message, noticeText, textOptions, report.original);
     if (evidence.length) report.decodedBy = 'text';
   }
-
   report.recipients = unique(evidence).map((e) => toFact(e, rules));
   report.kind = kindOf(report.recipients);
   return report;
+}
+
+function sesReport(ses: SesNotification, rules: RuleSet | undefined): Report {
+  const report: Report = {
+    ...emptyReport(),
+    decodedBy: 'amazon-ses',
+    original: ses.messageId ? { messageId: `<${ses.messageId}>`, from: null, to: null, subject: null, listId: null, inReplyTo: null, references: null, xHeaders: {} } : null,
+  };
+  if (ses.type === 'Complaint') {
+    return { ...report, kind: 'feedback', feedback: ses.feedback, recipients: ses.evidence.map((e) => complaint(e.address, 'ses.complaint')) };
+  }
+  const recipients = unique(ses.evidence).map((e) => toFact(e, rules));
+  return { ...report, recipients, kind: kindOf(recipients) };
+}
+
+/**
+ * RFC 3464: the delivery-status part, or DSN fields in plain text (a report whose MIME
+ * structure was lost). The notice adds what the fields lack: the full reply and the SMTP
+ * command it answered.
+ */
+function dsnEvidence({ parts }: Message, noticeText: string, textOptions: TextBounceOptions, report: Report): RecipientEvidence[] {
+  const dsnPart = parts.find((p) => DSN_TYPES.has(p.type));
+  const dsnInText = dsnPart ? -1 : noticeText.search(/^(Reporting-MTA|Final-Recipient|Original-Recipient)\s*:/im);
+  if (!dsnPart && dsnInText < 0) return [];
+  const status = readDeliveryStatus(dsnPart ? partText(dsnPart) : noticeText.slice(dsnInText));
+  report.reportingMta = status.reportingMta;
+  report.envelopeId = status.envelopeId;
+  report.arrivalDate = status.arrivalDate;
+  if (status.recipients.length === 0) {
+    report.problems.push('delivery-status part without recipients');
+    return [];
+  }
+  report.decodedBy = 'rfc3464';
+  const fromText = new Map(readTextBounce(noticeText, textOptions).map((e) => [e.address.toLowerCase(), e]));
+  const lines = noticeText.split('\n');
+  return status.recipients.map((r) => {
+    const text = fromText.get(r.address.toLowerCase());
+    // Sendmail keeps only the first line of a multi-line reply ("552-5.7.0 …") in the
+    // Diagnostic-Code; the transcript in the notice has all of it.
+    const diagnosticCode = r.diagnosticCode ? (completeReply(noticeText, r.diagnosticCode) ?? r.diagnosticCode) : (text?.diagnosticCode ?? null);
+    const onlyRecipient = status.recipients.length === 1;
+    const command =
+      smtpCommand([], 0, diagnosticCode ?? '') ?? text?.command ?? (onlyRecipient ? smtpCommand(lines, transcriptReply(lines), '') : null);
+    return {
+      ...r,
+      diagnosticCode,
+      command,
+      replyCode: r.replyCode ?? text?.replyCode ?? null,
+      status: moreSpecific(r.status, text?.status ?? null),
+      context: text?.diagnosticCode ?? noticeText,
+    };
+  });
+}
+
+/** Line of the first "<<< 5xx" reply of a session transcript; far away when there is none. */
+function transcriptReply(lines: string[]): number {
+  const i = lines.findIndex((l) => /^\s*<<<\s*[45]\d\d/.test(l));
+  return i < 0 ? -10 : i;
+}
+
+/** RFC 3834 auto-reply: the recipient is whoever replied. */
+function autoReply(report: Report, from: string, subject: string): Report {
+  const who = addressField(from);
+  return {
+    ...report,
+    kind: 'autoreply',
+    decodedBy: 'rfc3834',
+    recipients: who
+      ? [{ address: who, action: 'delivered', status: null, replyCode: null, diagnosticCode: subject || null, remoteMta: null, reason: 'vacation', type: 'ignored', rule: 'rfc3834.auto-reply' }]
+      : [],
+  };
+}
+
+function looksLikeBounce({ root, subject, from }: Message): boolean {
+  return BOUNCE_SUBJECT.test(subject) || DAEMON_FROM.test(from) || headerValue(root.headers, 'x-failed-recipients') !== undefined || root.type === 'multipart/report';
+}
+
+/** A home-made bounce text; when it names nobody, X-Failed-Recipients or the original's To. */
+function textEvidence({ root }: Message, noticeText: string, textOptions: TextBounceOptions, original: OriginalMessage | null): RecipientEvidence[] {
+  const evidence = readTextBounce(noticeText, textOptions);
+  if (evidence.length) return evidence;
+  const fallback = addressesIn(headerValue(root.headers, 'x-failed-recipients')).concat(addressesIn(original?.to));
+  const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
+  return fallback.slice(0, 1).map((address) => ({
+    address, action: 'failed', status: null, replyCode: null, diagnosticCode: diagnostic, remoteMta: null, command: null, context: noticeText,
+  }));
 }
