@@ -29,8 +29,8 @@ export interface RuleSet {
 const NO_RULES: RuleSet = { extra: [] };
 
 /**
- * Lower case, white space folded, and links removed: a URL's words ("…/reason/#userunknown",
- * "…?p=UnsolicitedMessageError") are not the receiver's sentence.
+ * The text rules read: lower case, curly quotes straightened, white space folded, links
+ * reduced to their host, and the repeated codes of a multi-line reply dropped.
  */
 export function fold(text: string): string {
   let first = true;
