@@ -58,22 +58,25 @@ interface Child {
   httpPort: number | undefined;
 }
 
-async function startChild(args: string[], env: Record<string, string>): Promise<Child> {
+/** Starts a server process and waits for its log line `readyMsg` (the last one it prints when ready). */
+async function startChild(args: string[], env: Record<string, string>, readyMsg: RegExp): Promise<Child> {
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let httpPort: number | undefined;
-  const port = await new Promise<number>((resolve, reject) => {
+  const child: Child = { proc, port: 0, httpPort: undefined };
+  await new Promise<void>((resolve, reject) => {
     createInterface({ input: proc.stdout! }).on('line', (line) => {
+      let entry: { msg?: string; port?: number };
       try {
-        const entry = JSON.parse(line);
-        if (entry.msg === 'SMTP listening') resolve(entry.port);
-        if (typeof entry.msg === 'string' && entry.msg.startsWith('HTTP listening')) httpPort = entry.port;
+        entry = JSON.parse(line);
       } catch {
-        /* not a log line */
+        return; // not a log line
       }
+      if (entry.msg === 'SMTP listening') child.port = entry.port!;
+      if (entry.msg?.startsWith('HTTP listening')) child.httpPort = entry.port;
+      if (entry.msg && readyMsg.test(entry.msg)) resolve();
     });
     proc.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
-  return { proc, port, httpPort };
+  return child;
 }
 
 /** Mean messages per group commit and mean commit time, from bounced's own metrics. */
@@ -141,8 +144,8 @@ const bounced = await startChild([here('../bin/bounced.js'), 'serve'], {
   HTTP_PORT: '0',
   LOG_LEVEL: 'info', // the production default: one log line per transaction is part of the cost
   MAX_CONNECTIONS: String(C + 10),
-});
-const baseline = await startChild(['--import', 'tsx', here('./discard-server.ts')], {});
+}, /^HTTP listening/);
+const baseline = await startChild(['--import', 'tsx', here('./discard-server.ts')], {}, /^SMTP listening$/);
 
 console.log(`bench: ${N} messages from ${messages.length} corpus files, ${C} connections, ${R} runs each, alternating`);
 const results = { bounced: [] as RunResult[], baseline: [] as RunResult[] };
