@@ -5,6 +5,8 @@ import type { RuleSet } from './classify/index.ts';
 import { loadRuleFile, RuleFileError } from './classify/rule-file.ts';
 import { runClassify } from './commands/classify.ts';
 import { runParse } from './commands/parse.ts';
+import { runToken, UsageError } from './commands/token.ts';
+import { TokenError } from './correlate/token.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './serve.ts';
@@ -19,11 +21,13 @@ commands:
   migrate                            apply the database migrations and exit
   parse [--json] [--rules F] PATH…   decode bounce files or folders (no database), one line per file
   classify [--rules F] "TEXT"        the reason, type and rule for one line of bounce text
+  token mint --send-id ID [--ttl 14d] [--domain D]   a signed return-path token (keys: TOKEN_KEYS)
+  token verify TOKEN|ADDRESS         check a token: its send id and expiry, or why it is refused
 
 configuration is read from environment variables: see README.md`;
 
 /** Commands of the design that later releases bring. */
-const NOT_YET = new Set(['reprocess', 'token', 'fetch', 'release']);
+const NOT_YET = new Set(['reprocess', 'fetch', 'release']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -33,8 +37,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (NOT_YET.has(command)) return usageError(`'${command}' is not available in this release yet`);
   if (command === 'parse' || command === 'classify') return decodeCommand(command, rest);
-  if (command !== 'serve' && command !== 'migrate') return usageError(`unknown command '${command}' (try: bounced help)`);
-  if (rest.length > 0) return usageError(`'${command}' takes no arguments, got ${JSON.stringify(rest.join(' '))}`);
+  if (command !== 'serve' && command !== 'migrate' && command !== 'token') return usageError(`unknown command '${command}' (try: bounced help)`);
+  if (command !== 'token' && rest.length > 0) return usageError(`'${command}' takes no arguments, got ${JSON.stringify(rest.join(' '))}`);
 
   let config: Config;
   try {
@@ -42,6 +46,14 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError) return usageError(`configuration: ${err.message}`);
     throw err;
+  }
+  if (command === 'token') {
+    try {
+      return runToken(rest, config, (line) => process.stdout.write(`${line}\n`));
+    } catch (err) {
+      if (err instanceof UsageError || err instanceof TokenError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usageError((err as Error).message);
+      throw err;
+    }
   }
   const log = createLogger(config.logLevel);
   try {

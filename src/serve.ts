@@ -92,6 +92,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const smtp = new SmtpListener({
       config: config.smtp,
       bounceDomains: config.bounceDomains,
+      tokens: config.tokens,
       sink: spool,
       metrics,
       log,

@@ -79,3 +79,21 @@ test('bounced classify prints reason, type and rule for one line', () => {
   assert.equal(r.stdout.trim(), 'reason=userunknown type=hard rule=mailbox.unknown status=5.1.1 reply=550');
   assert.equal(run(['classify']).code, 2);
 });
+
+test('bounced token mint and verify, with the keys from TOKEN_KEYS', () => {
+  const env = { TOKEN_KEYS: '5:cli-secret-0123456789abcdef', BOUNCE_DOMAINS: 'bounces.example.com' };
+  const minted = run(['token', 'mint', '--send-id', 'order-77', '--ttl', '2d'], env);
+  assert.equal(minted.code, 0, minted.stderr);
+  const { token, returnPath, messageId } = JSON.parse(minted.stdout);
+  assert.equal(returnPath, `b+${token}@bounces.example.com`);
+  assert.equal(messageId, `<${token}@bounces.example.com>`);
+  const verified = run(['token', 'verify', returnPath], env);
+  assert.equal(verified.code, 0);
+  assert.equal(JSON.parse(verified.stdout).sendId, 'order-77');
+  const forged = run(['token', 'verify', `b+${token.slice(0, -2)}aa@bounces.example.com`], env);
+  assert.equal(forged.code, 1);
+  assert.equal(JSON.parse(forged.stdout).valid, false);
+  assert.equal(run(['token', 'mint', '--send-id', 'x'], {}).code, 2, 'no TOKEN_KEYS');
+  assert.equal(run(['token', 'mint', '--send-id', 'x', '--ttl', 'soon'], env).code, 2);
+  assert.equal(run(['token', 'frobnicate'], env).code, 2);
+});

@@ -2,6 +2,7 @@
 // in. Nothing else in the code reads process.env.
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { parseKeyring, TokenError, type TokenKeyring } from '../correlate/token.ts';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -18,6 +19,7 @@ export interface Config {
   /** Domains whose recipients we accept mail for (lower case). A leading dot matches subdomains. */
   bounceDomains: string[];
   smtp: SmtpConfig;
+  tokens: TokenConfig;
   http: { host: string; port: number };
   ingest: IngestConfig;
   shutdownDrainMs: number;
@@ -37,6 +39,15 @@ export interface SmtpConfig {
   maxConnections: number;
   idleTimeoutMs: number;
   tls: { certFile: string; keyFile: string } | undefined;
+}
+
+export interface TokenConfig {
+  /** TOKEN_KEYS; undefined when tokens are not used. */
+  keyring: TokenKeyring | undefined;
+  /** REQUIRE_TOKEN: refuse at RCPT a recipient without a valid token. */
+  require: boolean;
+  /** Local parts accepted without a token (postmaster, abuse, the feedback-loop address). */
+  freeLocalParts: string[];
 }
 
 export interface IngestConfig {
@@ -85,6 +96,34 @@ function domains(env: Env, name: string, fallback: string): string[] {
   return list;
 }
 
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+function tokens(env: Env): TokenConfig {
+  let keyring: TokenKeyring | undefined;
+  const keys = env.TOKEN_KEYS?.trim();
+  if (keys) {
+    try {
+      keyring = parseKeyring(keys);
+    } catch (err) {
+      if (err instanceof TokenError) throw new ConfigError('TOKEN_KEYS', err.message);
+      throw err;
+    }
+  }
+  const require = bool(env, 'REQUIRE_TOKEN', false);
+  if (require && !keyring) throw new ConfigError('REQUIRE_TOKEN', 'needs TOKEN_KEYS to check tokens with');
+  const freeLocalParts = text(env, 'TOKEN_FREE_LOCAL_PARTS', 'postmaster,abuse,fbl')
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean);
+  return { keyring, require, freeLocalParts };
+}
+
 function databaseUrl(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   if (value === undefined || value === '') return undefined;
@@ -120,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
       idleTimeoutMs: integer(env, 'SMTP_IDLE_TIMEOUT_MS', 120_000, 1000, 3_600_000),
       tls: tls(env),
     },
+    tokens: tokens(env),
     http: {
       host: text(env, 'HTTP_HOST', '::'),
       port: integer(env, 'HTTP_PORT', 9325, 0, 65535),

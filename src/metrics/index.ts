@@ -8,6 +8,7 @@ export type TransactionResult =
   | 'accepted'
   | 'duplicate'
   | 'relay_refused'
+  | 'token_refused'
   | 'too_many_recipients'
   | 'too_big'
   | 'temp_failed'

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
-import type { SmtpConfig } from '../config/index.ts';
+import type { SmtpConfig, TokenConfig } from '../config/index.ts';
+import { tokenInLocalPart, verifyToken } from '../correlate/token.ts';
 import type { IncomingMessage } from '../ingest/message.ts';
 import type { StoredMessage } from '../ingest/spool.ts';
 import type { Metrics, TransactionResult } from '../metrics/index.ts';
@@ -20,6 +21,7 @@ export interface MessageSink {
 export interface SmtpListenerOptions {
   config: SmtpConfig;
   bounceDomains: readonly string[];
+  tokens: TokenConfig;
   sink: MessageSink;
   metrics: Metrics;
   log: Logger;
@@ -126,11 +128,29 @@ export class SmtpListener {
       this.opts.log.info({ session: session.id, remoteIp: session.remoteAddress, domain }, 'relay refused');
       return Replies.relayDenied(domain);
     }
+    const tokenProblem = this.tokenProblem(address);
+    if (tokenProblem) {
+      this.opts.metrics.smtpTransactions.inc({ result: 'token_refused' });
+      this.opts.log.info({ session: session.id, remoteIp: session.remoteAddress, problem: tokenProblem }, 'recipient refused: return-path token');
+      return Replies.badToken(tokenProblem);
+    }
     if (session.envelope.rcptTo.length >= this.opts.config.maxRecipients) {
       this.opts.metrics.smtpTransactions.inc({ result: 'too_many_recipients' });
       return Replies.tooManyRecipients(this.opts.config.maxRecipients);
     }
     return undefined;
+  }
+
+  /** With REQUIRE_TOKEN, a recipient must carry a valid token, unless it is a fixed local part. */
+  private tokenProblem(address: string): string | undefined {
+    const { require, keyring, freeLocalParts } = this.opts.tokens;
+    if (!require || !keyring) return undefined;
+    const local = address.slice(0, address.lastIndexOf('@')).toLowerCase();
+    if (freeLocalParts.includes(local)) return undefined;
+    const token = tokenInLocalPart(local);
+    if (!token) return 'missing';
+    const check = verifyToken(token, keyring.all);
+    return check.ok ? undefined : check.problem;
   }
 
   private async onData(

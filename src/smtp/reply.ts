@@ -17,6 +17,7 @@ export class SmtpReply extends Error {
 export const Replies = {
   relayDenied: (domain: string) => new SmtpReply(550, '5.7.1', `Relaying denied: this server accepts mail for its bounce domains only, not ${domain}`),
   badRecipient: () => new SmtpReply(550, '5.1.3', 'Bad recipient address syntax'),
+  badToken: (problem: string) => new SmtpReply(550, '5.1.1', `No such return path here (token ${problem})`),
   tooManyRecipients: (max: number) => new SmtpReply(452, '4.5.3', `Too many recipients: at most ${max} per message`),
   messageTooBig: (max: number) => new SmtpReply(552, '5.3.4', `Message too big: the limit is ${max} bytes`),
   storageUnavailable: () => new SmtpReply(451, '4.3.0', 'Temporary storage failure, please try again later'),
