@@ -12,6 +12,7 @@ import { Metrics } from './metrics/index.ts';
 import { SmtpListener } from './smtp/listener.ts';
 import { openDatabase, type Database } from './store/database.ts';
 import { migrate } from './store/migrate.ts';
+import { dropExpiredPartitions, ensureMonthlyPartitions } from './store/partitions.ts';
 
 /** Operators' rules in classification_rules are read again this often. */
 const RULES_REFRESH_MS = 60_000;
@@ -76,9 +77,27 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const rulesTimer = setInterval(() => void refreshRules(), RULES_REFRESH_MS);
     rulesTimer.unref();
     cleanups.push(async () => clearInterval(rulesTimer));
+    // bounce_events partitions: this month and the next two, every day; old ones dropped.
+    const maintainPartitions = async () => {
+      try {
+        const created = await ensureMonthlyPartitions(database.pool, new Date());
+        const dropped = await dropExpiredPartitions(database.pool, new Date(), config.eventsRetentionMonths);
+        if (created.length || dropped.length) log.info({ created, dropped }, 'bounce_events partitions');
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'could not maintain bounce_events partitions');
+      }
+    };
+    await maintainPartitions();
+    const partitionTimer = setInterval(() => void maintainPartitions(), 86_400_000);
+    partitionTimer.unref();
+    cleanups.push(async () => clearInterval(partitionTimer));
     const decoder = new DecodeWorker(
       database.pool,
-      reportStage(() => rules, metrics),
+      reportStage(() => rules, metrics, {
+        correlation: { keys: config.tokens.keyring?.all ?? [], ...config.correlation },
+        policy: config.standing,
+        breaker: config.breaker,
+      }),
       { batchSize: 50, pollMs: 2000 },
       (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'),
       {
@@ -122,6 +141,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         await spool.close();
         await decoder.stop();
         clearInterval(rulesTimer);
+        clearInterval(partitionTimer);
         await http.close();
         await database.close();
         log.info('stopped');

@@ -3,6 +3,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseKeyring, TokenError, type TokenKeyring } from '../correlate/token.ts';
+import type { StandingPolicy } from '../store/standing-policy.ts';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -20,6 +21,13 @@ export interface Config {
   bounceDomains: string[];
   smtp: SmtpConfig;
   tokens: TokenConfig;
+  standing: StandingPolicy;
+  breaker: BreakerConfig;
+  correlation: CorrelationConfig;
+  /** Months of bounce_events to keep; 0 keeps all. */
+  eventsRetentionMonths: number;
+  /** Bearer token of POST /v1/sent-messages; undefined disables the endpoint. */
+  sentApiToken: string | undefined;
   http: { host: string; port: number };
   ingest: IngestConfig;
   shutdownDrainMs: number;
@@ -48,6 +56,19 @@ export interface TokenConfig {
   require: boolean;
   /** Local parts accepted without a token (postmaster, abuse, the feedback-loop address). */
   freeLocalParts: string[];
+}
+
+export interface BreakerConfig {
+  windowMs: number;
+  minHard: number;
+  minRatio: number;
+}
+
+export interface CorrelationConfig {
+  /** X- headers of the original message that carry our message id or send id. */
+  headers: string[];
+  /** The last resort: a send to the same recipient within this window before the bounce. */
+  recentSendWindowMs: number;
 }
 
 export interface IngestConfig {
@@ -140,6 +161,9 @@ function tls(env: Env): SmtpConfig['tls'] {
   return { certFile, keyFile };
 }
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
 /** The default recipient domain lets a first `npm start` accept mail sent to it locally. */
 export const DEFAULT_BOUNCE_DOMAIN = 'bounces.localhost';
 
@@ -160,6 +184,26 @@ export function loadConfig(env: Env = process.env): Config {
       tls: tls(env),
     },
     tokens: tokens(env),
+    standing: {
+      softCountIntervalMs: integer(env, 'SOFT_COUNT_INTERVAL_HOURS', 24, 0, 8760) * HOUR,
+      softQuarantineAt: integer(env, 'SOFT_QUARANTINE_AT', 5, 1, 1000),
+      softResetMs: integer(env, 'SOFT_RESET_DAYS', 10, 1, 3650) * DAY,
+      mailboxFullReleaseMs: integer(env, 'MAILBOXFULL_RELEASE_DAYS', 30, 1, 3650) * DAY,
+    },
+    breaker: {
+      windowMs: integer(env, 'BREAKER_WINDOW_MINUTES', 10, 1, 1440) * 60_000,
+      minHard: integer(env, 'BREAKER_MIN_HARD', 50, 1, 1_000_000),
+      minRatio: integer(env, 'BREAKER_MIN_PERCENT', 20, 0, 100) / 100,
+    },
+    correlation: {
+      headers: text(env, 'CORRELATION_HEADERS', 'x-bounced-send-id,x-message-id')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      recentSendWindowMs: integer(env, 'CORRELATION_WINDOW_DAYS', 7, 0, 365) * DAY,
+    },
+    eventsRetentionMonths: integer(env, 'BOUNCE_EVENTS_RETENTION_MONTHS', 0, 0, 1200),
+    sentApiToken: env.SENT_API_TOKEN?.trim() || undefined,
     http: {
       host: text(env, 'HTTP_HOST', '::'),
       port: integer(env, 'HTTP_PORT', 9325, 0, 65535),

@@ -129,8 +129,12 @@ export function returnPathAddress(token: string, domain: string, prefix = 'b'): 
   return `${prefix}+${token}@${domain}`;
 }
 
-/** Checks a token (any case); a valid one names its send. */
-export function verifyToken(token: string, keys: TokenKey[], now: Date = new Date()): TokenCheck {
+/**
+ * Checks a token (any case); a valid one names its send. `now: null` skips the expiry
+ * check: a bounce for an authentic token may arrive after the token stopped opening the
+ * door at RCPT, and still belongs to its send.
+ */
+export function verifyToken(token: string, keys: TokenKey[], now: Date | null = new Date()): TokenCheck {
   const bytes = base32Decode(token);
   if (!bytes || bytes.length < 6 + 1 + MAC_BYTES) return { ok: false, problem: 'malformed' };
   const versionAndFlags = bytes.readUInt8(0);
@@ -141,7 +145,7 @@ export function verifyToken(token: string, keys: TokenKey[], now: Date = new Dat
   const expected = mac(key, signed);
   if (!timingSafeEqual(expected, bytes.subarray(bytes.length - MAC_BYTES))) return { ok: false, problem: 'bad-signature' };
   const expiresAt = new Date(bytes.readUInt32BE(2) * 1000);
-  if (expiresAt.getTime() < now.getTime()) return { ok: false, problem: 'expired' };
+  if (now && expiresAt.getTime() < now.getTime()) return { ok: false, problem: 'expired' };
   return { ok: true, token: { sendId: decodeSendId(versionAndFlags, signed.subarray(6)), expiresAt, keyId: key.id } };
 }
 

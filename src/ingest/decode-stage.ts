@@ -1,15 +1,22 @@
-// The decoding stage of the server: decodes a stored message with the current rules and
-// writes the Report next to it, in the transaction that marks the row decoded.
+// The decoding stage of the server: decodes a stored message with the current rules,
+// writes the Report next to it, and records its facts (events, links to sends, standing),
+// all in the transaction that marks the row decoded.
 import type { RuleSet } from '../classify/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { decode } from '../parse/index.ts';
+import { recordFacts, type EventsOptions } from '../store/events.ts';
 import type { DecodeStage } from './decode-queue.ts';
 
-export function reportStage(rules: () => RuleSet, metrics: Metrics): DecodeStage {
+export function reportStage(rules: () => RuleSet, metrics: Metrics, events: EventsOptions): DecodeStage {
   return async (message, tx) => {
     const report = decode(message.raw, rules());
     await tx.query('update raw_messages set report = $2, report_kind = $3 where id = $1', [message.id, JSON.stringify(report), report.kind]);
+    const recorded = await recordFacts(tx, message, report, events);
     metrics.decodedReports.inc({ kind: report.kind });
     for (const r of report.recipients) metrics.recipientFacts.inc({ type: r.type, reason: r.reason });
+    for (const r of recorded.filter((x) => x.inserted)) {
+      metrics.correlations.inc({ method: r.correlation });
+      if (r.effect !== 'none') metrics.standingChanges.inc({ effect: r.effect });
+    }
   };
 }

@@ -84,6 +84,28 @@ export class Metrics {
     labelNames: ['type', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly correlations = new client.Counter({
+    name: 'bounced_correlation_total',
+    help: 'Recipient facts linked to their send, by the method that matched (none = unmatched)',
+    labelNames: ['method'] as const,
+    registers: [this.registry],
+  });
+  readonly standingChanges = new client.Counter({
+    name: 'bounced_standing_changes_total',
+    help: 'What facts did to address standing: counted, quarantined, complained, held (by a breaker)',
+    labelNames: ['effect'] as const,
+    registers: [this.registry],
+  });
+  readonly sentRegistered = new client.Counter({
+    name: 'bounced_sent_messages_registered_total',
+    help: 'Sent messages registered through POST /v1/sent-messages',
+    registers: [this.registry],
+  });
+  readonly breakersTripped = new client.Gauge({
+    name: 'bounced_breakers_tripped',
+    help: 'Receiving domains whose outage breaker is tripped now (quarantines held)',
+    registers: [this.registry],
+  });
   readonly rulesLoaded = new client.Gauge({
     name: 'bounced_classification_rules_loaded',
     help: 'Operator rules from classification_rules in use',
@@ -118,6 +140,8 @@ export class Metrics {
       );
       this.backlogMessages.set(Number(rows[0]?.pending ?? 0));
       this.backlogOldestSeconds.set(Math.max(0, rows[0]?.oldest ?? 0));
+      const breakers = await pool.query<{ n: number }>('select count(*)::int as n from domain_breakers where released_at is null');
+      this.breakersTripped.set(breakers.rows[0]?.n ?? 0);
       this.databaseUp.set(1);
     } catch {
       this.databaseUp.set(0);

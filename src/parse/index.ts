@@ -196,7 +196,7 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
   const textOptions = { exclude: lower([from, report.original?.from]), unlikely: lower([headerValue(root.headers, 'to')]) };
 
   let evidence = dsnEvidence(message, noticeText, textOptions, report);
-  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) return autoReply(report, from, subject);
+  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) return autoReply(report, root, from, subject);
   if (evidence.length === 0) {
     if (!looksLikeBounce(message)) return report;
     evidence = textEvidence(message, noticeText, textOptions, report.original);
@@ -266,10 +266,16 @@ function transcriptReply(lines: string[]): number {
 }
 
 /** RFC 3834 auto-reply: the recipient is whoever replied. */
-function autoReply(report: Report, from: string, subject: string): Report {
+function autoReply(report: Report, root: MimePart, from: string, subject: string): Report {
   const who = addressField(from);
   return {
     ...report,
+    // What it replies to: In-Reply-To and References name the message we sent.
+    original: {
+      messageId: null, from: null, to: null, subject: null, listId: null, xHeaders: {},
+      inReplyTo: headerValue(root.headers, 'in-reply-to') ?? null,
+      references: headerValue(root.headers, 'references') ?? null,
+    },
     kind: 'autoreply',
     decodedBy: 'rfc3834',
     recipients: who
