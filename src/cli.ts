@@ -5,11 +5,15 @@ import type { RuleSet } from './classify/index.ts';
 import { loadRuleFile, RuleFileError } from './classify/rule-file.ts';
 import { runClassify } from './commands/classify.ts';
 import { runParse } from './commands/parse.ts';
-import { runToken, UsageError } from './commands/token.ts';
+import { UsageError } from './commands/duration.ts';
+import { runRelease } from './commands/release.ts';
+import { runReprocess } from './commands/reprocess.ts';
+import { runToken } from './commands/token.ts';
 import { TokenError } from './correlate/token.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
+import type { Pool } from 'pg';
 import { createLogger } from './log.ts';
-import { startServer } from './serve.ts';
+import { eventsOptions, startServer } from './serve.ts';
 import { openDatabase } from './store/database.ts';
 import { EmbeddedPostgresError } from './store/embedded.ts';
 import { migrate, MigrationError } from './store/migrate.ts';
@@ -23,11 +27,14 @@ commands:
   classify [--rules F] "TEXT"        the reason, type and rule for one line of bounce text
   token mint --send-id ID [--ttl 14d] [--domain D]   a signed return-path token (keys: TOKEN_KEYS)
   token verify TOKEN|ADDRESS         check a token: its send id and expiry, or why it is refused
+  release --domain D --since T [--dry-run]   undo the quarantines an outage of domain D caused since T
+  reprocess [--since 30d] [--dry-run]        decode stored messages again with the current rules
 
 configuration is read from environment variables: see README.md`;
 
 /** Commands of the design that later releases bring. */
-const NOT_YET = new Set(['reprocess', 'fetch', 'release']);
+const NOT_YET = new Set(['fetch']);
+const WITH_ARGUMENTS = new Set(['token', 'release', 'reprocess']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,8 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (NOT_YET.has(command)) return usageError(`'${command}' is not available in this release yet`);
   if (command === 'parse' || command === 'classify') return decodeCommand(command, rest);
-  if (command !== 'serve' && command !== 'migrate' && command !== 'token') return usageError(`unknown command '${command}' (try: bounced help)`);
-  if (command !== 'token' && rest.length > 0) return usageError(`'${command}' takes no arguments, got ${JSON.stringify(rest.join(' '))}`);
+  if (command !== 'serve' && command !== 'migrate' && !WITH_ARGUMENTS.has(command)) return usageError(`unknown command '${command}' (try: bounced help)`);
+  if (!WITH_ARGUMENTS.has(command) && rest.length > 0) return usageError(`'${command}' takes no arguments, got ${JSON.stringify(rest.join(' '))}`);
 
   let config: Config;
   try {
@@ -57,8 +64,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const log = createLogger(config.logLevel);
   try {
+    if (command === 'release' || command === 'reprocess') return await withDatabase(config, log, (pool) => operate(command, rest, config, pool));
     return command === 'serve' ? await serve(config, log) : await runMigrate(config, log);
   } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usageError((err as Error).message);
     if (err instanceof EmbeddedPostgresError || err instanceof MigrationError) {
       log.fatal(err.message);
       process.stderr.write(`bounced: ${err.message}\n`);
@@ -120,6 +129,23 @@ async function serve(config: Config, log: ReturnType<typeof createLogger>): Prom
   });
   await server.shutdown();
   return 0;
+}
+
+/** release and reprocess: on the migrated database, one line per change on stdout. */
+function operate(command: 'release' | 'reprocess', args: string[], config: Config, pool: Pool): Promise<number> {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (command === 'release') return runRelease(args, pool, out);
+  return runReprocess(args, pool, eventsOptions(config), out);
+}
+
+async function withDatabase(config: Config, log: ReturnType<typeof createLogger>, work: (pool: Pool) => Promise<number>): Promise<number> {
+  const database = await openDatabase(config, log, 30_000);
+  try {
+    await migrate(database.pool);
+    return await work(database.pool);
+  } finally {
+    await database.close();
+  }
 }
 
 async function runMigrate(config: Config, log: ReturnType<typeof createLogger>): Promise<number> {

@@ -11,6 +11,7 @@ import { startHttp, type HttpEndpoints } from './metrics/http.ts';
 import { Metrics } from './metrics/index.ts';
 import { SmtpListener } from './smtp/listener.ts';
 import { openDatabase, type Database } from './store/database.ts';
+import type { EventsOptions } from './store/events.ts';
 import { migrate } from './store/migrate.ts';
 import { dropExpiredPartitions, ensureMonthlyPartitions } from './store/partitions.ts';
 
@@ -24,6 +25,15 @@ export interface RunningServer {
   database: Database;
   /** Drains SMTP, flushes commits, closes the pool and the embedded Postgres. */
   shutdown(): Promise<void>;
+}
+
+/** How decoded facts are linked and weighed, from the configuration. */
+export function eventsOptions(config: Config): EventsOptions {
+  return {
+    correlation: { keys: config.tokens.keyring?.all ?? [], ...config.correlation },
+    policy: config.standing,
+    breaker: config.breaker,
+  };
 }
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
@@ -93,11 +103,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     cleanups.push(async () => clearInterval(partitionTimer));
     const decoder = new DecodeWorker(
       database.pool,
-      reportStage(() => rules, metrics, {
-        correlation: { keys: config.tokens.keyring?.all ?? [], ...config.correlation },
-        policy: config.standing,
-        breaker: config.breaker,
-      }),
+      reportStage(() => rules, metrics, eventsOptions(config)),
       { batchSize: 50, pollMs: 2000 },
       (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'),
       {
@@ -129,6 +135,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       metrics,
       log,
       isDraining: () => smtp.isDraining,
+      sentApiToken: config.sentApiToken,
     });
 
     let stopping: Promise<void> | undefined;

@@ -3,19 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/index.ts';
 import { mintToken, returnPathAddress, tokenInLocalPart, verifyToken } from '../correlate/token.ts';
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-
-/** "14d", "12h", "90m", "3600s" or plain seconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)([smhdw]?)$/.exec(text.trim());
-  if (!m || Number(m[1]) === 0) throw new UsageError(`--ttl: expected a duration such as 14d, 12h or 3600s, got ${JSON.stringify(text)}`);
-  return Number(m[1]) * UNITS[m[2] || 's']!;
-}
+import { parseDuration, UsageError } from './duration.ts';
 
 export function runToken(args: string[], config: Config, out: (line: string) => void): number {
   const [action, ...rest] = args;
@@ -28,7 +16,7 @@ export function runToken(args: string[], config: Config, out: (line: string) => 
       options: { 'send-id': { type: 'string' }, ttl: { type: 'string', default: '14d' }, domain: { type: 'string' } },
     });
     if (!values['send-id'] || positionals.length) throw new UsageError('usage: bounced token mint --send-id ID [--ttl 14d] [--domain bounces.example.com]');
-    const token = mintToken({ sendId: values['send-id'], ttlSeconds: parseDuration(values.ttl!), key: keyring.current });
+    const token = mintToken({ sendId: values['send-id'], ttlSeconds: parseDuration(values.ttl!, '--ttl'), key: keyring.current });
     const domain = values.domain ?? config.bounceDomains.find((d) => !d.startsWith('.')) ?? config.bounceDomains[0]!.slice(1);
     out(JSON.stringify({ token, returnPath: returnPathAddress(token, domain), messageId: `<${token}@${domain}>` }));
     return 0;

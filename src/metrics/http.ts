@@ -1,10 +1,12 @@
 // The operator's HTTP side: /metrics for Prometheus, /healthz (the process answers: for
 // liveness) and /readyz (Postgres answers and we are not shutting down: for readiness,
 // so that a load balancer stops sending mail to an instance that could only say 451).
-import { createServer, type Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { registerSent, SentMessageError, validateBatch } from '../correlate/sent-registry.ts';
 import type { Metrics } from './index.ts';
 
 export interface HttpEndpoints {
@@ -20,6 +22,29 @@ export interface HttpOptions {
   metrics: Metrics;
   log: Logger;
   isDraining(): boolean;
+  /** Bearer token of POST /v1/sent-messages; undefined leaves the endpoint off. */
+  sentApiToken?: string;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+    });
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new SentMessageError(`body over ${MAX_BODY_BYTES} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+}
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const given = Buffer.from(req.headers.authorization ?? '');
+  const wanted = Buffer.from(`Bearer ${token}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
 export async function startHttp(opts: HttpOptions): Promise<HttpEndpoints> {
@@ -29,6 +54,22 @@ export async function startHttp(opts: HttpOptions): Promise<HttpEndpoints> {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
+    if (path === '/v1/sent-messages') {
+      if (!opts.sentApiToken) return reply(404, 'the sent-message endpoint is off: set SENT_API_TOKEN\n');
+      if (req.method !== 'POST') return reply(405, 'POST a JSON array\n');
+      if (!authorized(req, opts.sentApiToken)) return reply(401, 'a Bearer token (SENT_API_TOKEN) is required\n');
+      return void readBody(req)
+        .then((body) => registerSent(opts.pool, validateBatch(JSON.parse(body))))
+        .then((result) => {
+          opts.metrics.sentRegistered.inc(result.inserted);
+          reply(200, `${JSON.stringify(result)}\n`, 'application/json');
+        })
+        .catch((err: Error) => {
+          const bad = err instanceof SentMessageError || err instanceof SyntaxError;
+          if (!bad) opts.log.error({ err: err.message }, 'sent-message batch failed');
+          reply(bad ? 400 : 503, `${err.message}\n`);
+        });
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed\n');
     switch (path) {
       case '/healthz':

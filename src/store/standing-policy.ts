@@ -93,7 +93,8 @@ export function decide(current: Standing | null, fact: StandingFact, policy: Sta
   const settled = settle(current ?? FRESH, fact.at, policy);
   const before = settled.standing;
   const changes = [...settled.changes];
-  const seen = { ...before, lastEventAt: fact.at, lastReason: fact.reason };
+  const newest = !before.lastEventAt || before.lastEventAt.getTime() <= fact.at.getTime();
+  const seen = newest ? { ...before, lastEventAt: fact.at, lastReason: fact.reason } : before;
   const result = (next: Standing, effect: Effect, cause: Change['cause'] = 'event'): Decision => {
     if (next.state !== before.state) changes.push({ from: before.state, to: next.state, cause, reason: fact.reason });
     return { next, effect, changes };
@@ -123,10 +124,14 @@ export function decide(current: Standing | null, fact: StandingFact, policy: Sta
     return quarantine(seen);
   }
 
-  // Soft: counted at most once per interval.
+  // Soft: counted at most once per interval. Facts may be decoded out of order (several
+  // workers): a fact within the interval of the last counted one, before or after it, is
+  // the same day's bounce.
   if (before.state === 'quarantined') return result(seen, 'none');
-  if (before.lastCountedAt && fact.at.getTime() - before.lastCountedAt.getTime() < policy.softCountIntervalMs) return result(seen, 'none');
-  const counted: Standing = { ...seen, softCount: before.softCount + 1, lastCountedAt: fact.at, state: 'soft_bouncing' };
+  const last = before.lastCountedAt?.getTime();
+  if (last !== undefined && Math.abs(fact.at.getTime() - last) < policy.softCountIntervalMs) return result(seen, 'none');
+  const lastCountedAt = last !== undefined && last > fact.at.getTime() ? before.lastCountedAt : fact.at;
+  const counted: Standing = { ...seen, softCount: before.softCount + 1, lastCountedAt, state: 'soft_bouncing' };
   if (counted.softCount >= policy.softQuarantineAt) return quarantine(counted);
   return result(counted, 'counted');
 }

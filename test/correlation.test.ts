@@ -1,0 +1,235 @@
+// Linking bounces to sends, and what they do to each address, through the whole server:
+// the registry endpoint, each correlation method with a real bounce rewritten to carry a
+// known id or token, standing and the suppression list, the outage breaker and release.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { mintToken, parseKeyring, returnPathAddress } from '../src/correlate/token.ts';
+import type { RunningServer } from '../src/serve.ts';
+import { corpusMessage } from './support/corpus.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
+import { RawSmtpClient, toCrlf } from './support/smtp-client.ts';
+
+const KEYS = '3:correlation-test-secret-0123';
+const API = 'registry-secret';
+const ring = parseKeyring(KEYS);
+let db: TestDatabase;
+let server: RunningServer;
+let pool: pg.Pool;
+
+before(async () => {
+  db = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  server = await startTestServer(db.url, {
+    TOKEN_KEYS: KEYS,
+    SENT_API_TOKEN: API,
+    BREAKER_MIN_HARD: '5',
+    BREAKER_MIN_PERCENT: '50',
+    BREAKER_WINDOW_MINUTES: '10',
+  });
+});
+after(async () => {
+  await server?.shutdown();
+  await pool?.end();
+  await db?.drop();
+});
+
+const fixture = (name: string) => toCrlf(readFileSync(new URL(`./fixtures/decoder/${name}`, import.meta.url))).toString('latin1');
+
+async function register(batch: unknown, token = API) {
+  const res = await fetch(`http://127.0.0.1:${server.httpPort}/v1/sent-messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(batch),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+async function deliver(raw: string | Buffer, rcpt = `b@${BOUNCE_DOMAIN}`): Promise<string> {
+  const { client } = await RawSmtpClient.greet(server.smtpPort);
+  await client.command('EHLO mx.example.net');
+  const reply = await client.send('', [rcpt], Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'latin1'));
+  await client.quit();
+  assert.equal(reply.code, 250, reply.text);
+  return /stored as (\d+)/.exec(reply.text)![1]!;
+}
+
+async function eventsOf(rawId: string) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const { rows } = await pool.query(`select decode_state from raw_messages where id = $1`, [rawId]);
+    if (rows[0]?.decode_state === 'decoded') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const { rows } = await pool.query(
+    `select recipient, kind, reason, type, correlation, sent_message_id, send_id, campaign, standing_effect
+       from bounce_events where raw_message_id = $1 order by recipient`,
+    [rawId],
+  );
+  return rows;
+}
+
+describe('the sent-message registry', () => {
+  test('POST /v1/sent-messages needs the bearer token, checks the batch, and stores each message once', async () => {
+    assert.equal((await register([], 'wrong')).status, 401);
+    assert.equal((await register({ not: 'an array' })).status, 400);
+    const bad = await register([{ messageId: 'x@y', recipient: 'not an address' }]);
+    assert.equal(bad.status, 400);
+    assert.match(bad.body, /item 0: "recipient"/);
+    const batch = [
+      { messageId: '<tok123@bounces.example.com>', recipient: 'Alice@Receiver.example', campaign: 'nov-news' },
+      { messageId: 'envid-msg@sender.example', recipient: 'alice@receiver.example', campaign: 'envid-campaign', envelopeId: 'send-42' },
+      { messageId: 'xhdr-msg@sender.example', recipient: 'dave@quota.example', campaign: 'xhdr', sendId: 'x-send-77' },
+      { messageId: 't8@bounces.example.com', recipient: 'heidi@corp.example', campaign: 'nov-news' },
+      { messageId: 'token-msg@sender.example', recipient: 'leo@gone.example', campaign: 'tokens', sendId: 'send-tok-1' },
+      { messageId: 'recent-msg@sender.example', recipient: 'frank@blocked.example', campaign: 'recent', sentAt: new Date(Date.now() - 3_600_000).toISOString() },
+    ];
+    const first = await register(batch);
+    assert.equal(first.status, 200, first.body);
+    assert.deepEqual(JSON.parse(first.body), { inserted: 6, duplicates: 0 });
+    assert.deepEqual(JSON.parse((await register(batch)).body), { inserted: 0, duplicates: 6 });
+    const { rows } = await pool.query(`select recipient, campaign from sent_messages where message_id = 'tok123@bounces.example.com'`);
+    assert.deepEqual(rows, [{ recipient: 'alice@receiver.example', campaign: 'nov-news' }]);
+  });
+});
+
+describe('correlation', () => {
+  test('token in the envelope recipient (a corpus bounce sent to b+TOKEN@…)', async () => {
+    const token = mintToken({ sendId: 'send-tok-1', key: ring.current });
+    const raw = fixture('malformed/truncated-dsn.eml');
+    const rows = await eventsOf(await deliver(raw, returnPathAddress(token, BOUNCE_DOMAIN)));
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].correlation, 'token');
+    assert.equal(rows[0].send_id, 'send-tok-1');
+    assert.equal(rows[0].sent_message_id, 'token-msg@sender.example');
+    assert.equal(rows[0].campaign, 'tokens');
+  });
+
+  test('token as the Message-ID of the returned original, from a real Postfix bounce of the corpus', async () => {
+    const token = mintToken({ sendId: 'send-tok-1', key: ring.current });
+    // The Message-Id of the returned original, which this corpus bounce carries.
+    const raw = corpusMessage('lhost-postfix-04.eml').toString('latin1').replace('<A8F82EDD-E518-4F5C-8C70-BC4EFF24AB9F@example.ne.jp>', `<${token}@${BOUNCE_DOMAIN}>`);
+    assert.ok(raw.includes(token), 'the corpus message carries a Message-ID to rewrite');
+    const rows = await eventsOf(await deliver(raw));
+    assert.ok(rows.length >= 1);
+    for (const row of rows) assert.equal(row.correlation, 'message-id');
+    assert.equal(rows[0].send_id, 'send-tok-1');
+  });
+
+  test('a registered Message-ID', async () => {
+    const rows = await eventsOf(await deliver(fixture('dsn/postfix-rcpt-unknown.eml')));
+    assert.deepEqual(
+      { correlation: rows[0].correlation, sent: rows[0].sent_message_id, campaign: rows[0].campaign },
+      { correlation: 'message-id', sent: 'tok123@bounces.example.com', campaign: 'nov-news' },
+    );
+  });
+
+  test('ENVID (Original-Envelope-Id) when the Message-ID is unknown', async () => {
+    const raw = fixture('dsn/postfix-rcpt-unknown.eml').replace('Message-ID: <tok123@bounces.example.com>', 'Message-ID: <unknown-1@sender.example>');
+    const rows = await eventsOf(await deliver(raw));
+    assert.equal(rows[0].correlation, 'envelope-id');
+    assert.equal(rows[0].campaign, 'envid-campaign');
+  });
+
+  test('a configured X- header of the original', async () => {
+    const raw = fixture('text/exim-quota.eml').replace('Message-Id: <t4@bounces.example.com>', 'Message-Id: <unknown-2@sender.example>\r\nX-Bounced-Send-Id: x-send-77');
+    const rows = await eventsOf(await deliver(raw));
+    assert.equal(rows[0].correlation, 'x-header');
+    assert.equal(rows[0].campaign, 'xhdr');
+  });
+
+  test("an auto-reply's In-Reply-To", async () => {
+    const rows = await eventsOf(await deliver(fixture('other/vacation.eml')));
+    assert.deepEqual({ kind: rows[0].kind, correlation: rows[0].correlation, campaign: rows[0].campaign }, { kind: 'autoreply', correlation: 'in-reply-to', campaign: 'nov-news' });
+  });
+
+  test('last resort: a recent send to the same recipient; and nothing at all', async () => {
+    const recent = await eventsOf(await deliver(fixture('text/cr-only-blocklist.eml')));
+    assert.equal(recent[0].correlation, 'recent-send');
+    assert.equal(recent[0].campaign, 'recent');
+    const none = await eventsOf(await deliver(fixture('malformed/lost-boundary.eml')));
+    assert.equal(none[0].correlation, 'none');
+    const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+    assert.match(metrics, /^bounced_correlation_total\{method="none"\} [1-9]\d*$/m);
+    assert.match(metrics, /^bounced_correlation_total\{method="token"\} [1-9]\d*$/m);
+  });
+});
+
+describe('standing', () => {
+  test('a hard bounce puts the address on the suppression list, with its history', async () => {
+    const { rows } = await pool.query(`select address, state, reason from suppression_list where address = 'alice@receiver.example'`);
+    assert.deepEqual(rows, [{ address: 'alice@receiver.example', state: 'quarantined', reason: 'userunknown' }]);
+    const history = await pool.query(`select from_state, to_state, cause from address_standing_history where address = 'alice@receiver.example' order by id`);
+    assert.deepEqual(history.rows[0], { from_state: 'fine', to_state: 'quarantined', cause: 'event' });
+  });
+
+  test('sender-caused failures and auto-replies leave the address alone', async () => {
+    const { rows } = await pool.query(`select address from address_standing where address in ('frank@blocked.example', 'heidi@corp.example') and state <> 'fine'`);
+    assert.deepEqual(rows, []);
+  });
+
+  test('the same soft bounce received twice is counted once', async () => {
+    const raw = fixture('text/exim-quota.eml').replace('dave@quota.example', 'zed@quota.example').replace(/dave@quota\.example/g, 'zed@quota.example');
+    await eventsOf(await deliver(raw, `b+one@${BOUNCE_DOMAIN}`));
+    await eventsOf(await deliver(raw, `b+two@${BOUNCE_DOMAIN}`));
+    const { rows } = await pool.query(`select state, soft_count from address_standing where address = 'zed@quota.example'`);
+    assert.deepEqual(rows, [{ state: 'soft_bouncing', soft_count: 1 }]);
+  });
+
+  test('a complaint suppresses the address for good', async () => {
+    await eventsOf(await deliver(fixture('other/arf-abuse.eml'), `fbl@${BOUNCE_DOMAIN}`));
+    const { rows } = await pool.query(`select state from suppression_list where address = 'grace@isp.example'`);
+    assert.deepEqual(rows, [{ state: 'complained' }]);
+  });
+});
+
+describe('outage breaker', () => {
+  test('a burst of hard bounces from one domain trips the breaker; release undoes the quarantines', async () => {
+    const started = new Date(Date.now() - 1000);
+    const template = fixture('dsn/postfix-rcpt-unknown.eml').replace('Message-ID: <tok123@bounces.example.com>', 'Message-ID: <burst@sender.example>');
+    const effects: string[] = [];
+    for (let n = 1; n <= 7; n++) {
+      const raw = template.replace(/alice@receiver\.example/g, `user${n}@outage.example`);
+      const rows = await eventsOf(await deliver(raw));
+      effects.push(rows[0].standing_effect);
+    }
+    assert.deepEqual(effects, ['quarantined', 'quarantined', 'quarantined', 'quarantined', 'held', 'held', 'held']);
+    const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+    assert.match(metrics, /^bounced_breakers_tripped 1$/m);
+
+    const bin = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
+    const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
+    const dry = spawnSync(process.execPath, [bin, 'release', '--domain', 'outage.example', '--since', started.toISOString(), '--dry-run'], { env, encoding: 'utf8' });
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(dry.stdout, /would release 4 address\(es\) of outage\.example/);
+    const real = spawnSync(process.execPath, [bin, 'release', '--domain', 'outage.example', '--since', started.toISOString()], { env, encoding: 'utf8' });
+    assert.equal(real.status, 0, real.stderr);
+    assert.match(real.stdout, /released 4 address\(es\)/);
+    const { rows } = await pool.query(`select address, state from suppression_list where domain = 'outage.example'`);
+    assert.deepEqual(rows, []);
+    const breaker = await pool.query(`select released_at is not null as released from domain_breakers where domain = 'outage.example'`);
+    assert.equal(breaker.rows[0].released, true);
+  });
+});
+
+describe('reprocess', () => {
+  test('decodes stored messages again with an operator rule added since, shows then applies the difference', async () => {
+    await pool.query(`insert into classification_rules (id, reason, text_pattern) values ('size-as-policy', 'policyviolation', 'message size exceeds fixed limit')`);
+    const bin = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
+    const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', TOKEN_KEYS: KEYS };
+    const dry = spawnSync(process.execPath, [bin, 'reprocess', '--since', '1d', '--dry-run'], { env, encoding: 'utf8' });
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(dry.stdout, /"recipient":"mia@big\.example","before":"emailtoolarge\/ignored","after":"policyviolation\/ignored"/);
+    assert.match(dry.stdout, /dry run: \d+ message\(s\) decoded again, 1 recipient fact\(s\) would change/);
+    const unchanged = await pool.query(`select reason from bounce_events where recipient = 'mia@big.example'`);
+    assert.equal(unchanged.rows[0].reason, 'emailtoolarge');
+    const real = spawnSync(process.execPath, [bin, 'reprocess', '--since', '1d'], { env, encoding: 'utf8' });
+    assert.equal(real.status, 0, real.stderr);
+    const changed = await pool.query(`select reason, rule from bounce_events where recipient = 'mia@big.example'`);
+    assert.deepEqual(changed.rows[0], { reason: 'policyviolation', rule: 'custom.size-as-policy' });
+  });
+});
