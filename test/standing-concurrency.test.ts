@@ -1,0 +1,90 @@
+// Two workers decoding at once must change each standing exactly as one would: soft bounces
+// on six different days of one address, each received twice, and a hard bounce received
+// four times, decoded by two concurrent workers in whatever order they claim them.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { pino } from 'pino';
+import { DecodeWorker } from '../src/ingest/decode-queue.ts';
+import { reportStage } from '../src/ingest/decode-stage.ts';
+import { Spool } from '../src/ingest/spool.ts';
+import { Metrics } from '../src/metrics/index.ts';
+import { createPool } from '../src/store/database.ts';
+import { DEFAULT_POLICY } from '../src/store/standing-policy.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { toCrlf } from './support/smtp-client.ts';
+
+let db: TestDatabase;
+let pool: pg.Pool;
+
+before(async () => {
+  db = await createTestDatabase();
+  pool = createPool(db.url, { max: 8, timeoutMs: 10_000 }, pino({ level: 'silent' }));
+});
+after(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+const template = toCrlf(readFileSync(new URL('./fixtures/decoder/text/exim-quota.eml', import.meta.url))).toString('latin1');
+const hard = toCrlf(readFileSync(new URL('./fixtures/decoder/dsn/postfix-rcpt-unknown.eml', import.meta.url))).toString('latin1');
+const DAY = 86_400_000;
+
+test('two concurrent workers: soft bounces counted once a day up to quarantine, a hard bounce quarantines once', async () => {
+  const spool = new Spool(pool, { windowMs: 1, maxBatch: 50, deadlineMs: 10_000, maxConcurrentCommits: 2, instance: 'test' });
+  const base = Date.now() - 10 * DAY;
+  const stores = [];
+  for (let day = 0; day < 6; day++) {
+    for (const copy of ['a', 'b']) {
+      const raw = template.replace(/dave@quota\.example/g, 'walk@soft.example');
+      stores.push(spool.store({
+        envelope: { mailFrom: '', rcptTo: [`b+${day}${copy}@bounces.example.com`], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(base + day * DAY + (copy === 'b' ? 3_600_000 : 0)), source: 'smtp' },
+        raw: Buffer.from(raw, 'latin1'),
+      }));
+    }
+  }
+  for (let n = 0; n < 4; n++) {
+    stores.push(spool.store({
+      envelope: { mailFrom: '', rcptTo: [`b+h${n}@bounces.example.com`], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(base + n * 60_000), source: 'smtp' },
+      raw: Buffer.from(hard.replace(/alice@receiver\.example/g, 'dup@hard.example'), 'latin1'),
+    }));
+  }
+  await Promise.all(stores);
+  await spool.close();
+
+  const stage = reportStage(() => ({ extra: [] }), new Metrics(), {
+    correlation: { keys: [], headers: [], recentSendWindowMs: 0 },
+    policy: DEFAULT_POLICY,
+    breaker: { windowMs: 600_000, minHard: 1000, minRatio: 1 },
+  });
+  const errors: Error[] = [];
+  const workers = [1, 2].map(() => new DecodeWorker(pool, stage, { batchSize: 2, pollMs: 20 }, (e) => errors.push(e)));
+  workers.forEach((w) => w.start());
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const { rows } = await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`);
+    if (rows[0].n === 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await Promise.all(workers.map((w) => w.stop()));
+  assert.deepEqual(errors, []);
+
+  const soft = await pool.query(`select state, soft_count from address_standing where address = 'walk@soft.example'`);
+  assert.deepEqual(soft.rows, [{ state: 'quarantined', soft_count: 5 }]);
+  const effects = await pool.query(
+    `select standing_effect, count(*)::int as n from bounce_events where recipient = 'walk@soft.example' group by 1 order by 1`,
+  );
+  assert.deepEqual(effects.rows, [
+    { standing_effect: 'counted', n: 4 },
+    { standing_effect: 'none', n: 7 },
+    { standing_effect: 'quarantined', n: 1 },
+  ]);
+  const toQuarantine = await pool.query(`select count(*)::int as n from address_standing_history where address = 'walk@soft.example' and to_state = 'quarantined'`);
+  assert.equal(toQuarantine.rows[0].n, 1);
+
+  const hardRows = await pool.query(`select state from address_standing where address = 'dup@hard.example'`);
+  assert.deepEqual(hardRows.rows, [{ state: 'quarantined' }]);
+  const hardHistory = await pool.query(`select count(*)::int as n from address_standing_history where address = 'dup@hard.example'`);
+  assert.equal(hardHistory.rows[0].n, 1);
+});
