@@ -187,6 +187,18 @@ describe('standing', () => {
   });
 });
 
+describe('views', () => {
+  test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily answer the cookbook queries', async () => {
+    const rate = await pool.query(`select campaign, sent::int, bounced::int, hard_bounced::int, bounce_rate from campaign_bounce_rate where campaign = 'nov-news'`);
+    // nov-news: two sends (Alice's DSN, Heidi's auto-reply); one bounced, hard.
+    assert.deepEqual(rate.rows, [{ campaign: 'nov-news', sent: 2, bounced: 1, hard_bounced: 1, bounce_rate: '0.5000' }]);
+    const stats = await pool.query(`select sum(events)::int as n from bounce_stats_daily where kind = 'bounce' and reason = 'userunknown'`);
+    assert.ok(stats.rows[0].n >= 2);
+    const sender = await pool.query(`select reason, sum(events)::int as n from sender_failures_daily group by 1 order by 1`);
+    assert.ok(sender.rows.some((r) => r.reason === 'blocked'), JSON.stringify(sender.rows));
+  });
+});
+
 describe('outage breaker', () => {
   test('a burst of hard bounces from one domain trips the breaker; release undoes the quarantines', async () => {
     const started = new Date(Date.now() - 1000);
