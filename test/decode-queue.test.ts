@@ -9,6 +9,7 @@ import { decodeBatch, DecodeWorker, type DecodeStage } from '../src/ingest/decod
 import { Spool } from '../src/ingest/spool.ts';
 import { createPool } from '../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { decodeWithWorkers } from './support/workers.ts';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -44,17 +45,7 @@ test('two workers decoding at once take every row exactly once', async () => {
     seen.set(message.id, (seen.get(message.id) ?? 0) + 1);
     await tx.query('select pg_sleep(0.001)');
   };
-  const errors: Error[] = [];
-  const workers = [1, 2].map(() => new DecodeWorker(pool, stage, { batchSize: 10, pollMs: 20 }, (e) => errors.push(e)));
-  workers.forEach((w) => w.start());
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const { rows } = await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`);
-    if (rows[0].n === 0) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await Promise.all(workers.map((w) => w.stop()));
-  assert.deepEqual(errors, []);
+  await decodeWithWorkers(pool, stage, 2, 10, 20_000);
   assert.equal(seen.size, 200);
   assert.ok([...seen.values()].every((n) => n === 1), 'a row was decoded twice');
   assert.deepEqual([...seen.keys()].sort(), [...ids].sort());

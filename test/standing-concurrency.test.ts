@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import { DecodeWorker } from '../src/ingest/decode-queue.ts';
 import { reportStage } from '../src/ingest/decode-stage.ts';
 import { Spool } from '../src/ingest/spool.ts';
 import { Metrics } from '../src/metrics/index.ts';
@@ -14,6 +13,7 @@ import { createPool } from '../src/store/database.ts';
 import { DEFAULT_POLICY } from '../src/store/standing-policy.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { toCrlf } from './support/smtp-client.ts';
+import { decodeWithWorkers } from './support/workers.ts';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -58,17 +58,7 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
     policy: DEFAULT_POLICY,
     breaker: { windowMs: 600_000, minHard: 1000, minRatio: 1 },
   });
-  const errors: Error[] = [];
-  const workers = [1, 2].map(() => new DecodeWorker(pool, stage, { batchSize: 2, pollMs: 20 }, (e) => errors.push(e)));
-  workers.forEach((w) => w.start());
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const { rows } = await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`);
-    if (rows[0].n === 0) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await Promise.all(workers.map((w) => w.stop()));
-  assert.deepEqual(errors, []);
+  await decodeWithWorkers(pool, stage, 2, 2);
 
   const soft = await pool.query(`select state, soft_count from address_standing where address = 'walk@soft.example'`);
   assert.deepEqual(soft.rows, [{ state: 'quarantined', soft_count: 5 }]);

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { registerSent, SentMessageError, validateBatch } from '../correlate/sent-registry.ts';
+import { readLimited } from '../smtp/read-limited.ts';
 import type { Metrics } from './index.ts';
 
 export interface HttpEndpoints {
@@ -28,17 +29,10 @@ export interface HttpOptions {
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new SentMessageError(`body over ${MAX_BODY_BYTES} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-  });
+async function readBody(req: IncomingMessage): Promise<string> {
+  const { raw } = await readLimited(req, MAX_BODY_BYTES);
+  if (!raw) throw new SentMessageError(`body over ${MAX_BODY_BYTES} bytes`);
+  return raw.toString('utf8');
 }
 
 function authorized(req: IncomingMessage, token: string): boolean {
