@@ -80,78 +80,79 @@ describe('the sent-message registry', () => {
     const bad = await register([{ messageId: 'x@y', recipient: 'not an address' }]);
     assert.equal(bad.status, 400);
     assert.match(bad.body, /item 0: "recipient"/);
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     const batch = [
+      // The sends the corpus bounces below belong to.
+      { messageId: 'postfix-01-send@sender.example', recipient: 'kijitora@example.co.jp', campaign: 'corpus-token', sendId: 'send-tok-1' },
+      { messageId: '<FFFFFFFF.0000000@example.co.jp>', recipient: 'kijitora@example.org', campaign: 'corpus-mid' },
+      { messageId: 'envid-send@sender.example', recipient: 'kijitora@example.org', campaign: 'corpus-envid', envelopeId: 'corpus-envid-1' },
+      { messageId: 'xhdr-send@sender.example', recipient: 'kijitora@example.org', campaign: 'corpus-xhdr', sendId: 'corpus-send-9' },
+      { messageId: '25203A4E-F90F-4A14-BF51-3E7B9D39BE8E@libsisimai.org', recipient: 'kijitora@apple.example.com', campaign: 'corpus-reply' },
+      { messageId: 'recent-send@sender.example', recipient: 'kijitora@example.ed.jp', campaign: 'corpus-recent', sentAt: hourAgo },
+      // The sends of the standing tests.
       { messageId: '<tok123@bounces.example.com>', recipient: 'Alice@Receiver.example', campaign: 'nov-news' },
-      { messageId: 'envid-msg@sender.example', recipient: 'alice@receiver.example', campaign: 'envid-campaign', envelopeId: 'send-42' },
-      { messageId: 'xhdr-msg@sender.example', recipient: 'dave@quota.example', campaign: 'xhdr', sendId: 'x-send-77' },
       { messageId: 't8@bounces.example.com', recipient: 'heidi@corp.example', campaign: 'nov-news' },
-      { messageId: 'token-msg@sender.example', recipient: 'leo@gone.example', campaign: 'tokens', sendId: 'send-tok-1' },
-      { messageId: 'recent-msg@sender.example', recipient: 'frank@blocked.example', campaign: 'recent', sentAt: new Date(Date.now() - 3_600_000).toISOString() },
     ];
     const first = await register(batch);
     assert.equal(first.status, 200, first.body);
-    assert.deepEqual(JSON.parse(first.body), { inserted: 6, duplicates: 0 });
-    assert.deepEqual(JSON.parse((await register(batch)).body), { inserted: 0, duplicates: 6 });
+    assert.deepEqual(JSON.parse(first.body), { inserted: 8, duplicates: 0 });
+    assert.deepEqual(JSON.parse((await register(batch)).body), { inserted: 0, duplicates: 8 });
     const { rows } = await pool.query(`select recipient, campaign from sent_messages where message_id = 'tok123@bounces.example.com'`);
     assert.deepEqual(rows, [{ recipient: 'alice@receiver.example', campaign: 'nov-news' }]);
   });
 });
 
-describe('correlation', () => {
-  test('token in the envelope recipient (a corpus bounce sent to b+TOKEN@…)', async () => {
+/** A corpus bounce whose returned original had another Message-ID, and maybe more headers. */
+function postfix05(extraOriginalHeader = ''): string {
+  return corpusMessage('lhost-postfix-05.eml')
+    .toString('latin1')
+    .replace('Message-ID: <FFFFFFFF.0000000@example.co.jp>', `Message-ID: <not-registered@example.co.jp>${extraOriginalHeader}`);
+}
+
+describe('correlation, with real bounces of the corpus', () => {
+  test('token in the envelope recipient (sent to b+TOKEN@…)', async () => {
     const token = mintToken({ sendId: 'send-tok-1', key: ring.current });
-    const raw = fixture('malformed/truncated-dsn.eml');
-    const rows = await eventsOf(await deliver(raw, returnPathAddress(token, BOUNCE_DOMAIN)));
+    const rows = await eventsOf(await deliver(corpusMessage('lhost-postfix-01.eml'), returnPathAddress(token, BOUNCE_DOMAIN)));
     assert.equal(rows.length, 1);
-    assert.equal(rows[0].correlation, 'token');
-    assert.equal(rows[0].send_id, 'send-tok-1');
-    assert.equal(rows[0].sent_message_id, 'token-msg@sender.example');
-    assert.equal(rows[0].campaign, 'tokens');
-  });
-
-  test('token as the Message-ID of the returned original, from a real Postfix bounce of the corpus', async () => {
-    const token = mintToken({ sendId: 'send-tok-1', key: ring.current });
-    // The Message-Id of the returned original, which this corpus bounce carries.
-    const raw = corpusMessage('lhost-postfix-04.eml').toString('latin1').replace('<A8F82EDD-E518-4F5C-8C70-BC4EFF24AB9F@example.ne.jp>', `<${token}@${BOUNCE_DOMAIN}>`);
-    assert.ok(raw.includes(token), 'the corpus message carries a Message-ID to rewrite');
-    const rows = await eventsOf(await deliver(raw));
-    assert.ok(rows.length >= 1);
-    for (const row of rows) assert.equal(row.correlation, 'message-id');
-    assert.equal(rows[0].send_id, 'send-tok-1');
-  });
-
-  test('a registered Message-ID', async () => {
-    const rows = await eventsOf(await deliver(fixture('dsn/postfix-rcpt-unknown.eml')));
     assert.deepEqual(
-      { correlation: rows[0].correlation, sent: rows[0].sent_message_id, campaign: rows[0].campaign },
-      { correlation: 'message-id', sent: 'tok123@bounces.example.com', campaign: 'nov-news' },
+      { correlation: rows[0].correlation, send: rows[0].send_id, sent: rows[0].sent_message_id, campaign: rows[0].campaign },
+      { correlation: 'token', send: 'send-tok-1', sent: 'postfix-01-send@sender.example', campaign: 'corpus-token' },
     );
   });
 
-  test('ENVID (Original-Envelope-Id) when the Message-ID is unknown', async () => {
-    const raw = fixture('dsn/postfix-rcpt-unknown.eml').replace('Message-ID: <tok123@bounces.example.com>', 'Message-ID: <unknown-1@sender.example>');
+  test('token as the Message-ID of the returned original', async () => {
+    const token = mintToken({ sendId: 'send-tok-1', key: ring.current });
+    const raw = corpusMessage('lhost-postfix-04.eml').toString('latin1').replace('<A8F82EDD-E518-4F5C-8C70-BC4EFF24AB9F@example.ne.jp>', `<${token}@${BOUNCE_DOMAIN}>`);
     const rows = await eventsOf(await deliver(raw));
-    assert.equal(rows[0].correlation, 'envelope-id');
-    assert.equal(rows[0].campaign, 'envid-campaign');
+    assert.ok(rows.length >= 1);
+    for (const row of rows) assert.deepEqual({ c: row.correlation, s: row.send_id }, { c: 'message-id', s: 'send-tok-1' });
+  });
+
+  test('a registered Message-ID', async () => {
+    const rows = await eventsOf(await deliver(corpusMessage('lhost-postfix-05.eml')));
+    assert.deepEqual({ c: rows[0].correlation, campaign: rows[0].campaign }, { c: 'message-id', campaign: 'corpus-mid' });
+  });
+
+  test('ENVID (Original-Envelope-Id) when the Message-ID is unknown', async () => {
+    const raw = postfix05().replace(/^(Reporting-MTA: .*)$/m, '$1\r\nOriginal-Envelope-Id: corpus-envid-1');
+    const rows = await eventsOf(await deliver(raw));
+    assert.deepEqual({ c: rows[0].correlation, campaign: rows[0].campaign }, { c: 'envelope-id', campaign: 'corpus-envid' });
   });
 
   test('a configured X- header of the original', async () => {
-    const raw = fixture('text/exim-quota.eml').replace('Message-Id: <t4@bounces.example.com>', 'Message-Id: <unknown-2@sender.example>\r\nX-Bounced-Send-Id: x-send-77');
-    const rows = await eventsOf(await deliver(raw));
-    assert.equal(rows[0].correlation, 'x-header');
-    assert.equal(rows[0].campaign, 'xhdr');
+    const rows = await eventsOf(await deliver(postfix05('\r\nX-Bounced-Send-Id: corpus-send-9')));
+    assert.deepEqual({ c: rows[0].correlation, campaign: rows[0].campaign }, { c: 'x-header', campaign: 'corpus-xhdr' });
   });
 
   test("an auto-reply's In-Reply-To", async () => {
-    const rows = await eventsOf(await deliver(fixture('other/vacation.eml')));
-    assert.deepEqual({ kind: rows[0].kind, correlation: rows[0].correlation, campaign: rows[0].campaign }, { kind: 'autoreply', correlation: 'in-reply-to', campaign: 'nov-news' });
+    const rows = await eventsOf(await deliver(corpusMessage('rfc3834-03.eml')));
+    assert.deepEqual({ kind: rows[0].kind, c: rows[0].correlation, campaign: rows[0].campaign }, { kind: 'autoreply', c: 'in-reply-to', campaign: 'corpus-reply' });
   });
 
   test('last resort: a recent send to the same recipient; and nothing at all', async () => {
-    const recent = await eventsOf(await deliver(fixture('text/cr-only-blocklist.eml')));
-    assert.equal(recent[0].correlation, 'recent-send');
-    assert.equal(recent[0].campaign, 'recent');
-    const none = await eventsOf(await deliver(fixture('malformed/lost-boundary.eml')));
+    const recent = await eventsOf(await deliver(corpusMessage('lhost-exim-01.eml')));
+    assert.deepEqual({ c: recent[0].correlation, campaign: recent[0].campaign }, { c: 'recent-send', campaign: 'corpus-recent' });
+    const none = await eventsOf(await deliver(corpusMessage('lhost-qmail-01.eml')));
     assert.equal(none[0].correlation, 'none');
     const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
     assert.match(metrics, /^bounced_correlation_total\{method="none"\} [1-9]\d*$/m);
@@ -161,6 +162,7 @@ describe('correlation', () => {
 
 describe('standing', () => {
   test('a hard bounce puts the address on the suppression list, with its history', async () => {
+    await eventsOf(await deliver(fixture('dsn/postfix-rcpt-unknown.eml')));
     const { rows } = await pool.query(`select address, state, reason from suppression_list where address = 'alice@receiver.example'`);
     assert.deepEqual(rows, [{ address: 'alice@receiver.example', state: 'quarantined', reason: 'userunknown' }]);
     const history = await pool.query(`select from_state, to_state, cause from address_standing_history where address = 'alice@receiver.example' order by id`);
@@ -168,6 +170,8 @@ describe('standing', () => {
   });
 
   test('sender-caused failures and auto-replies leave the address alone', async () => {
+    await eventsOf(await deliver(fixture('text/cr-only-blocklist.eml')));
+    await eventsOf(await deliver(fixture('other/vacation.eml')));
     const { rows } = await pool.query(`select address from address_standing where address in ('frank@blocked.example', 'heidi@corp.example') and state <> 'fine'`);
     assert.deepEqual(rows, []);
   });
@@ -230,6 +234,7 @@ describe('outage breaker', () => {
 
 describe('reprocess', () => {
   test('decodes stored messages again with an operator rule added since, shows then applies the difference', async () => {
+    await eventsOf(await deliver(fixture('malformed/lost-boundary.eml')));
     await pool.query(`insert into classification_rules (id, reason, text_pattern) values ('size-as-policy', 'policyviolation', 'message size exceeds fixed limit')`);
     const bin = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
     const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', TOKEN_KEYS: KEYS };
