@@ -28,6 +28,13 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Prometheus and promtool (Debian's package, unpacked under .tools/) for the observability tests.
+const tools = spawnSync('bash', ['scripts/install-prometheus.sh'], { stdio: 'inherit' });
+if (tools.status !== 0) {
+  console.error('run-tests: could not install Prometheus (scripts/install-prometheus.sh needs apt-get and dpkg-deb)');
+  process.exit(1);
+}
+
 let stop: (() => Promise<void>) | undefined;
 let folder: string | undefined;
 const env = { ...process.env };

@@ -47,7 +47,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (result.applied.length) log.info({ applied: result.applied.map((m) => m.version) }, 'migrations applied');
     if (result.unknown.length) log.warn({ versions: result.unknown }, 'the database has migrations this release does not know: a newer release ran');
 
-    const metrics = new Metrics();
+    const metrics = new Metrics(config.metricsDomains);
     const spool = new Spool(
       database.pool,
       {

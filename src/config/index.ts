@@ -26,6 +26,8 @@ export interface Config {
   correlation: CorrelationConfig;
   /** Months of bounce_events to keep; 0 keeps all. */
   eventsRetentionMonths: number;
+  /** Receiving domains that get their own metric label (the rest are "other"). */
+  metricsDomains: string[] | undefined;
   /** Bearer token of POST /v1/sent-messages; undefined disables the endpoint. */
   sentApiToken: string | undefined;
   http: { host: string; port: number };
@@ -204,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     eventsRetentionMonths: integer(env, 'BOUNCE_EVENTS_RETENTION_MONTHS', 0, 0, 1200),
     sentApiToken: env.SENT_API_TOKEN?.trim() || undefined,
+    metricsDomains: env.METRICS_DOMAINS?.trim() ? domains(env, 'METRICS_DOMAINS', '') : undefined,
     http: {
       host: text(env, 'HTTP_HOST', '::'),
       port: integer(env, 'HTTP_PORT', 9325, 0, 65535),

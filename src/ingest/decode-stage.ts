@@ -13,7 +13,10 @@ export function reportStage(rules: () => RuleSet, metrics: Metrics, events: Even
     await tx.query('update raw_messages set report = $2, report_kind = $3 where id = $1', [message.id, JSON.stringify(report), report.kind]);
     const recorded = await recordFacts(tx, message, report, events);
     metrics.decodedReports.inc({ kind: report.kind });
-    for (const r of report.recipients) metrics.recipientFacts.inc({ type: r.type, reason: r.reason });
+    for (const r of report.recipients) {
+      metrics.recipientFacts.inc({ type: r.type, reason: r.reason });
+      metrics.factsByDomain.inc({ domain: metrics.domainLabel(r.address.slice(r.address.lastIndexOf('@') + 1)), kind: report.kind, type: r.type });
+    }
     for (const r of recorded.filter((x) => x.inserted)) {
       metrics.correlations.inc({ method: r.correlation });
       if (r.effect !== 'none') metrics.standingChanges.inc({ effect: r.effect });

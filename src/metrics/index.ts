@@ -14,6 +14,13 @@ export type TransactionResult =
   | 'temp_failed'
   | 'aborted';
 
+/** The mailbox providers most lists are made of; METRICS_DOMAINS replaces the list. */
+export const DEFAULT_LABELLED_DOMAINS = [
+  'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'yahoo.com', 'aol.com',
+  'icloud.com', 'me.com', 'gmx.de', 'web.de', 't-online.de', 'orange.fr', 'free.fr', 'laposte.net', 'yandex.ru',
+  'mail.ru', 'qq.com', '163.com',
+];
+
 export type ConnectionResult = 'accepted' | 'refused_busy' | 'refused_shutdown';
 
 export class Metrics {
@@ -106,6 +113,12 @@ export class Metrics {
     help: 'Receiving domains whose outage breaker is tripped now (quarantines held)',
     registers: [this.registry],
   });
+  readonly factsByDomain = new client.Counter({
+    name: 'bounced_recipient_facts_by_domain_total',
+    help: 'Recipient facts by receiving domain (a configured list of large providers, else "other"), kind and type',
+    labelNames: ['domain', 'kind', 'type'] as const,
+    registers: [this.registry],
+  });
   readonly rulesLoaded = new client.Gauge({
     name: 'bounced_classification_rules_loaded',
     help: 'Operator rules from classification_rules in use',
@@ -127,8 +140,29 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** Receiving domains that get their own label value; the rest are "other". */
+  private readonly labelledDomains: Set<string>;
+
+  constructor(labelledDomains: readonly string[] = DEFAULT_LABELLED_DOMAINS) {
+    this.labelledDomains = new Set(labelledDomains.map((d) => d.toLowerCase()));
     client.collectDefaultMetrics({ register: this.processRegistry, prefix: 'bounced_' });
+    // Every known series starts at 0, so that rate() and increase() see its first events
+    // (a series born at 3 shows no increase) and ratios have a denominator from the start.
+    for (const kind of ['bounce', 'delay', 'autoreply', 'feedback', 'delivered', 'other']) this.decodedReports.inc({ kind }, 0);
+    for (const result of ['decoded', 'failed']) this.decodedMessages.inc({ result }, 0);
+    for (const result of ['accepted', 'duplicate', 'relay_refused', 'token_refused', 'too_many_recipients', 'too_big', 'temp_failed', 'aborted']) {
+      this.smtpTransactions.inc({ result }, 0);
+    }
+    for (const result of ['accepted', 'refused_busy', 'refused_shutdown']) this.smtpConnections.inc({ result }, 0);
+    for (const result of ['accepted', 'duplicate', 'too_big', 'temp_failed']) this.smtpDataReplySeconds.zero({ result });
+    for (const method of ['token', 'message-id', 'envelope-id', 'x-header', 'in-reply-to', 'recent-send', 'none']) this.correlations.inc({ method }, 0);
+    for (const effect of ['counted', 'quarantined', 'complained', 'held']) this.standingChanges.inc({ effect }, 0);
+  }
+
+  /** A bounded label for a receiving domain. */
+  domainLabel(domain: string): string {
+    const d = domain.toLowerCase();
+    return this.labelledDomains.has(d) ? d : 'other';
   }
 
   /** Reads the backlog from Postgres; called at scrape time, bounded by the pool's query timeout. */
