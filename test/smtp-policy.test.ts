@@ -16,7 +16,7 @@ let pool: pg.Pool;
 
 before(async () => {
   db = await createTestDatabase();
-  server = await startTestServer(db.url, { MAX_RECIPIENTS: '3', MAX_MESSAGE_BYTES: String(64 * 1024), MAX_CONNECTIONS: '4' });
+  server = await startTestServer(db.url, { MAX_RECIPIENTS: '3', MAX_MESSAGE_BYTES: String(64 * 1024), MAX_CONNECTIONS: '6', MAX_CONNECTIONS_PER_IP: '6' });
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
 });
 
@@ -160,7 +160,7 @@ describe('refusing what we must not take', () => {
   });
 
   test('connections past the cap get 421 4.7.0', async () => {
-    const open = await Promise.all([1, 2, 3, 4].map(() => RawSmtpClient.greet(server.smtpPort)));
+    const open = await Promise.all([1, 2, 3, 4, 5, 6].map(() => RawSmtpClient.greet(server.smtpPort)));
     for (const { greeting } of open) assert.equal(greeting.code, 220);
     const { client: extra, greeting } = await RawSmtpClient.greet(server.smtpPort);
     assert.equal(greeting.code, 421);
@@ -172,6 +172,27 @@ describe('refusing what we must not take', () => {
     const { client: again, greeting: g2 } = await RawSmtpClient.greet(server.smtpPort);
     assert.equal(g2.code, 220);
     await again.quit();
+  });
+});
+
+describe('one address opening too many sessions', () => {
+  test('gets 421 4.7.0 past MAX_CONNECTIONS_PER_IP, while another address is served', async () => {
+    const local = await startTestServer(db.url, { MAX_CONNECTIONS_PER_IP: '2', SMTP_HOST: '::' });
+    try {
+      const open = await Promise.all([1, 2].map(() => RawSmtpClient.greet(local.smtpPort, '127.0.0.1')));
+      const { client: third, greeting } = await RawSmtpClient.greet(local.smtpPort, '127.0.0.1');
+      assert.equal(greeting.code, 421);
+      assert.match(greeting.text, /^4\.7\.0 /);
+      third.destroy();
+      const { client: other, greeting: g2 } = await RawSmtpClient.greet(local.smtpPort, '::1');
+      assert.equal(g2.code, 220, 'another client address is not limited');
+      await other.quit();
+      await Promise.all(open.map(({ client }) => client.quit()));
+      const metrics = await (await fetch(`http://127.0.0.1:${local.httpPort}/metrics`)).text();
+      assert.match(metrics, /^bounced_smtp_transactions_total\{result="rate_limited"\} 1$/m);
+    } finally {
+      await local.shutdown();
+    }
   });
 });
 

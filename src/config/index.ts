@@ -47,6 +47,8 @@ export interface SmtpConfig {
   maxMessageBytes: number;
   maxRecipients: number;
   maxConnections: number;
+  /** Concurrent sessions from one client address; past it 421 4.7.0 (rate_limited). */
+  maxConnectionsPerIp: number;
   idleTimeoutMs: number;
   tls: { certFile: string; keyFile: string } | undefined;
 }
@@ -182,6 +184,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       maxRecipients: integer(env, 'MAX_RECIPIENTS', 50, 1, 10_000),
       maxConnections: integer(env, 'MAX_CONNECTIONS', 500, 1, 100_000),
+      maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 100_000),
       idleTimeoutMs: integer(env, 'SMTP_IDLE_TIMEOUT_MS', 120_000, 1000, 3_600_000),
       tls: tls(env),
     },

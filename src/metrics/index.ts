@@ -12,6 +12,7 @@ export type TransactionResult =
   | 'too_many_recipients'
   | 'too_big'
   | 'temp_failed'
+  | 'rate_limited'
   | 'aborted';
 
 /** The mailbox providers most lists are made of; METRICS_DOMAINS replaces the list. */
@@ -21,7 +22,7 @@ export const DEFAULT_LABELLED_DOMAINS = [
   'mail.ru', 'qq.com', '163.com',
 ];
 
-export type ConnectionResult = 'accepted' | 'refused_busy' | 'refused_shutdown';
+export type ConnectionResult = 'accepted' | 'refused_busy' | 'refused_shutdown' | 'rate_limited';
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -150,10 +151,10 @@ export class Metrics {
     // (a series born at 3 shows no increase) and ratios have a denominator from the start.
     for (const kind of ['bounce', 'delay', 'autoreply', 'feedback', 'delivered', 'other']) this.decodedReports.inc({ kind }, 0);
     for (const result of ['decoded', 'failed']) this.decodedMessages.inc({ result }, 0);
-    for (const result of ['accepted', 'duplicate', 'relay_refused', 'token_refused', 'too_many_recipients', 'too_big', 'temp_failed', 'aborted']) {
+    for (const result of ['accepted', 'duplicate', 'relay_refused', 'token_refused', 'too_many_recipients', 'too_big', 'temp_failed', 'rate_limited', 'aborted']) {
       this.smtpTransactions.inc({ result }, 0);
     }
-    for (const result of ['accepted', 'refused_busy', 'refused_shutdown']) this.smtpConnections.inc({ result }, 0);
+    for (const result of ['accepted', 'refused_busy', 'refused_shutdown', 'rate_limited']) this.smtpConnections.inc({ result }, 0);
     for (const result of ['accepted', 'duplicate', 'too_big', 'temp_failed']) this.smtpDataReplySeconds.zero({ result });
     for (const method of ['token', 'message-id', 'envelope-id', 'x-header', 'in-reply-to', 'recent-send', 'none']) this.correlations.inc({ method }, 0);
     for (const effect of ['counted', 'quarantined', 'complained', 'held']) this.standingChanges.inc({ effect }, 0);

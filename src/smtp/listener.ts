@@ -34,6 +34,7 @@ export interface SmtpListenerOptions {
 export class SmtpListener {
   private readonly server: SMTPServer;
   private readonly sessions = new Set<string>();
+  private readonly perAddress = new Map<string, number>();
   private draining = false;
   private dataInFlight = 0;
   private dataDone: Array<() => void> = [];
@@ -109,6 +110,16 @@ export class SmtpListener {
       this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, open: this.sessions.size }, 'connection refused: too many connections');
       return cb(Replies.tooManyConnections());
     }
+    const from = session.remoteAddress;
+    const fromThere = this.perAddress.get(from) ?? 0;
+    if (fromThere >= this.opts.config.maxConnectionsPerIp) {
+      // One sender opening more sessions than any MTA needs: let it come back later.
+      this.opts.metrics.smtpConnections.inc({ result: 'rate_limited' });
+      this.opts.metrics.smtpTransactions.inc({ result: 'rate_limited' });
+      this.opts.log.warn({ session: session.id, remoteIp: from, open: fromThere }, 'connection refused: too many from one address');
+      return cb(Replies.tooManyConnections());
+    }
+    this.perAddress.set(from, fromThere + 1);
     this.sessions.add(session.id);
     this.opts.metrics.smtpConnections.inc({ result: 'accepted' });
     this.opts.metrics.smtpActiveSessions.set(this.sessions.size);
@@ -116,7 +127,11 @@ export class SmtpListener {
   }
 
   private onClose(session: SMTPServerSession): void {
-    if (this.sessions.delete(session.id)) this.opts.metrics.smtpActiveSessions.set(this.sessions.size);
+    if (!this.sessions.delete(session.id)) return;
+    this.opts.metrics.smtpActiveSessions.set(this.sessions.size);
+    const left = (this.perAddress.get(session.remoteAddress) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(session.remoteAddress, left);
+    else this.perAddress.delete(session.remoteAddress);
   }
 
   private checkRecipient(address: string, session: SMTPServerSession): SmtpReply | undefined {
