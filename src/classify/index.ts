@@ -96,6 +96,11 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
     if (byWords.reason === 'userunknown' && e.command !== 'RCPT' && /^[45]\.[27]\.\d+$/.test(e.status ?? '')) {
       return decided('filtered', `${byWords.id}.status-x.${e.status!.split('.')[1]}`);
     }
+    // With neither the stage nor a specific code, "unknown user" is unconfirmed: a wrong
+    // hard bounce loses a good address for good, a soft one costs a few more tries.
+    if (byWords.reason === 'userunknown' && !e.command && (!e.status || /^[45]\.0\.0$/.test(e.status))) {
+      return decided('filtered', `${byWords.id}.unconfirmed`);
+    }
     return decided(byWords.reason, byWords.id);
   }
 
