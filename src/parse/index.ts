@@ -198,7 +198,7 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
   let evidence = dsnEvidence(message, noticeText, textOptions, report);
   if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) return autoReply(report, root, from, subject);
   if (evidence.length === 0) {
-    if (!looksLikeBounce(message)) return report;
+    if (!looksLikeBounce(message, noticeText)) return report;
     evidence = textEvidence(message, noticeText, textOptions, report.original);
     if (evidence.length) report.decodedBy = 'text';
   }
@@ -284,8 +284,15 @@ function autoReply(report: Report, root: MimePart, from: string, subject: string
   };
 }
 
-function looksLikeBounce({ root, subject, from }: Message): boolean {
-  return BOUNCE_SUBJECT.test(subject) || DAEMON_FROM.test(from) || headerValue(root.headers, 'x-failed-recipients') !== undefined || root.type === 'multipart/report';
+// What a notice says when it returns a message it could not deliver.
+const NOT_DELIVERED = /could not be delivered|couldn't be delivered|cannot be delivered|undeliverable|delivery (has )?failed|was not delivered|wasn't delivered|not be delivered to/i;
+
+function looksLikeBounce({ root, parts, subject, from }: Message, noticeText: string): boolean {
+  if (BOUNCE_SUBJECT.test(subject) || DAEMON_FROM.test(from) || headerValue(root.headers, 'x-failed-recipients') !== undefined || root.type === 'multipart/report') {
+    return true;
+  }
+  // Whatever the subject and sender: a notice saying so, with the message returned.
+  return NOT_DELIVERED.test(noticeText) && parts.some((p) => p !== root && isEmbeddedMessage(p.type));
 }
 
 /** A home-made bounce text; when it names nobody, X-Failed-Recipients or the original's To. */

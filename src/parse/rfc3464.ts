@@ -51,9 +51,13 @@ export function addressField(value: string | undefined): string | null {
   if (!value) return null;
   let v = value.includes(';') ? value.slice(value.indexOf(';') + 1) : value;
   v = v.replace(/\+([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  // A quoted local part stays quoted: "first..last"@example.com is another address than first..last@.
+  const quoted = /("[^"\r\n]+"@[^\s<>"';,()]+)/.exec(v)?.[1];
+  if (quoted) return quoted.replace(/[.>]$/, '');
   const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(v);
   const bare = angle?.[1] ?? /([^\s<>"';,()]+@[^\s<>"';,()]+)/.exec(v)?.[1];
-  return bare ? bare.replace(/^["']|["'.]$/g, '') : null;
+  // A source route ("@relay.example:user@host", RFC 5321 4.1.2) is not part of the address.
+  return bare ? bare.replace(/^@[^:]+:/, '').replace(/^["']|["'.]$/g, '') : null;
 }
 
 function typed(value: string | undefined): string | null {
@@ -78,7 +82,10 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
   const perMessage = blocks.find((b) => !b.has('final-recipient') && !b.has('original-recipient')) ?? new Map<string, string>();
   const recipients: RecipientEvidence[] = [];
   for (const b of blocks) {
-    const address = addressField(b.get('final-recipient')) ?? addressField(b.get('original-recipient'));
+    const final = addressField(b.get('final-recipient'));
+    const original = addressField(b.get('original-recipient'));
+    // A final recipient on an internal host name ("user@server") says less than the original.
+    const address = final && (/@[^@]*\./.test(final) || !original) ? final : original;
     if (!address) continue;
     const diagnostic = typed(b.get('diagnostic-code'));
     const statusField = b.get('status') ? findStatus(` ${b.get('status')}`) : null;
