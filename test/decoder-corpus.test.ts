@@ -9,7 +9,7 @@ import { decode } from '../src/parse/index.ts';
 import { CORPUS_DIR } from './support/corpus.ts';
 
 const EXPECTED = fileURLToPath(new URL('../../shared/corpus/sisimai/expected.jsonl', import.meta.url));
-const FLOORS = { recall: 0.97, reason: 0.84, hard: 0.91, status: 0.97 };
+const FLOORS = { recall: 0.975, reason: 0.85, hard: 0.92, status: 0.97 };
 
 test(`agreement with the shared corpus stays at or above ${JSON.stringify(FLOORS)}`, () => {
   let n = 0, found = 0, reason = 0, hard = 0, statusN = 0, status = 0;
