@@ -28,118 +28,38 @@ export class Metrics {
   readonly registry = new client.Registry();
   readonly processRegistry = new client.Registry();
 
-  readonly smtpConnections = new client.Counter({
-    name: 'bounced_smtp_connections_total',
-    help: 'SMTP connections, by what we did with them',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-  readonly smtpActiveSessions = new client.Gauge({
-    name: 'bounced_smtp_active_sessions',
-    help: 'SMTP sessions open now',
-    registers: [this.registry],
-  });
-  readonly smtpTransactions = new client.Counter({
-    name: 'bounced_smtp_transactions_total',
-    help: 'SMTP transactions and refused recipients, by result',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-  readonly smtpDataReplySeconds = new client.Histogram({
-    name: 'bounced_smtp_data_reply_seconds',
-    help: 'Time from the end of DATA to our reply (includes the commit)',
-    labelNames: ['result'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
-  readonly ingestStored = new client.Counter({
-    name: 'bounced_ingest_stored_messages_total',
-    help: 'Messages committed to the spool (raw_messages)',
-    registers: [this.registry],
-  });
-  readonly ingestCommitBatchSize = new client.Histogram({
-    name: 'bounced_ingest_commit_batch_messages',
-    help: 'Messages per group commit',
-    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-    registers: [this.registry],
-  });
-  readonly ingestCommitSeconds = new client.Histogram({
-    name: 'bounced_ingest_commit_seconds',
-    help: 'Duration of one group commit',
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-  readonly ingestCommitFailures = new client.Counter({
-    name: 'bounced_ingest_commit_failures_total',
-    help: 'Group commits that failed (their messages got 451)',
-    registers: [this.registry],
-  });
-  readonly decodedMessages = new client.Counter({
-    name: 'bounced_decode_messages_total',
-    help: 'Stored messages the decoding stage finished, by result',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-  readonly decodedReports = new client.Counter({
-    name: 'bounced_decode_reports_total',
-    help: 'Decoded messages by kind (bounce, delay, autoreply, feedback, delivered, other)',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
-  readonly recipientFacts = new client.Counter({
-    name: 'bounced_decode_recipient_facts_total',
-    help: 'Recipient facts decoded, by type (hard, soft, ignored) and reason (34 values)',
-    labelNames: ['type', 'reason'] as const,
-    registers: [this.registry],
-  });
-  readonly correlations = new client.Counter({
-    name: 'bounced_correlation_total',
-    help: 'Recipient facts linked to their send, by the method that matched (none = unmatched)',
-    labelNames: ['method'] as const,
-    registers: [this.registry],
-  });
-  readonly standingChanges = new client.Counter({
-    name: 'bounced_standing_changes_total',
-    help: 'What facts did to address standing: counted, quarantined, complained, held (by a breaker)',
-    labelNames: ['effect'] as const,
-    registers: [this.registry],
-  });
-  readonly sentRegistered = new client.Counter({
-    name: 'bounced_sent_messages_registered_total',
-    help: 'Sent messages registered through POST /v1/sent-messages',
-    registers: [this.registry],
-  });
-  readonly breakersTripped = new client.Gauge({
-    name: 'bounced_breakers_tripped',
-    help: 'Receiving domains whose outage breaker is tripped now (quarantines held)',
-    registers: [this.registry],
-  });
-  readonly factsByDomain = new client.Counter({
-    name: 'bounced_recipient_facts_by_domain_total',
-    help: 'Recipient facts by receiving domain (a configured list of large providers, else "other"), kind and type',
-    labelNames: ['domain', 'kind', 'type'] as const,
-    registers: [this.registry],
-  });
-  readonly rulesLoaded = new client.Gauge({
-    name: 'bounced_classification_rules_loaded',
-    help: 'Operator rules from classification_rules in use',
-    registers: [this.registry],
-  });
-  readonly databaseUp = new client.Gauge({
-    name: 'bounced_database_up',
-    help: '1 when the last look at Postgres (scrape or readiness) succeeded',
-    registers: [this.registry],
-  });
-  readonly backlogMessages = new client.Gauge({
-    name: 'bounced_decode_backlog_messages',
-    help: 'Stored messages not decoded yet (all instances)',
-    registers: [this.registry],
-  });
-  readonly backlogOldestSeconds = new client.Gauge({
-    name: 'bounced_decode_backlog_oldest_seconds',
-    help: 'Age of the oldest stored message not decoded yet; 0 when none',
-    registers: [this.registry],
-  });
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
+    return new client.Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
+    return new client.Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) {
+    return new client.Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
+
+  readonly smtpConnections = this.counter('bounced_smtp_connections_total', 'SMTP connections, by what we did with them', ['result']);
+  readonly smtpActiveSessions = this.gauge('bounced_smtp_active_sessions', 'SMTP sessions open now');
+  readonly smtpTransactions = this.counter('bounced_smtp_transactions_total', 'SMTP transactions and refused recipients, by result', ['result']);
+  readonly smtpDataReplySeconds = this.histogram('bounced_smtp_data_reply_seconds', 'Time from the end of DATA to our reply (includes the commit)', ['result'], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+  readonly ingestStored = this.counter('bounced_ingest_stored_messages_total', 'Messages committed to the spool (raw_messages)');
+  readonly ingestCommitBatchSize = this.histogram('bounced_ingest_commit_batch_messages', 'Messages per group commit', [], [1, 2, 4, 8, 16, 32, 64, 128, 256]);
+  readonly ingestCommitSeconds = this.histogram('bounced_ingest_commit_seconds', 'Duration of one group commit', [], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  readonly ingestCommitFailures = this.counter('bounced_ingest_commit_failures_total', 'Group commits that failed (their messages got 451)');
+  readonly decodedMessages = this.counter('bounced_decode_messages_total', 'Stored messages the decoding stage finished, by result', ['result']);
+  readonly decodedReports = this.counter('bounced_decode_reports_total', 'Decoded messages by kind (bounce, delay, autoreply, feedback, delivered, other)', ['kind']);
+  readonly recipientFacts = this.counter('bounced_decode_recipient_facts_total', 'Recipient facts decoded, by type (hard, soft, ignored) and reason (34 values)', ['type', 'reason']);
+  readonly correlations = this.counter('bounced_correlation_total', 'Recipient facts linked to their send, by the method that matched (none = unmatched)', ['method']);
+  readonly standingChanges = this.counter('bounced_standing_changes_total', 'What facts did to address standing: counted, quarantined, complained, held (by a breaker)', ['effect']);
+  readonly sentRegistered = this.counter('bounced_sent_messages_registered_total', 'Sent messages registered through POST /v1/sent-messages');
+  readonly breakersTripped = this.gauge('bounced_breakers_tripped', 'Receiving domains whose outage breaker is tripped now (quarantines held)');
+  readonly factsByDomain = this.counter('bounced_recipient_facts_by_domain_total', 'Recipient facts by receiving domain (a configured list of large providers, else "other"), kind and type', ['domain', 'kind', 'type']);
+  readonly rulesLoaded = this.gauge('bounced_classification_rules_loaded', 'Operator rules from classification_rules in use');
+  readonly databaseUp = this.gauge('bounced_database_up', '1 when the last look at Postgres (scrape or readiness) succeeded');
+  readonly backlogMessages = this.gauge('bounced_decode_backlog_messages', 'Stored messages not decoded yet (all instances)');
+  readonly backlogOldestSeconds = this.gauge('bounced_decode_backlog_oldest_seconds', 'Age of the oldest stored message not decoded yet; 0 when none');
 
   /** Receiving domains that get their own label value; the rest are "other". */
   private readonly labelledDomains: Set<string>;
