@@ -6,10 +6,12 @@ import { loadRuleFile, RuleFileError } from './classify/rule-file.ts';
 import { runClassify } from './commands/classify.ts';
 import { runParse } from './commands/parse.ts';
 import { UsageError } from './commands/duration.ts';
+import { fetchRunFrom, runFetch } from './commands/fetch.ts';
 import { runRelease } from './commands/release.ts';
 import { runReprocess } from './commands/reprocess.ts';
 import { runToken } from './commands/token.ts';
 import { TokenError } from './correlate/token.ts';
+import { MailboxUrlError } from './mailbox/session.ts';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import type { Pool } from 'pg';
 import { createLogger } from './log.ts';
@@ -29,12 +31,13 @@ commands:
   token verify TOKEN|ADDRESS         check a token: its send id and expiry, or why it is refused
   release --domain D --since T [--dry-run]   undo the quarantines an outage of domain D caused since T
   reprocess [--since 30d] [--dry-run]        decode stored messages again with the current rules
+  fetch URL [--once] [--interval 300] […]    read bounces from a POP3/IMAP mailbox (password: MAILBOX_PASSWORD)
 
 configuration is read from environment variables: see README.md`;
 
 /** Commands of the design that later releases bring. */
-const NOT_YET = new Set(['fetch']);
-const WITH_ARGUMENTS = new Set(['token', 'release', 'reprocess']);
+const NOT_YET = new Set<string>();
+const WITH_ARGUMENTS = new Set(['token', 'release', 'reprocess', 'fetch']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -64,10 +67,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const log = createLogger(config.logLevel);
   try {
-    if (command === 'release' || command === 'reprocess') return await withDatabase(config, log, (pool) => operate(command, rest, config, pool));
+    if (command === 'fetch') fetchRunFrom(rest, config); // usage errors before the database opens
+    if (command === 'release' || command === 'reprocess' || command === 'fetch') return await withDatabase(config, log, (pool) => operate(command, rest, config, pool, log));
     return command === 'serve' ? await serve(config, log) : await runMigrate(config, log);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usageError((err as Error).message);
+    if (err instanceof UsageError || err instanceof MailboxUrlError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usageError((err as Error).message);
     if (err instanceof EmbeddedPostgresError || err instanceof MigrationError) {
       log.fatal(err.message);
       process.stderr.write(`bounced: ${err.message}\n`);
@@ -132,9 +136,10 @@ async function serve(config: Config, log: ReturnType<typeof createLogger>): Prom
 }
 
 /** release and reprocess: on the migrated database, one line per change on stdout. */
-function operate(command: 'release' | 'reprocess', args: string[], config: Config, pool: Pool): Promise<number> {
+function operate(command: 'release' | 'reprocess' | 'fetch', args: string[], config: Config, pool: Pool, log: ReturnType<typeof createLogger>): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   if (command === 'release') return runRelease(args, pool, out);
+  if (command === 'fetch') return runFetch(args, config, pool, log, out);
   return runReprocess(args, pool, eventsOptions(config), out);
 }
 

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import type { RuleSet } from './classify/index.ts';
+import { fetchSession, type FetchRun } from './commands/fetch.ts';
 import { loadRulesFromDatabase } from './classify/rule-store.ts';
 import { DecodeWorker } from './ingest/decode-queue.ts';
 import { reportStage } from './ingest/decode-stage.ts';
@@ -128,6 +129,32 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     cleanups.push(() => smtp.close());
     log.info({ host: config.smtp.host, port: smtpPort, domains: config.bounceDomains, tls: Boolean(config.smtp.tls), database: database.describe }, 'SMTP listening');
 
+    // A mailbox to poll alongside SMTP (FETCH_URL), through the same spool.
+    let fetchTimer: NodeJS.Timeout | undefined;
+    let fetching: Promise<unknown> | undefined;
+    if (config.fetch.url && config.fetch.password !== undefined) {
+      const run: FetchRun = {
+        url: config.fetch.url,
+        password: config.fetch.password,
+        limits: { maxMessages: config.fetch.maxMessages, maxBytes: config.fetch.maxBytes, nonBounce: config.fetch.nonBounce },
+        trust: { caFile: config.fetch.caFile, insecure: config.fetch.insecureTls },
+      };
+      const poll = () => {
+        fetching ??= fetchSession(run, database.pool, spool, log, (result) => metrics.mailboxMessages.inc({ result }))
+          .then(() => decoder.notify())
+          .catch((err: Error) => {
+            metrics.mailboxMessages.inc({ result: 'failed' });
+            log.error({ err: err.message }, 'mailbox fetch failed; will try again');
+          })
+          .finally(() => (fetching = undefined));
+      };
+      poll();
+      fetchTimer = setInterval(poll, config.fetch.intervalSeconds * 1000);
+      log.info({ url: config.fetch.url, everySeconds: config.fetch.intervalSeconds }, 'polling a mailbox');
+    } else if (config.fetch.url) {
+      log.warn('FETCH_URL is set but MAILBOX_PASSWORD is not: not polling the mailbox');
+    }
+
     const http: HttpEndpoints = await startHttp({
       host: config.http.host,
       port: config.http.port,
@@ -142,6 +169,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const shutdown = () =>
       (stopping ??= (async () => {
         log.info({ drainMs: config.shutdownDrainMs }, 'shutting down: refusing new sessions, draining DATA');
+        clearInterval(fetchTimer);
+        await fetching;
         const drained = await smtp.drain(config.shutdownDrainMs);
         if (!drained) log.warn('drain deadline passed with messages still in DATA: their clients will retry');
         await smtp.close();

@@ -26,6 +26,7 @@ export interface Config {
   correlation: CorrelationConfig;
   /** Months of bounce_events to keep; 0 keeps all. */
   eventsRetentionMonths: number;
+  fetch: FetchConfig;
   /** Receiving domains that get their own metric label (the rest are "other"). */
   metricsDomains: string[] | undefined;
   /** Bearer token of POST /v1/sent-messages; undefined disables the endpoint. */
@@ -60,6 +61,19 @@ export interface TokenConfig {
   require: boolean;
   /** Local parts accepted without a token (postmaster, abuse, the feedback-loop address). */
   freeLocalParts: string[];
+}
+
+export interface FetchConfig {
+  /** FETCH_URL: a mailbox serve polls alongside SMTP (pop3://, pop3s://, imap://, imaps://). */
+  url: string | undefined;
+  /** MAILBOX_PASSWORD: never on the command line. */
+  password: string | undefined;
+  intervalSeconds: number;
+  maxMessages: number;
+  maxBytes: number;
+  nonBounce: 'keep' | 'move';
+  caFile: string | undefined;
+  insecureTls: boolean;
 }
 
 export interface BreakerConfig {
@@ -149,6 +163,12 @@ function tokens(env: Env): TokenConfig {
   return { keyring, require, freeLocalParts };
 }
 
+function nonBounce(env: Env): 'keep' | 'move' {
+  const v = text(env, 'FETCH_NON_BOUNCE', 'keep');
+  if (v !== 'keep' && v !== 'move') throw new ConfigError('FETCH_NON_BOUNCE', 'expected keep or move');
+  return v;
+}
+
 function databaseUrl(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   if (value === undefined || value === '') return undefined;
@@ -210,6 +230,16 @@ export function loadConfig(env: Env = process.env): Config {
     eventsRetentionMonths: integer(env, 'BOUNCE_EVENTS_RETENTION_MONTHS', 0, 0, 1200),
     sentApiToken: env.SENT_API_TOKEN?.trim() || undefined,
     metricsDomains: env.METRICS_DOMAINS?.trim() ? domains(env, 'METRICS_DOMAINS', '') : undefined,
+    fetch: {
+      url: env.FETCH_URL?.trim() || undefined,
+      password: env.MAILBOX_PASSWORD ?? undefined,
+      intervalSeconds: integer(env, 'FETCH_INTERVAL_SECONDS', 300, 5, 86_400),
+      maxMessages: integer(env, 'FETCH_MAX_MESSAGES', 200, 1, 100_000),
+      maxBytes: integer(env, 'FETCH_MAX_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
+      nonBounce: nonBounce(env),
+      caFile: env.FETCH_CA_FILE?.trim() || undefined,
+      insecureTls: bool(env, 'FETCH_INSECURE_TLS', false),
+    },
     http: {
       host: text(env, 'HTTP_HOST', '::'),
       port: integer(env, 'HTTP_PORT', 9325, 0, 65535),

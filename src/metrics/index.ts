@@ -56,6 +56,7 @@ export class Metrics {
   readonly sentRegistered = this.counter('bounced_sent_messages_registered_total', 'Sent messages registered through POST /v1/sent-messages');
   readonly breakersTripped = this.gauge('bounced_breakers_tripped', 'Receiving domains whose outage breaker is tripped now (quarantines held)');
   readonly factsByDomain = this.counter('bounced_recipient_facts_by_domain_total', 'Recipient facts by receiving domain (a configured list of large providers, else "other"), kind and type', ['domain', 'kind', 'type']);
+  readonly mailboxMessages = this.counter('bounced_mailbox_messages_total', 'Messages of POP3/IMAP mailboxes, by result: fetched, stored, duplicate, removed, kept, failed', ['result']);
   readonly rulesLoaded = this.gauge('bounced_classification_rules_loaded', 'Operator rules from classification_rules in use');
   readonly databaseUp = this.gauge('bounced_database_up', '1 when the last look at Postgres (scrape or readiness) succeeded');
   readonly backlogMessages = this.gauge('bounced_decode_backlog_messages', 'Stored messages not decoded yet (all instances)');
@@ -78,6 +79,7 @@ export class Metrics {
     for (const result of ['accepted', 'duplicate', 'too_big', 'temp_failed']) this.smtpDataReplySeconds.zero({ result });
     for (const method of ['token', 'message-id', 'envelope-id', 'x-header', 'in-reply-to', 'recent-send', 'none']) this.correlations.inc({ method }, 0);
     for (const effect of ['counted', 'quarantined', 'complained', 'held']) this.standingChanges.inc({ effect }, 0);
+    for (const result of ['fetched', 'stored', 'duplicate', 'removed', 'kept', 'failed']) this.mailboxMessages.inc({ result }, 0);
   }
 
   /** A bounded label for a receiving domain. */
