@@ -28,10 +28,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// Prometheus and promtool (Debian's package, unpacked under .tools/) for the observability tests.
-const tools = spawnSync('bash', ['scripts/install-prometheus.sh'], { stdio: 'inherit' });
+// Debian's openssl, Dovecot and Prometheus for the TLS, mailbox and observability tests.
+const tools = spawnSync('bash', ['scripts/install-test-deps.sh'], { stdio: 'inherit' });
 if (tools.status !== 0) {
-  console.error('run-tests: could not install Prometheus (scripts/install-prometheus.sh needs apt-get and dpkg-deb)');
+  console.error('run-tests: could not install the test dependencies (scripts/install-test-deps.sh needs apt-get)');
   process.exit(1);
 }
 

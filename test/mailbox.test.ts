@@ -26,7 +26,7 @@ let pool: pg.Pool;
 let dovecot: Dovecot;
 
 before(async () => {
-  assert.ok(existsSync(DOVECOT), 'dovecot is not installed: .ci/run installs dovecot-pop3d and dovecot-imapd');
+  assert.ok(existsSync(DOVECOT), 'dovecot is not installed: scripts/install-test-deps.sh installs it (npm test runs it)');
   db = await createTestDatabase();
   pool = createPool(db.url, { max: 4, timeoutMs: 10_000 }, silent);
   dovecot = await startDovecot();

@@ -25,7 +25,7 @@ const PROMTOOL = join(PROMETHEUS_DIR, 'promtool');
 const DEPLOY = join(ROOT, 'deploy');
 
 function promtool(args: string[], input?: string) {
-  assert.ok(existsSync(PROMTOOL), `promtool is missing: run scripts/install-prometheus.sh (npm test does)`);
+  assert.ok(existsSync(PROMTOOL), `promtool is missing: run scripts/install-test-deps.sh (npm test does)`);
   const r = spawnSync(PROMTOOL, args, { encoding: 'utf8', input, cwd: join(DEPLOY, 'prometheus') });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
