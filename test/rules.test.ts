@@ -51,9 +51,9 @@ test('the stage of the SMTP dialogue matters: unknown user after DATA is filteri
   assert.equal(classify({ diagnostic: '554 5.7.1 Access denied', command: 'CONNECT' }).reason, 'blocked');
 });
 
-test('without words: the status code decides; without either: undefined, said as such', () => {
+test('without words: the status code decides; without either: a failure on hold, said as such', () => {
   assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), { reason: 'mailboxfull', type: 'soft', rule: 'status.x.2.2' });
-  assert.equal(classify({ diagnostic: 'xyzzy' }).reason, 'undefined');
+  assert.deepEqual(classify({ diagnostic: 'xyzzy' }), { reason: 'onhold', type: 'soft', rule: 'none' });
   assert.equal(classify({ action: 'delayed', diagnostic: 'xyzzy' }).reason, 'expired');
   assert.equal(classify({ action: 'delivered' }).reason, 'delivered');
 });

@@ -1,5 +1,5 @@
 // Classification: the words of the receiver first, then its status code, then nothing
-// ("undefined": we say so rather than guess).
+// ("onhold": a failure we saw but cannot explain; we say so rather than guess).
 import { bounceType, type BounceType, type Reason } from './reasons.ts';
 import { STATUS_RULES, TEXT_RULES, type Rule } from './rules.ts';
 
@@ -111,7 +111,8 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   }
   const byContext = firstTextRule(all, fold(e.context ?? ''));
   if (byContext) return decided(byContext.reason, `${byContext.id}.context`);
-  return decided(status || e.replyCode ? 'onhold' : 'undefined', 'none');
+  // A failure we saw but cannot explain: on hold (Sisimai's word), not undefined.
+  return decided(action === 'failed' ? 'onhold' : 'undefined', 'none');
 }
 
 // Reasons that would blame the recipient, or say nothing, but cannot when the error came
