@@ -108,12 +108,9 @@ export async function fetchOnce(session: MailboxSession, deps: FetchDeps, limits
       summary.kept++;
       count('kept');
     }
-    await deps.pool.query('update mailbox_seen set removed_at = now() where mailbox = $1 and uidvalidity = $2 and uid = $3 and $4', [
-      session.name,
-      session.uidValidity,
-      ref.uid,
-      isBounce || limits.nonBounce === 'move',
-    ]);
+    if (isBounce || limits.nonBounce === 'move') {
+      await deps.pool.query('update mailbox_seen set removed_at = now() where mailbox = $1 and uidvalidity = $2 and uid = $3', [session.name, session.uidValidity, ref.uid]);
+    }
   }
   deps.progress?.(batch.length, batch.length);
   return summary;

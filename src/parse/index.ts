@@ -9,7 +9,7 @@ import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportK
 import { isAutoReply } from './rfc3834.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
 import { addressField, moreSpecific, readDeliveryStatus } from './rfc3464.ts';
-import { completeReply, cutOriginal, readTextBounce, smtpCommand, type TextBounceOptions } from './text-bounce.ts';
+import { commandInTranscript, commandSaid, completeReply, cutOriginal, readTextBounce, type TextBounceOptions } from './text-bounce.ts';
 
 export type { Report, RecipientFact } from './report.ts';
 
@@ -247,7 +247,7 @@ function dsnEvidence({ parts }: Message, noticeText: string, textOptions: TextBo
     const diagnosticCode = r.diagnosticCode ? (completeReply(noticeText, r.diagnosticCode) ?? r.diagnosticCode) : (text?.diagnosticCode ?? null);
     const onlyRecipient = status.recipients.length === 1;
     const command =
-      smtpCommand([], 0, diagnosticCode ?? '') ?? text?.command ?? (onlyRecipient ? smtpCommand(lines, transcriptReply(lines), '') : null);
+      commandSaid(diagnosticCode ?? '') ?? text?.command ?? (onlyRecipient ? commandInTranscript(lines, transcriptReply(lines)) : null);
     return {
       ...r,
       diagnosticCode,

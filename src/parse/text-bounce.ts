@@ -117,6 +117,11 @@ function errorBlock(lines: string[], from: number, next: number): string[] {
  * or the ">>> DATA" line of a Sendmail/Courier transcript just before the reply.
  */
 export function smtpCommand(lines: string[], at: number, diagnostic: string): string | null {
+  return commandSaid(diagnostic) ?? commandInTranscript(lines, at);
+}
+
+/** The stage as an error text words it: "(in reply to RCPT TO command)", "[RCPT_TO]", … */
+export function commandSaid(diagnostic: string): string | null {
   const said = /\b(?:in reply to|after|response to)\s+(?:the\s+)?(?:end of\s+)?(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(diagnostic);
   if (said) return normaliseCommand(said[1]!);
   if (/\brcpt to response|\bdid not like our rcpt|\bdoes not like recipient|\[rcpt_to\]|\bsmtp:rcpt\b/i.test(diagnostic)) return 'RCPT';
@@ -124,9 +129,12 @@ export function smtpCommand(lines: string[], at: number, diagnostic: string): st
   if (/\bdid not like our mail from|\[mail_from\]|\bsmtp:mail\b/i.test(diagnostic)) return 'MAIL';
   if (/\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting|connected to .{0,40} but my name was rejected|refused to talk to me/i.test(diagnostic)) return 'CONNECT';
   if (/connected to .{0,40} but sender was rejected/i.test(diagnostic)) return 'MAIL';
-  // The nearest ">>> COMMAND" line of a transcript: within the recipient's block first.
-  const order = [0, 1, 2, 3, 4, 5, -1, -2, -3, -4];
-  for (const d of order) {
+  return null;
+}
+
+/** The nearest ">>> COMMAND" line of a session transcript around line `at`, within the recipient's block first. */
+export function commandInTranscript(lines: string[], at: number): string | null {
+  for (const d of [0, 1, 2, 3, 4, 5, -1, -2, -3, -4]) {
     const m = /^\s*>>>\s*(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(lines[at + d] ?? '');
     if (m) return normaliseCommand(m[1]!);
   }
