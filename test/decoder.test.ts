@@ -45,6 +45,12 @@ const TABLE: Row[] = [
     recipients: [{ address: 'frank@blocked.example', action: 'failed', status: '5.7.1', replyCode: '554', reason: 'blocked', type: 'ignored' }],
   },
   {
+    // Sender "post_master", a Content-Type that lost its semicolon, the stage labelled below
+    // the reply, and a size that is not a reply code.
+    file: 'text/labelled-command-data.eml', kind: 'bounce', messageId: 't9@bounces.example.com',
+    recipients: [{ address: 'judy@filtered.example', action: 'failed', status: '5.0.0', replyCode: '550', reason: 'filtered', type: 'soft' }],
+  },
+  {
     file: 'other/arf-abuse.eml', kind: 'feedback', messageId: 't7@bounces.example.com',
     recipients: [{ address: 'grace@isp.example', action: 'failed', status: null, reason: 'feedback', type: 'ignored' }],
   },
@@ -103,4 +109,9 @@ test('per-message DSN fields and the original message headers the correlator nee
 test('an ARF report carries its feedback fields', () => {
   const report = decode(load('other/arf-abuse.eml'));
   assert.deepEqual(report.feedback, { type: 'abuse', userAgent: 'SomeGenerator/1.0', sourceIp: '192.0.2.10', arrivalDate: 'Mon, 02 Nov 2026 10:00:00 +0000', reportedDomain: 'sender.example' });
+});
+
+test('a stage labelled below the reply ("SMTP command" / "DATA") is read as the stage', () => {
+  const [fact] = decode(load('text/labelled-command-data.eml')).recipients;
+  assert.equal(fact?.rule, 'mailbox.unknown.after-data');
 });

@@ -51,6 +51,23 @@ test('the stage of the SMTP dialogue matters: unknown user after DATA is filteri
   assert.equal(classify({ diagnostic: '554 5.7.1 Access denied', command: 'CONNECT' }).reason, 'blocked');
 });
 
+test('unknown user with no stage said: the reply\'s shape tells RCPT from DATA; else unconfirmed', () => {
+  // An RCPT reply echoes the refused address; a reply to DATA leaves that slot empty.
+  assert.equal(classify({ diagnostic: '550 <x@example.com>: User unknown', status: '5.0.0' }).reason, 'userunknown');
+  assert.equal(classify({ diagnostic: '550 : User unknown', status: '5.0.0' }).rule, 'mailbox.unknown.after-data');
+  assert.equal(classify({ diagnostic: '550 User unknown', status: '5.0.0' }).rule, 'mailbox.unknown.unconfirmed');
+  assert.equal(classify({ diagnostic: '550 User unknown', status: '5.1.1' }).reason, 'userunknown');
+});
+
+test('a receiver naming its own directory is an unknown user whatever the stage', () => {
+  const yahoo = "554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0] - mta1061.mail.ne1.yahoo.com";
+  assert.deepEqual(classify({ diagnostic: yahoo, command: 'DATA', status: '5.0.0' }), { reason: 'userunknown', type: 'hard', rule: 'mailbox.unknown.directory' });
+  const domino = 'User some.name (x@example.jp) not listed in Domino Directory';
+  assert.equal(classify({ diagnostic: domino }).reason, 'userunknown');
+  // The generic words stay soft at DATA.
+  assert.equal(classify({ diagnostic: '550 No such user', command: 'DATA' }).reason, 'filtered');
+});
+
 test('without words: the status code decides; without either: a failure on hold, said as such', () => {
   assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), { reason: 'mailboxfull', type: 'soft', rule: 'status.x.2.2' });
   assert.deepEqual(classify({ diagnostic: 'xyzzy' }), { reason: 'onhold', type: 'soft', rule: 'none' });

@@ -84,25 +84,8 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   const byWords = (quoted && firstTextRule(all, quoted)) || firstTextRule(all, diagnostic);
   const answered = answeredSender(e.command, byWords?.reason);
   if (answered) return decided(answered, `${byWords?.id ?? 'none'}.${e.command!.toLowerCase()}`);
-  if (byWords) {
-    // An "unknown user" answer to DATA, after the receiver saw the message, is its filter
-    // speaking (carriers word their content filters that way), not a verdict on the
-    // mailbox: the address may well exist. Unless a 5.1.x status code backs it.
-    if (byWords.reason === 'userunknown' && e.command === 'DATA' && !/^5\.1\.\d+$/.test(e.status ?? '')) {
-      return decided('filtered', `${byWords.id}.after-data`);
-    }
-    // The same words under a mailbox-status (x.2.x) or policy (x.7.x) code, not given to
-    // RCPT: the receiver's own code says the mailbox exists and refused, or a policy did.
-    if (byWords.reason === 'userunknown' && e.command !== 'RCPT' && /^[45]\.[27]\.\d+$/.test(e.status ?? '')) {
-      return decided('filtered', `${byWords.id}.status-x.${e.status!.split('.')[1]}`);
-    }
-    // With neither the stage nor a specific code, "unknown user" is unconfirmed: a wrong
-    // hard bounce loses a good address for good, a soft one costs a few more tries.
-    if (byWords.reason === 'userunknown' && !e.command && (!e.status || /^[45]\.0\.0$/.test(e.status))) {
-      return decided('filtered', `${byWords.id}.unconfirmed`);
-    }
-    return decided(byWords.reason, byWords.id);
-  }
+  if (byWords?.reason === 'userunknown' && !byWords.certain) return unknownUser(e, byWords, diagnostic, decided);
+  if (byWords) return decided(byWords.reason, byWords.id);
 
   if (action === 'delayed') return decided('expired', 'action.delayed');
   const status = e.status ?? '';
@@ -113,6 +96,37 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   if (byContext) return decided(byContext.reason, `${byContext.id}.context`);
   // A failure we saw but cannot explain: on hold (Sisimai's word), not undefined.
   return decided(action === 'failed' ? 'onhold' : 'undefined', 'none');
+}
+
+/**
+ * "Unknown user" in the plain words every MTA uses, which content filters borrow too
+ * (mobile carriers word a refusal after DATA that way). The stage and the status code say
+ * which it is; where neither is known, the shape of the reply may.
+ */
+function unknownUser(e: Evidence, rule: Rule, diagnostic: string, decided: (reason: Reason, rule: string) => Classification): Classification {
+  const status = e.status ?? '';
+  const command = e.command ?? stageOfReply(diagnostic);
+  // An answer to DATA, after the receiver saw the message, is its filter speaking, not a
+  // verdict on the mailbox: the address may well exist. Unless a 5.1.x code backs it.
+  if (command === 'DATA' && !/^5\.1\.\d+$/.test(status)) return decided('filtered', `${rule.id}.after-data`);
+  // A mailbox-status (x.2.x) or policy (x.7.x) code, not given to RCPT: the receiver's own
+  // code says the mailbox exists and refused, or a policy did.
+  if (command !== 'RCPT' && /^[45]\.[27]\.\d+$/.test(status)) return decided('filtered', `${rule.id}.status-x.${status.split('.')[1]}`);
+  // With neither the stage nor a specific code, "unknown user" is unconfirmed: a wrong
+  // hard bounce loses a good address for good, a soft one costs a few more tries.
+  if (!command && (!status || /^[45]\.0\.0$/.test(status))) return decided('filtered', `${rule.id}.unconfirmed`);
+  return decided(rule.reason, rule.id);
+}
+
+/**
+ * The stage a reply's shape gives away. An RCPT reply echoes the address it refuses
+ * ("550 <x@y>: User unknown"); a reply to DATA, where no single recipient is in question,
+ * leaves that slot empty ("550 : User unknown").
+ */
+function stageOfReply(diagnostic: string): string | null {
+  if (/(?:^|\s)[45]\d\d[ -](?:[45]\.\d{1,3}\.\d{1,3} )?<[^<>\s]+@[^<>\s]+>:/.test(diagnostic)) return 'RCPT';
+  if (/(?:^|\s)[45]\d\d:? ?: /.test(diagnostic)) return 'DATA';
+  return null;
 }
 
 // Reasons that would blame the recipient, or say nothing, but cannot when the error came

@@ -17,7 +17,7 @@ const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-s
 
 // Subjects and senders of delivery reports, in the languages the corpus and the world use.
 const BOUNCE_SUBJECT = /undeliver|undelivered|deliver(y|ed)? (status|fail|failure|notification|report|problem|has failed)|returned mail|return(ed)? to sender|failure notice|mail delivery|non-?deliver|delivery error|could not be delivered|not delivered|nicht zustellbar|unzustellbar|non remis|non distribuable|no entregado|non recapitato|mail system error|rejected|bounce|delayed mail|warning: (could not|message)|message (not )?delivered|error sending|mail failure|system error|permanent error|未達|配送|エラー|送信できません|失敗|退信|退回|notification|problem with your message|an error occurred|expired/i;
-const DAEMON_FROM = /mailer-daemon|postmaster|mail-daemon|mail delivery (sub)?system|mail administrator|maildelivery|mailerdaemon|bounce|nobody@|daemon@|\bmta\b/i;
+const DAEMON_FROM = /mailer-daemon|post_?master|mail-daemon|mail delivery (sub)?system|mail administrator|maildelivery|mailerdaemon|bounce|nobody@|daemon@|\bmta\b/i;
 
 function emptyReport(problems: string[] = []): Report {
   return { kind: 'other', reportingMta: null, envelopeId: null, arrivalDate: null, original: null, recipients: [], feedback: null, decodedBy: null, problems };

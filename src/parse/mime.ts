@@ -95,9 +95,11 @@ export function headerValue(headers: Header[], name: string): string | undefined
 export function parseContentType(value: string | undefined): { type: string; params: Record<string, string> } {
   if (!value) return { type: 'text/plain', params: {} };
   const [typePart, ...rest] = splitParams(value);
-  const type = (typePart ?? '').trim().toLowerCase() || 'text/plain';
+  // A lost semicolon ("text/plain\n  charset=…") leaves the first parameter after the type.
+  const [typeWord = '', ...glued] = (typePart ?? '').trim().split(/\s+/);
+  const type = typeWord.toLowerCase() || 'text/plain';
   const params: Record<string, string> = {};
-  for (const p of rest) {
+  for (const p of [...glued, ...rest]) {
     const eq = p.indexOf('=');
     if (eq <= 0) continue;
     const key = p.slice(0, eq).trim().toLowerCase().replace(/\*$/, '');

@@ -75,20 +75,29 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
   return hits.map((hit, n) => {
     const next = hits.slice(n + 1).find((h) => h.line > hit.line)?.line ?? lines.length;
     const block = errorBlock(lines, hit.line, next);
-    const diagnostic = block.join(' ').replace(/\s+/g, ' ').trim();
+    // A notice naming one recipient may give the error above it ("Error message below:
+    // 550 … no such user here" … "RCPT TO: x@y").
+    const above = hits.length === 1 && !failureCode(block.join(' ')) ? lines.slice(0, hit.line).find((l) => failureCode(l)) : undefined;
+    const diagnostic = (above ? [above, ...block] : block).join(' ').replace(/\s+/g, ' ').trim();
     const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote host\s+([0-9A-Za-z.:-]+)/i.exec(diagnostic);
     const command = smtpCommand(lines, hit.line, diagnostic);
     return {
       address: hit.address,
       action: 'failed',
       status: findStatus(diagnostic),
-      replyCode: findReplyCode(diagnostic),
+      replyCode: failureCode(diagnostic),
       diagnosticCode: diagnostic,
       remoteMta: remote?.[1] ?? null,
       command,
       context: notice,
     } satisfies RecipientEvidence;
   });
+}
+
+/** A 4xx/5xx reply code: a failure notice's own numbers ("Size (in bytes): 222") are not replies. */
+function failureCode(text: string): string | null {
+  const code = findReplyCode(text.replace(/(?:^|\s)2\d\d(?=[\s\-]|$)/g, ' '));
+  return code;
 }
 
 /**
@@ -106,7 +115,7 @@ function errorBlock(lines: string[], from: number, next: number): string[] {
     while (i < end && lines[i]!.trim() !== '') paragraph.push(lines[i++]!);
     block.push(...paragraph);
     const text = block.join(' ');
-    if (findReplyCode(text) || findStatus(text)) break;
+    if (failureCode(text) || findStatus(text)) break;
     if (paragraph.length === 0) i++;
   }
   return block;
@@ -137,6 +146,17 @@ export function commandInTranscript(lines: string[], at: number): string | null 
   for (const d of [0, 1, 2, 3, 4, 5, -1, -2, -3, -4]) {
     const m = /^\s*>>>\s*(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(lines[at + d] ?? '');
     if (m) return normaliseCommand(m[1]!);
+  }
+  return commandLabelled(lines, at);
+}
+
+/** A labelled stage below the error: "SMTP command: DATA", or the label's value on the next line. */
+function commandLabelled(lines: string[], at: number): string | null {
+  for (let i = Math.max(0, at); i < Math.min(lines.length, at + 12); i++) {
+    if (!/^[\s-]*smtp[ -]command\s*:?\s*/i.test(lines[i]!)) continue;
+    const value = lines[i]!.replace(/^[\s-]*smtp[ -]command\s*:?\s*/i, '') || (lines[i + 1] ?? '');
+    const m = /^\s*(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(value);
+    return m ? normaliseCommand(m[1]!) : null;
   }
   return null;
 }
