@@ -58,9 +58,11 @@ export function fold(text: string): string {
 // Where a notice quotes the receiver ("… the other server returned was: 550 …", "remote
 // host said: …"), the quoted reply is the evidence and the words around it are boilerplate
 // ("it was rejected by the recipient domain" says nothing about why).
-const QUOTES_REMOTE = /(?:the (?:error|response) (?:that )?the other server returned was|remote (?:host|server|mta) (?:said|replied|returned)|server message|the server (?:said|replied|responded))\s*:?\s*/g;
+// Amazon SES quotes it after its own summary: "5.1.0 - Unknown address error 550-'5.7.1 … Access denied'".
+const QUOTES_REMOTE = /(?:the (?:error|response) (?:that )?the other server returned was|remote (?:host|server|mta) (?:said|replied|returned)|server message|the server (?:said|replied|responded))\s*:?\s*|(?<=(?:^|\s)[45]\d\d-)'/gi;
 
-function remoteReply(text: string): string | undefined {
+/** The receiver's own reply quoted in a notice's words, when the notice quotes it. */
+export function remoteReply(text: string): string | undefined {
   let after: number | undefined;
   for (const m of text.matchAll(QUOTES_REMOTE)) after = m.index! + m[0].length;
   return after !== undefined && after < text.length ? text.slice(after) : undefined;
@@ -112,9 +114,10 @@ function unknownUser(e: Evidence, rule: Rule, diagnostic: string, decided: (reas
   // A mailbox-status (x.2.x) or policy (x.7.x) code, not given to RCPT: the receiver's own
   // code says the mailbox exists and refused, or a policy did.
   if (command !== 'RCPT' && /^[45]\.[27]\.\d+$/.test(status)) return decided('filtered', `${rule.id}.status-x.${status.split('.')[1]}`);
-  // With neither the stage nor a specific code, "unknown user" is unconfirmed: a wrong
-  // hard bounce loses a good address for good, a soft one costs a few more tries.
-  if (!command && (!status || /^[45]\.0\.0$/.test(status))) return decided('filtered', `${rule.id}.unconfirmed`);
+  // With neither the stage nor a code that points at the address (x.0.0 says nothing, x.3.x
+  // blames the system), "unknown user" is unconfirmed: a wrong hard bounce loses a good
+  // address for good, a soft one costs a few more tries.
+  if (!command && (!status || /^[45]\.(0\.0|3\.\d+)$/.test(status))) return decided('filtered', `${rule.id}.unconfirmed`);
   return decided(rule.reason, rule.id);
 }
 
@@ -151,12 +154,13 @@ function answeredSender(command: string | null | undefined, reason: Reason | und
 
 /** Enhanced status code (RFC 3463) in free text: "550 5.1.1 ...", "#5.0.0", "(5.2.2)". */
 export function findStatus(text: string): string | null {
-  const m = /(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/.exec(text);
+  // A failure's code before any success code: a transcript quotes "250 2.1.5 Ok" first.
+  const m = /(?:^|[^\d.])([45]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/.exec(text) ?? /(?:^|[^\d.])(2\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/.exec(text);
   return m?.[1] ?? null;
 }
 
 /** SMTP reply code in free text: the first 4xx/5xx/2xx that stands alone ("550 ", "550-"). */
 export function findReplyCode(text: string): string | null {
-  const m = /(?:^|[\s:;(<"'\[])([245][0-5]\d)(?=[\s\-]|$)/.exec(text);
+  const m = /(?:^|[\s:;(<"'\[])([45][0-5]\d)(?=[\s\-]|$)/.exec(text) ?? /(?:^|[\s:;(<"'\[])(2[0-5]\d)(?=[\s\-]|$)/.exec(text);
   return m?.[1] ?? null;
 }

@@ -2,7 +2,7 @@
 // DSN. One block of per-message fields, then one block per recipient, separated by blank
 // lines. Real DSNs lose blank lines and fold fields oddly, so a new recipient block also
 // starts wherever a second Final-Recipient appears.
-import { findReplyCode, findStatus } from '../classify/index.ts';
+import { findReplyCode, findStatus, remoteReply } from '../classify/index.ts';
 import type { Action, RecipientEvidence } from './report.ts';
 
 export interface DeliveryStatus {
@@ -62,7 +62,8 @@ export function addressField(value: string | undefined): string | null {
 
 function typed(value: string | undefined): string | null {
   if (!value) return null;
-  const v = /^[a-z0-9-]+\s*;/i.test(value) ? value.slice(value.indexOf(';') + 1) : value;
+  // "X-Unix;" is kept: it says a local program (a pipe, procmail) gave the error.
+  const v = /^(?!x-unix)[a-z0-9-]+\s*;/i.test(value) ? value.slice(value.indexOf(';') + 1) : value;
   return v.trim() || null;
 }
 
@@ -89,7 +90,8 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     if (!address) continue;
     const diagnostic = typed(b.get('diagnostic-code'));
     const statusField = b.get('status') ? findStatus(` ${b.get('status')}`) : null;
-    const fromDiagnostic = diagnostic ? findStatus(diagnostic) : null;
+    // The receiver's code, where the diagnostic quotes the receiver after a summary of its own.
+    const fromDiagnostic = diagnostic ? (findStatus(remoteReply(diagnostic) ?? '') ?? findStatus(diagnostic)) : null;
     recipients.push({
       address,
       action: action(b.get('action')),
