@@ -8,7 +8,7 @@ import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { isAutoReply } from './rfc3834.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
-import { addressField, moreSpecific, readDeliveryStatus } from './rfc3464.ts';
+import { addressField, readDeliveryStatus } from './rfc3464.ts';
 import { commandInTranscript, commandSaid, completeReply, cutOriginal, readTextBounce, type TextBounceOptions } from './text-bounce.ts';
 
 export type { Report, RecipientFact } from './report.ts';
@@ -253,7 +253,8 @@ function dsnEvidence({ parts }: Message, noticeText: string, textOptions: TextBo
       diagnosticCode,
       command,
       replyCode: r.replyCode ?? text?.replyCode ?? null,
-      status: moreSpecific(r.status, text?.status ?? null),
+      // The notice's words fill in a Status: that says only "failed" (x.0.0).
+      status: r.status && !/^\d\.0\.0$/.test(r.status) ? r.status : (text?.status ?? r.status),
       context: text?.diagnosticCode ?? noticeText,
     };
   });

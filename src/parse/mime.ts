@@ -183,7 +183,11 @@ function isUtf8(bytes: string): boolean {
 export function decodeCharset(bytes: string, charset: string | undefined): string {
   // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(bytes) && !/\x1b\$/.test(bytes)) return bytes; // plain ASCII (ISO-2022-JP hides in ASCII)
-  const name = (charset ?? 'utf-8').trim().toLowerCase();
+  let name = (charset ?? 'utf-8').trim().toLowerCase();
+  // ISO-2022-JP escapes in a part labelled otherwise, or not at all (a DSN's Diagnostic-Code
+  // quoting a Japanese reply): the escapes name the charset.
+  // eslint-disable-next-line no-control-regex
+  if (!name.startsWith('iso-2022') && /\x1b\$[@B]/.test(bytes) && !/[\x80-\xff]/.test(bytes)) name = 'iso-2022-jp';
   let decoder = decoders.get(name);
   if (decoder === undefined) {
     try {

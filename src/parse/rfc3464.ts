@@ -112,16 +112,16 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
 }
 
 /**
- * A Status: of x.0.0 says only "failed", and x.4.7 only "we gave up": the receiver's own
- * code in the Diagnostic-Code says why, and is kept when it is of the same class (for
- * x.4.7, its last code: "554 4.4.7 Message expired <421 4.4.2 Connection timed out>").
+ * The receiver's own code in the Diagnostic-Code outranks the Status: field, which the
+ * reporting MTA wrote (often x.0.0 for "failed", or its own guess: Status 5.1.1 over
+ * "552 5.2.2 Over quota"). For x.4.7, "we gave up", the last code of the diagnostic says
+ * why ("554 4.4.7 Message expired <421 4.4.2 Connection timed out>").
  */
-export function moreSpecific(field: string | null, diagnostic: string | null, lastInDiagnostic: string | null = diagnostic): string | null {
+function moreSpecific(field: string | null, diagnostic: string | null, lastInDiagnostic: string | null = diagnostic): string | null {
   if (!field) return diagnostic;
-  const sameClass = (code: string | null) => code !== null && code[0] === field[0];
-  if (/^\d\.0\.0$/.test(field) && sameClass(diagnostic) && !/^\d\.0\.0$/.test(diagnostic!)) return diagnostic;
-  if (/^\d\.4\.7$/.test(field) && sameClass(lastInDiagnostic) && lastInDiagnostic !== field) return lastInDiagnostic;
-  return field;
+  if (/^\d\.4\.7$/.test(field)) return lastInDiagnostic?.[0] === field[0] ? lastInDiagnostic : field;
+  if (/^\d\.0\.0$/.test(diagnostic ?? '') && field[0] === diagnostic![0]) return field;
+  return diagnostic ?? field;
 }
 
 /** The last enhanced status code in a text. */
