@@ -26,6 +26,13 @@ const t = (id: string, reason: Reason, text: RegExp, example: string): Rule => (
 const s = (id: string, reason: Reason, status: RegExp, example: string): Rule => ({ id, reason, status, example });
 
 export const TEXT_RULES: Rule[] = [
+  // --- providers' own codes, which say more than their words -------------------------
+  // Orange and La Poste (France) end each reply with a code of their published table
+  // ("Mail rejete. Mail rejected. OFR_506 [506]", "LPN000_630").
+  t('provider.orange-spam', 'spamdetected', /\b(?:ofr|lpn)\d*_506\b/, '550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]'),
+  t('provider.orange-system', 'systemerror', /\b(?:ofr|lpn)\d*_505\b/, '421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]'),
+  t('provider.orange-policy', 'policyviolation', /\b(?:ofr|lpn)\d*_630\b/, '554 5.7.1 <client.example[192.0.2.1]:49309>: Client host rejected: #216 lpn LPN000_630'),
+
   // --- the sending side: authentication, reputation, block lists, rate ---------------
   t('content.rfc', 'notcompliantrfc', /rfc ?(5322|2822|822|5321|2821|1123)[ -]?(compliant|compliance|conform|violation|standards?|format|requirements?)|not (rfc|standards?)[ -]?compliant|multiple addresses in from|duplicate (header|subject|from|to|date|message-id)|multiple (from|subject|date|message-id|to)|missing (required )?(header|from|date|message-id|subject)|(header|from:|date:|message-id:?).{0,20}(missing|required)|message-id (header )?(is )?(missing|invalid)|bare (lf|linefeed|cr)|improperly formatted/, '550 5.7.1 This message is not RFC 5322 compliant'),
   t('mailer.program', 'mailererror', /command output:|pipe to \||procmail|mail(er)? program|unknown mailer error|local delivery (program|agent) .{0,30}(failed|error)|exit (code|status) \d+|(smrsh|sh): /, 'X-Unix; 1 (unknown mailer error 1): procmail: Couldn\'t create "/var/spool/mail/user"'),

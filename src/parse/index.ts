@@ -190,10 +190,11 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
 
   const { notice: noticeText, original: quoted } = cutOriginal(notice);
   report.original = findOriginal(root, quoted);
-  // Not failed recipients: whoever wrote the bounce and the original's sender; and, unless
-  // nothing else is named, our own return path (the bounce is addressed to it).
+  // Not failed recipients: whoever wrote the bounce; and, unless nothing else is named,
+  // our own return path (the bounce is addressed to it) and the original's sender (a
+  // message sent to oneself).
   const lower = (values: Array<string | null | undefined>) => new Set(values.flatMap(addressesIn).map((a) => a.toLowerCase()));
-  const textOptions = { exclude: lower([from, report.original?.from]), unlikely: lower([headerValue(root.headers, 'to')]) };
+  const textOptions = { exclude: lower([from]), unlikely: lower([headerValue(root.headers, 'to'), report.original?.from]) };
 
   let evidence = dsnEvidence(message, noticeText, textOptions, report);
   if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) return autoReply(report, root, from, subject);

@@ -41,16 +41,27 @@ export function cutOriginal(text: string): { notice: string; original: string | 
 const SYSTEM_LOCAL_PARTS = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|daemon|noreply|no-reply|nobody|root)$/i;
 
 export interface TextBounceOptions {
-  /** Addresses that are not recipients: the bounce's From, the original sender. */
+  /** Addresses that are not recipients: the bounce's From. */
   exclude: Set<string>;
-  /** Addresses that are recipients only when nothing else is: the bounce's own To. */
+  /**
+   * Addresses that are recipients only when nothing else is, and an error stands with
+   * them: the bounce's own To, the original's sender.
+   */
   unlikely?: Set<string>;
 }
 
 export function readTextBounce(notice: string, opts: TextBounceOptions): RecipientEvidence[] {
   const found = readAddresses(notice, opts.exclude, opts.unlikely ?? new Set(), false);
+  if (found.length) return found;
   // A message sent to oneself, or to postmaster, bounces to an address we would skip.
-  return found.length ? found : readAddresses(notice, opts.exclude, new Set(), true);
+  const unlikely = opts.unlikely ?? new Set();
+  return readAddresses(notice, opts.exclude, new Set(), true).filter((e) => !unlikely.has(e.address.toLowerCase()) || headsError(notice, e));
+}
+
+/** The address heads a line of its own and an error follows it ("x@y:" then "SMTP error …"). */
+function headsError(notice: string, e: RecipientEvidence): boolean {
+  const escaped = e.address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return e.replyCode !== null && new RegExp(`^\\s*<?${escaped}>?:?\\s*$`, 'im').test(notice);
 }
 
 function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<string>, allowSystem: boolean): RecipientEvidence[] {
