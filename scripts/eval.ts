@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { filesUnder } from '../src/commands/parse.ts';
-import { decode } from '../src/parse/index.ts';
+import { decodeFile } from '../src/parse/mbox.ts';
 
 interface Expected {
   recipient: string;
@@ -25,7 +25,7 @@ const showMisses = args.includes('--misses');
 
 const facts = new Map<string, Map<string, { reason: string; type: string; status: string | null }>>();
 for (const file of filesUnder(join(dir, 'maildir'))) {
-  const report = decode(readFileSync(file));
+  const report = decodeFile(readFileSync(file));
   facts.set(basename(file), new Map(report.recipients.map((r) => [r.address.toLowerCase(), r])));
 }
 

@@ -115,3 +115,17 @@ test('a stage labelled below the reply ("SMTP command" / "DATA") is read as the 
   const [fact] = decode(load('text/labelled-command-data.eml')).recipients;
   assert.equal(fact?.rule, 'mailbox.unknown.after-data');
 });
+
+test('an mbox file of several bounces reports the recipients of all of them', async () => {
+  const { decodeFile, splitMbox } = await import('../src/parse/mbox.ts');
+  const a = load('dsn/postfix-rcpt-unknown.eml').toString('latin1');
+  const b = load('text/exim-quota.eml').toString('latin1').replace(/^From .*\n/, '');
+  // A body line starting with "From " stays in its message (no blank line and header after it).
+  const mbox = Buffer.from(`From MAILER-DAEMON Thu Apr 29 23:34:45 2015\n${a}\nFrom here on it is the end\n\nFrom MAILER-DAEMON Thu Apr 29 23:35:00 2015\n${b}`, 'latin1');
+  assert.equal(splitMbox(mbox).length, 2);
+  const report = decodeFile(mbox);
+  assert.deepEqual(report.recipients.map((r) => [r.address, r.reason]), [['alice@receiver.example', 'userunknown'], ['dave@quota.example', 'mailboxfull']]);
+  assert.equal(report.kind, 'bounce');
+  // A single message is read as before.
+  assert.equal(splitMbox(load('dsn/postfix-rcpt-unknown.eml')).length, 1);
+});

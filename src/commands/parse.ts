@@ -1,9 +1,9 @@
 // `bounced parse [--json] [--rules FILE] PATH…`: decodes files without a database. Folders
-// are walked, sorted; one line per file.
+// are walked, sorted; one line per file (an mbox file: the recipients of all its messages).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuleSet } from '../classify/index.ts';
-import { decode } from '../parse/index.ts';
+import { decodeFile } from '../parse/mbox.ts';
 import { messageIdOf } from '../parse/original.ts';
 import type { Report } from '../parse/report.ts';
 
@@ -54,7 +54,7 @@ export function runParse(paths: string[], json: boolean, rules: RuleSet, out: (l
       out(json ? jsonLine(file, null, (err as Error).message) : `${file}: cannot read: ${(err as Error).message}`);
       continue;
     }
-    const report = decode(raw, rules);
+    const report = decodeFile(raw, rules);
     const error = report.problems.find((p) => p.startsWith('could not be read')) ?? null;
     out(json ? jsonLine(file, report, error) : humanLine(file, report));
   }
