@@ -55,6 +55,11 @@ const TABLE: Row[] = [
     recipients: [{ address: 'grace@isp.example', action: 'failed', status: null, reason: 'feedback', type: 'ignored' }],
   },
   {
+    // A List-Unsubscribe mailto request: the reader opts out.
+    file: 'other/gmail-unsubscribe.eml', kind: 'feedback',
+    recipients: [{ address: 'kim@gmail.example', action: 'failed', status: null, reason: 'feedback', type: 'ignored' }],
+  },
+  {
     file: 'other/vacation.eml', kind: 'autoreply',
     recipients: [{ address: 'heidi@corp.example', action: 'delivered', status: null, reason: 'vacation', type: 'ignored' }],
   },
@@ -128,4 +133,10 @@ test('an mbox file of several bounces reports the recipients of all of them', as
   assert.equal(report.kind, 'bounce');
   // A single message is read as before.
   assert.equal(splitMbox(load('dsn/postfix-rcpt-unknown.eml')).length, 1);
+});
+
+test('an unsubscribe request is feedback of type opt-out from its sender', () => {
+  const report = decode(load('other/gmail-unsubscribe.eml'));
+  assert.equal(report.feedback?.type, 'opt-out');
+  assert.equal(report.recipients[0]?.rule, 'unsubscribe.request');
 });

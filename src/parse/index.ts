@@ -7,6 +7,7 @@ import { decodeWords, headerValue, isEmbeddedMessage, parseMessage, partText, to
 import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { isAutoReply } from './rfc3834.ts';
+import { isUnsubscribeRequest } from './unsubscribe.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
 import { commandInTranscript, commandSaid, completeReply, cutOriginal, readTextBounce, type TextBounceOptions } from './text-bounce.ts';
@@ -141,7 +142,26 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
     subject: decodeWords(headerValue(root.headers, 'subject') ?? ''),
     from: headerValue(root.headers, 'from') ?? '',
   };
-  return readArf(message) ?? readJmrp(message) ?? readNotice(message, rules);
+  return readArf(message) ?? readJmrp(message) ?? readUnsubscribe(message) ?? readNotice(message, rules);
+}
+
+/** A reader's unsubscribe request sent to a List-Unsubscribe mailto: an opt-out by its sender. */
+function readUnsubscribe({ root, parts, subject, from }: Message): Report | null {
+  if (DAEMON_FROM.test(from) || parts.some((p) => DSN_TYPES.has(p.type)) || !isUnsubscribeRequest(root.headers, subject)) return null;
+  const who = addressField(from);
+  if (!who) return null;
+  return {
+    ...emptyReport(),
+    kind: 'feedback',
+    decodedBy: 'unsubscribe',
+    original: {
+      messageId: null, from: null, to: null, subject: null, listId: null, xHeaders: {},
+      inReplyTo: headerValue(root.headers, 'in-reply-to') ?? null,
+      references: headerValue(root.headers, 'references') ?? null,
+    },
+    feedback: { type: 'opt-out', userAgent: null, sourceIp: null, arrivalDate: headerValue(root.headers, 'date') ?? null, reportedDomain: null },
+    recipients: [complaint(who, 'unsubscribe.request')],
+  };
 }
 
 /** ARF feedback report (RFC 5965). */
