@@ -84,7 +84,7 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   const diagnostic = fold(e.diagnostic ?? '');
   const quoted = remoteReply(diagnostic);
   const byWords = (quoted && firstTextRule(all, quoted)) || firstTextRule(all, diagnostic);
-  const answered = answeredSender(e.command, byWords?.reason);
+  const answered = byWords?.certain ? undefined : answeredSender(e.command, byWords?.reason);
   if (answered) return decided(answered, `${byWords?.id ?? 'none'}.${e.command!.toLowerCase()}`);
   if (byWords?.reason === 'userunknown' && !byWords.certain) return unknownUser(e, byWords, diagnostic, decided);
   if (byWords) return decided(byWords.reason, byWords.id);
@@ -138,6 +138,10 @@ const RECIPIENT_SIDE = new Set<Reason | undefined>([
   undefined, 'userunknown', 'hostunknown', 'filtered', 'suspend', 'hasmoved', 'notaccept', 'policyviolation', 'onhold', 'undefined', 'mailboxfull',
 ]);
 
+// At the greeting, these words are the receiver refusing our host: "550 Access denied",
+// "421 Service not available".
+const AT_CONNECTION_BLOCKED = new Set<Reason>(['systemerror', 'networkerror', 'expired', 'securityerror']);
+
 /**
  * An error that answered MAIL FROM is about our sender address (`rejected`); one that
  * answered the greeting or HELO is about our sending host (`blocked`), even when worded as
@@ -147,7 +151,7 @@ const RECIPIENT_SIDE = new Set<Reason | undefined>([
 function answeredSender(command: string | null | undefined, reason: Reason | undefined): Reason | undefined {
   if (command === 'MAIL') return RECIPIENT_SIDE.has(reason) ? 'rejected' : undefined;
   if (command === 'CONNECT' || command === 'HELO' || command === 'EHLO') {
-    return RECIPIENT_SIDE.has(reason) || reason === 'systemerror' || reason === 'networkerror' || reason === 'expired' ? 'blocked' : undefined;
+    return RECIPIENT_SIDE.has(reason) || AT_CONNECTION_BLOCKED.has(reason!) ? 'blocked' : undefined;
   }
   return undefined;
 }
