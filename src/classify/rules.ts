@@ -91,7 +91,7 @@ export const TEXT_RULES: Rule[] = [
   t('syntax.command', 'syntaxerror', /syntax error|malformed address|command parameter not implemented|not implemented|command (not recogni[sz]ed|unrecogni[sz]ed|not implemented|out of sequence)|bad (command )?sequence|unrecognized command|invalid command|parameter (not recogni[sz]ed|error)|5\.5\.[0-4] .{0,30}(syntax|command|sequence|parameter)|line too long|command rejected|protocol error/, '503 5.5.1 Error: need MAIL command'),
   // Last: a local delivery program's own words ("X-Unix; temporary failure"), when no rule
   // above explains them (a full disk or quota says more than who reported it).
-  t('mailer.local-program', 'mailererror', /^x-unix; (?!\d+$)/, 'X-Unix; temporary failure'),
+  t('mailer.local-program', 'mailererror', /^x-unix; (?!\d+\b)/, 'X-Unix; temporary failure'),
   t('domain.noaccept', 'notaccept', /(does not|doesn't|do not|will not|won't|cannot) accept (any )?(e-?mail|mail|messages)|accepts no mail|null mx|no mail (is )?(accepted|service)|not accept(ing)? mail|(domain|host|server) (does not|doesn't) (receive|accept) (mail|e-?mail)|mail (is )?not accepted|5\.3\.2|5\.7\.27|\b556\b/, '550 5.3.2 This domain does not accept mail'),
 ];
 

@@ -1,7 +1,7 @@
 // The decoder: bytes in, a Report out. Pure (no I/O, no clock) and total: a message that
 // is not a bounce gives kind 'other' with no recipients, and a message that cannot be read
 // gives what could be read plus a problem, never an exception.
-import { classify, type RuleSet } from '../classify/index.ts';
+import { classify, findReplyCode, findStatus, type RuleSet } from '../classify/index.ts';
 import { readFeedback } from './arf.ts';
 import { decodeWords, headerValue, isEmbeddedMessage, parseMessage, partText, toText, walk, type MimePart } from './mime.ts';
 import { originalFromHeaders, originalFromText } from './original.ts';
@@ -259,7 +259,9 @@ function dsnEvidence({ parts }: Message, noticeText: string, textOptions: TextBo
     return [];
   }
   report.decodedBy = 'rfc3464';
-  const fromText = new Map(readTextBounce(noticeText, textOptions).map((e) => [e.address.toLowerCase(), e]));
+  // The notice's own words stand before its DSN fields, when those are in the text too.
+  const words = dsnInText > 0 ? noticeText.slice(0, dsnInText) : noticeText;
+  const fromText = new Map(readTextBounce(words, textOptions).map((e) => [e.address.toLowerCase(), e]));
   const lines = noticeText.split('\n');
   return status.recipients.map((r) => {
     const text = fromText.get(r.address.toLowerCase());
@@ -269,16 +271,32 @@ function dsnEvidence({ parts }: Message, noticeText: string, textOptions: TextBo
     const onlyRecipient = status.recipients.length === 1;
     const command =
       commandSaid(diagnosticCode ?? '') ?? text?.command ?? (onlyRecipient ? commandInTranscript(lines, transcriptReply(lines)) : null);
+    // A lone recipient's Sendmail transcript ends with the reply the DSN fields leave out
+    // ("554 5.3.0 unknown mailer error 255" for "Diagnostic-Code: X-Unix; 255").
+    const last = onlyRecipient && !r.replyCode ? lastTranscriptReply(lines) : null;
     return {
       ...r,
-      diagnosticCode,
+      diagnosticCode: last && diagnosticCode && !diagnosticCode.includes(last) ? `${diagnosticCode} (${last.trim()})` : (diagnosticCode ?? last),
       command,
-      replyCode: r.replyCode ?? text?.replyCode ?? null,
+      replyCode: r.replyCode ?? text?.replyCode ?? (last ? findReplyCode(last) : null),
       // The notice's words fill in a Status: that says only "failed" (x.0.0).
-      status: r.status && !/^\d\.0\.0$/.test(r.status) ? r.status : (text?.status ?? r.status),
+      status: r.status && !/^\d\.0\.0$/.test(r.status) ? r.status : (text?.status ?? (last ? findStatus(last) : null) ?? r.status),
       context: text?.diagnosticCode ?? noticeText,
     };
   });
+}
+
+/** The last line of a "Transcript of session follows" that is a failure reply. */
+function lastTranscriptReply(lines: string[]): string | null {
+  const start = lines.findIndex((l) => /-+ ?transcript of session follows/i.test(l));
+  if (start < 0) return null;
+  let reply: string | null = null;
+  for (const line of lines.slice(start + 1)) {
+    if (line.trim() === '' && reply) break;
+    const m = /^\s*(?:<<<\s*)?([45]\d\d[ -].*)$/.exec(line);
+    if (m) reply = m[1]!;
+  }
+  return reply;
 }
 
 /** Line of the first "<<< 5xx" reply of a session transcript; far away when there is none. */

@@ -88,7 +88,9 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     // A final recipient on an internal host name ("user@server") says less than the original.
     const address = final && (/@[^@]*\./.test(final) || !original) ? final : original;
     if (!address) continue;
-    const diagnostic = typed(b.get('diagnostic-code'));
+    // Without a Diagnostic-Code, the Status: field's comment may say why ("4.0.0 (example.net:
+    // host name lookup failure)").
+    const diagnostic = typed(b.get('diagnostic-code')) ?? (/\((.+)\)/.exec(b.get('status') ?? '')?.[1]?.trim() || null);
     const statusField = b.get('status') ? findStatus(` ${b.get('status')}`) : null;
     // The receiver's code, where the diagnostic quotes the receiver after a summary of its own.
     const fromDiagnostic = diagnostic ? (findStatus(remoteReply(diagnostic) ?? '') ?? findStatus(diagnostic)) : null;
@@ -96,7 +98,8 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
       address,
       action: action(b.get('action')),
       status: moreSpecific(statusField, fromDiagnostic, diagnostic ? lastStatus(diagnostic) : null),
-      replyCode: diagnostic ? findReplyCode(diagnostic) : null,
+      // A local program's exit code ("X-Unix; 255") is not an SMTP reply.
+      replyCode: diagnostic && !/^x-unix;/i.test(diagnostic) ? findReplyCode(diagnostic) : null,
       diagnosticCode: diagnostic,
       remoteMta: typed(b.get('remote-mta')),
       command: null,
