@@ -341,7 +341,15 @@ function textEvidence({ root }: Message, noticeText: string, textOptions: TextBo
   if (evidence.length) return evidence;
   const fallback = addressesIn(headerValue(root.headers, 'x-failed-recipients')).concat(addressesIn(original?.to));
   const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
+  const replyCode = findReplyCode(diagnostic);
   return fallback.slice(0, 1).map((address) => ({
-    address, action: 'failed', status: null, replyCode: null, diagnosticCode: diagnostic, remoteMta: null, command: null, context: noticeText,
+    address,
+    action: 'failed',
+    status: findStatus(diagnostic),
+    replyCode: replyCode?.startsWith('2') ? null : replyCode,
+    diagnosticCode: diagnostic,
+    remoteMta: null,
+    command: commandSaid(diagnostic),
+    context: noticeText,
   }));
 }
