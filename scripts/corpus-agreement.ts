@@ -1,0 +1,68 @@
+// Agreement of the decoder with a corpus's expected.jsonl (Sisimai's expectations, see
+// shared/corpus/sisimai/README.md): recipient recall, and reason, hard and status agreement
+// over all expected results (a recipient not found counts against each). Statuses Sisimai
+// invented ("status_pseudo") are not compared. Used by `npm run eval` and by the floor test.
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { filesUnder } from '../src/commands/parse.ts';
+import { decodeFile } from '../src/parse/mbox.ts';
+
+interface Expected {
+  recipient: string;
+  reason: string;
+  hardbounce: boolean;
+  status: string;
+  status_pseudo?: boolean;
+}
+
+export interface Agreement {
+  results: number;
+  recall: number;
+  reason: number;
+  hard: number;
+  status: number;
+  /** One line per disagreement: "file  address: what differs". */
+  misses: string[];
+  /** "expected -> decoded" reason pairs and how often. */
+  confusions: Map<string, number>;
+}
+
+export function measureAgreement(corpusDir: string): Agreement {
+  const facts = new Map<string, Map<string, { reason: string; type: string; status: string | null }>>();
+  for (const file of filesUnder(join(corpusDir, 'maildir'))) {
+    const report = decodeFile(readFileSync(file));
+    facts.set(basename(file), new Map(report.recipients.map((r) => [r.address.toLowerCase(), r])));
+  }
+  let n = 0, found = 0, reason = 0, hard = 0, statusN = 0, status = 0;
+  const misses: string[] = [];
+  const confusions = new Map<string, number>();
+  for (const line of readFileSync(join(corpusDir, 'expected.jsonl'), 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const e = JSON.parse(line) as Expected & { file: string; results?: Expected[] };
+    const mine = facts.get(basename(e.file)) ?? new Map();
+    for (const want of e.results ?? [e]) {
+      n++;
+      const got = mine.get(want.recipient.toLowerCase());
+      const differs: string[] = [];
+      if (!got) differs.push('recipient not found');
+      else {
+        found++;
+        if (got.reason === want.reason) reason++;
+        else {
+          differs.push(`reason ${want.reason} != ${got.reason}`);
+          const key = `${want.reason} -> ${got.reason}`;
+          confusions.set(key, (confusions.get(key) ?? 0) + 1);
+        }
+        if ((got.type === 'hard') === want.hardbounce) hard++;
+        else differs.push(`hard ${want.hardbounce} != ${got.type}`);
+        if (want.status && !want.status_pseudo) {
+          statusN++;
+          if (got.status === want.status) status++;
+          else differs.push(`status ${want.status} != ${got.status}`);
+        }
+      }
+      if (differs.length) misses.push(`${e.file}  ${want.recipient}: ${differs.join('; ')}`);
+    }
+  }
+  return { results: n, recall: found / n, reason: reason / n, hard: hard / n, status: statusN ? status / statusN : 1, misses, confusions };
+}
