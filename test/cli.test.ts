@@ -58,7 +58,7 @@ test('bounced parse --json: one line per file, folders walked in order, the cont
   const r = run(['parse', '--json', dir]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => l.file.split('/').pop()), ['arf-abuse.eml', 'delivered.eml', 'vacation.eml']);
+  assert.deepEqual(lines.map((l) => l.file.split('/').pop()), ['arf-abuse.eml', 'delivered.eml', 'gmail-unsubscribe.eml', 'vacation.eml']);
   for (const l of lines) assert.deepEqual(Object.keys(l), ['file', 'kind', 'originalMessageId', 'recipients', 'feedback', 'error']);
   assert.equal(lines[0].kind, 'feedback');
   assert.equal(lines[0].originalMessageId, 't7@bounces.example.com');
