@@ -68,6 +68,30 @@ test('a receiver naming its own directory is an unknown user whatever the stage'
   assert.equal(classify({ diagnostic: '550 No such user', command: 'DATA' }).reason, 'filtered');
 });
 
+test('the words of many languages: unknown user, full mailbox, unknown domain', () => {
+  const rows: Array<[string, string]> = [
+    ['Benutzer unbekannt', 'mailbox.unknown'],
+    ['Cette adresse email n\'existe pas', 'mailbox.unknown'],
+    ['Questo indirizzo non esiste', 'mailbox.unknown'],
+    ['usuário inexistente', 'mailbox.unknown'],
+    ['utilizador desconhecido', 'mailbox.unknown'],
+    ['onbekende gebruiker', 'mailbox.unknown'],
+    ['Adres nie istnieje', 'mailbox.unknown'],
+    ['Пользователь не найден', 'mailbox.unknown'],
+    ['收件人不存在', 'mailbox.unknown'],
+    ['caixa postal cheia', 'mailbox.full'],
+    ['mailbox is vol', 'mailbox.full'],
+    ['Mailbox ist voll', 'mailbox.full'],
+    ['skrzynka pełna', 'mailbox.full'],
+    ['Почтовый ящик переполнен', 'mailbox.full'],
+    ['邮箱已满', 'mailbox.full'],
+    ['le domaine n\'existe pas', 'host.unknown.words'],
+    ['Die Domain existiert nicht', 'host.unknown.words'],
+  ];
+  // Given to RCPT, so that the stage cannot soften the words and the rule id shows which words decided.
+  for (const [text, rule] of rows) assert.equal(classify({ diagnostic: `550 ${text}`, command: 'RCPT' }).rule, rule, text);
+});
+
 test('without words: the status code decides; without either: a failure on hold, said as such', () => {
   assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), { reason: 'mailboxfull', type: 'soft', rule: 'status.x.2.2' });
   assert.deepEqual(classify({ diagnostic: 'xyzzy' }), { reason: 'onhold', type: 'soft', rule: 'none' });
