@@ -184,6 +184,20 @@ describe('standing', () => {
     assert.deepEqual(rows, [{ state: 'soft_bouncing', soft_count: 1 }]);
   });
 
+  test('a redacted complaint (no recipient named) is the recipient of the send it returns', async () => {
+    assert.equal((await register([{ messageId: 'redacted-1@bounces.example.com', recipient: 'ruth@isp.example', campaign: 'redacted' }])).status, 200);
+    const redacted = fixture('other/arf-abuse.eml')
+      .replace(/^Original-Rcpt-To: .*\r\n/m, '')
+      .replace('To: <grace@isp.example>', 'To: undisclosed-recipients:;')
+      .replace('<t7@bounces.example.com>', '<redacted-1@bounces.example.com>');
+    const rows = await eventsOf(await deliver(redacted, `fbl@${BOUNCE_DOMAIN}`));
+    assert.deepEqual(rows.map((r) => ({ recipient: r.recipient, kind: r.kind, c: r.correlation, campaign: r.campaign })), [
+      { recipient: 'ruth@isp.example', kind: 'feedback', c: 'message-id', campaign: 'redacted' },
+    ]);
+    const { rows: standing } = await pool.query(`select state from suppression_list where address = 'ruth@isp.example'`);
+    assert.deepEqual(standing, [{ state: 'complained' }]);
+  });
+
   test('a complaint suppresses the address for good', async () => {
     await eventsOf(await deliver(fixture('other/arf-abuse.eml'), `fbl@${BOUNCE_DOMAIN}`));
     const { rows } = await pool.query(`select state from suppression_list where address = 'grace@isp.example'`);

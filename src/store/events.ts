@@ -30,7 +30,8 @@ function domainOf(address: string): string {
 export async function recordFacts(tx: PoolClient, message: SpooledMessage, report: Report, opts: EventsOptions): Promise<RecordedFact[]> {
   if (report.kind === 'other') return [];
   const recorded: RecordedFact[] = [];
-  for (const fact of report.recipients) {
+  const facts = report.kind === 'feedback' && report.recipients.length === 0 ? await redactedComplainant(tx, message, report, opts) : report.recipients;
+  for (const fact of facts) {
     const recipient = fact.address.toLowerCase();
     const link = await correlate(tx, { report, rcptTo: message.rcptTo, recipient, occurredAt: message.receivedAt }, opts.correlation);
     const { rows } = await tx.query<{ id: string }>(
@@ -57,6 +58,19 @@ export async function recordFacts(tx: PoolClient, message: SpooledMessage, repor
     recorded.push({ recipient, inserted: true, correlation: link.method, effect });
   }
   return recorded;
+}
+
+/**
+ * Providers that redact complaints (no Original-Rcpt-To, no To: in the returned copy) still
+ * return the message: the send it correlates with names who complained.
+ */
+async function redactedComplainant(tx: PoolClient, message: SpooledMessage, report: Report, opts: EventsOptions): Promise<RecipientFact[]> {
+  const link = await correlate(tx, { report, rcptTo: message.rcptTo, recipient: '', occurredAt: message.receivedAt }, opts.correlation);
+  if (!link.sentMessageId) return [];
+  const { rows } = await tx.query<{ recipient: string }>('select recipient from sent_messages where message_id = $1', [link.sentMessageId]);
+  const address = rows[0]?.recipient;
+  if (!address) return [];
+  return [{ address, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null, reason: 'feedback', type: 'ignored', rule: 'arf.recipient-of-the-send' }];
 }
 
 /** Facts that can change a standing: final failures that are the address's, and complaints. */
