@@ -51,6 +51,11 @@ const TABLE: Row[] = [
     recipients: [{ address: 'judy@filtered.example', action: 'failed', status: '5.0.0', replyCode: '550', reason: 'filtered', type: 'soft' }],
   },
   {
+    // A list robot refusing a post: the list's address failed, the sender is refused.
+    file: 'text/mailman-non-member.eml', kind: 'bounce',
+    recipients: [{ address: 'team@lists.example.org', action: 'failed', status: null, reason: 'rejected', type: 'ignored' }],
+  },
+  {
     file: 'other/arf-abuse.eml', kind: 'feedback', messageId: 't7@bounces.example.com',
     recipients: [{ address: 'grace@isp.example', action: 'failed', status: null, reason: 'feedback', type: 'ignored' }],
   },

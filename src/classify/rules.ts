@@ -61,6 +61,10 @@ export const TEXT_RULES: Rule[] = [
   t('virus.found', 'virusdetected', /\bvirus|malware|infected|trojan|\bworm\b|phishing|malicious (content|attachment|url|link)|harmful/, '550 5.7.1 Message contains a virus (Eicar-Test-Signature)'),
   t('spam.content', 'spamdetected', /\bspam\b|\bspams\b|unsolicited|\bjunk\b|\bbulk (mail|e-?mail)\b|content (filter|rejected|scan)|message (content|body) (rejected|not accepted|filtered|blocked)|rejected (as|by) .{0,30}(spam|content)|scored .{0,30}(too high|spam)|(spam|bayes) score|looks like spam|detected as spam|considered (spam|as spam)|classified as|high probability of|suspicious (content|message|activity)|\buce\b|message (was )?(identified|judged|classified|flagged) as|policy.{0,20}content|url.{0,20}(block|listed)|spamassassin|mimecast .{0,30}(reject|spam)|(message|mail) (refused|rejected) (due to|because of) (content|spam)|rejected due to (spam|content)/, '550 5.7.1 Message rejected as spam by Content Filtering'),
 
+  // --- mailing lists refusing a post ------------------------------------------------
+  t('list.not-member', 'rejected', /not (a )?member of (this|the) (mailing )?list|non-?member (post|submission)|not allowed to post|members-only list|only (list )?members (can|may) post/, 'You are not a member of this mailing list <list@example.org>.'),
+  t('list.duplicate', 'systemerror', /duplicated message-id/, 'Duplicated Message-ID in <list@example.org>.'),
+
   // --- the recipient's mailbox --------------------------------------------------------
   // A Google Groups notice, in whichever language: the group refused the post.
   t('provider.google-groups', 'rejected', /groups\.google\.com|\bgoogle groups\b/, 'The group you tried to contact (x) may not exist, or you may not have permission to post messages to the group. … Google Groups'),

@@ -8,6 +8,7 @@ import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { isAutoReply } from './rfc3834.ts';
 import { isUnsubscribeRequest } from './unsubscribe.ts';
+import { readListRefusal } from './list-robot.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
 import { commandInTranscript, commandSaid, completeReply, cutOriginal, readTextBounce, type TextBounceOptions } from './text-bounce.ts';
@@ -217,6 +218,10 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
   const textOptions = { exclude: lower([from]), unlikely: lower([headerValue(root.headers, 'to'), report.original?.from]) };
 
   let evidence = dsnEvidence(message, noticeText, textOptions, report);
+  if (evidence.length === 0) {
+    evidence = readListRefusal(root.headers, noticeText, new Set([...textOptions.exclude, ...textOptions.unlikely]));
+    if (evidence.length) report.decodedBy = 'list-robot';
+  }
   if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) return autoReply(report, root, from, subject);
   if (evidence.length === 0) {
     if (!looksLikeBounce(message, noticeText)) return report;
