@@ -92,6 +92,22 @@ test('the words of many languages: unknown user, full mailbox, unknown domain', 
   for (const [text, rule] of rows) assert.equal(classify({ diagnostic: `550 ${text}`, command: 'RCPT' }).rule, rule, text);
 });
 
+test('replies seen in the wild decide the reason their words say', () => {
+  const rows: Array<[string, string]> = [
+    ['550 Connections from mx.example.jp (192.0.2.2) are being rejected due to a poor email reputation score.', 'badreputation'],
+    ['550 Access from ip address 192.0.2.1 blocked.', 'blocked'],
+    ['550 5.1.2 User reject', 'filtered'],
+    ['550 5.1.7 No such domain example.com', 'hostunknown'],
+    ['554 5.7.1 Mail Score (71) over MessageScoringUpperLimit (50)', 'spamdetected'],
+    ['451 4.7.1 <mx.example.jp[192.0.2.3]>: Client host rejected: Please try again slower', 'ratelimited'],
+    ['550 5.0.0 Recipient suspend the service', 'suspend'],
+    ['550 The domain example.net is currently suspended. Try later.', 'suspend'],
+    ['X-Postfix; mail for example.jp loops back to myself', 'systemerror'],
+    ['X-Unix; 255', 'mailererror'],
+  ];
+  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+});
+
 test('without words: the status code decides; without either: a failure on hold, said as such', () => {
   assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), { reason: 'mailboxfull', type: 'soft', rule: 'status.x.2.2' });
   assert.deepEqual(classify({ diagnostic: 'xyzzy' }), { reason: 'onhold', type: 'soft', rule: 'none' });
