@@ -108,6 +108,24 @@ test('replies seen in the wild decide the reason their words say', () => {
   for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
 });
 
+test("Gmail's published replies: each to the reason its words give", () => {
+  const rows: Array<[string, string]> = [
+    ['421 4.7.26 This mail has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.', 'authfailure'],
+    ["421 4.7.32 Your email has been rate limited because the From: header (RFC5322) in this message isn't aligned with either the authenticated SPF or DKIM organizational domain.", 'authfailure'],
+    ["421 4.7.29 Your email has been rate limited because this message wasn't sent over a TLS connection.", 'failedstarttls'],
+    ['421 4.7.0 IP not in whitelist for RCPT domain, closing connection.', 'blocked'],
+    ['554 5.4.6 Message exceeded 50 hops, this may indicate a mail loop.', 'networkerror'],
+    ["550 5.7.1 Invalid credentials for relay [192.0.2.1]. The IP address you've registered in your Workspace SMTP Relay service doesn't match the domain of the account this email is being sent from.", 'norelaying'],
+    ['550 5.7.1 Messages missing a valid Message-ID: header are not accepted.', 'notcompliantrfc'],
+    ['421 4.7.28 Gmail has detected this message exceeded its quota for sending messages with the same Message-ID:.', 'policyviolation'],
+    ['450 4.2.1 The user you are trying to contact is receiving mail too quickly. Please resend your message at a later time.', 'ratelimited'],
+    ['523 5.7.10 SMTP protocol violation, no commands allowed to pipeline after STARTTLS.', 'syntaxerror'],
+    ['421 4.4.5 Server busy, try again later.', 'systemerror'],
+    ['454 4.7.0 Too many login attempts, please try again later.', 'securityerror'],
+  ];
+  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+});
+
 test('without words: the status code decides; without either: a failure on hold, said as such', () => {
   assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), { reason: 'mailboxfull', type: 'soft', rule: 'status.x.2.2' });
   assert.deepEqual(classify({ diagnostic: 'xyzzy' }), { reason: 'onhold', type: 'soft', rule: 'none' });
