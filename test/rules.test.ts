@@ -126,6 +126,25 @@ test("Gmail's published replies: each to the reason its words give", () => {
   for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
 });
 
+test("Microsoft's published replies (Exchange Online NDRs, Outlook.com codes): each to the reason its words give", () => {
+  const rows: Array<[string, string]> = [
+    ['451 4.7.500 Access denied, please try again later. (AS1234)', 'blocked'],
+    ['550 5.7.511 Access denied, banned sender[192.0.2.1].', 'blocked'],
+    ['550 5.7.124 Sender not in allowed-senders list', 'rejected'],
+    ['550 5.7.133 Sender not authenticated for group', 'rejected'],
+    ['550 5.7.508 Access denied, [2001:db8::1] has exceeded permitted limits within /64 range', 'ratelimited'],
+    ['554 5.2.2 mailbox full; Submission quota exceeded', 'ratelimited'],
+    ['451 4.4.8 MX hosts of example.com failed MTA-STS validation.', 'failedstarttls'],
+    ['550 4.4.4 Hosted tenant which has no mail-enabled subscriptions', 'notaccept'],
+    ['550 5.7.505 Access denied, banned recipient', 'suspend'],
+    ['451 4.4.22 Message failed to be replicated: no healthy peers found', 'systemerror'],
+    ['421 RP-001 The mail server IP connecting to Outlook.com server has exceeded the rate limit allowed. Reason for rate limitation is related to IP/domain reputation.', 'badreputation'],
+    ['550 DY-001 Mail rejected by Outlook.com for policy reasons. We generally do not accept email from dynamic IPs.', 'blocked'],
+    ['550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup', 'userunknown'],
+  ];
+  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+});
+
 test('without words: the status code decides; without either: a failure on hold, said as such', () => {
   assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), { reason: 'mailboxfull', type: 'soft', rule: 'status.x.2.2' });
   assert.deepEqual(classify({ diagnostic: 'xyzzy' }), { reason: 'onhold', type: 'soft', rule: 'none' });
