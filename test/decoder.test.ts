@@ -56,6 +56,20 @@ const TABLE: Row[] = [
     recipients: [{ address: 'team@lists.example.org', action: 'failed', status: null, reason: 'rejected', type: 'ignored' }],
   },
   {
+    // The stage from the transcript's "sent: RCPT TO:<x>" line makes "No such user here" hard.
+    file: 'text/hmailserver-rcpt-no-such-user.eml', kind: 'bounce',
+    recipients: [{ address: 'kate@dest.example', action: 'failed', status: '5.0.0', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+  },
+  {
+    file: 'text/mailenable-domain-not-registered.eml', kind: 'bounce',
+    recipients: [{ address: 'judy@dest.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
+  },
+  {
+    // No code, no stage, but the words of a directory lookup: "destination addresses were unknown".
+    file: 'text/netscape-unknown-destination.eml', kind: 'bounce',
+    recipients: [{ address: 'erin@dest.example', action: 'failed', status: null, reason: 'filtered', type: 'soft' }],
+  },
+  {
     file: 'other/arf-abuse.eml', kind: 'feedback', messageId: 't7@bounces.example.com',
     recipients: [{ address: 'grace@isp.example', action: 'failed', status: null, reason: 'feedback', type: 'ignored' }],
   },

@@ -94,7 +94,10 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   if (status && !/^[45]\.0\.0$/.test(status)) {
     for (const rule of [...rules.extra, ...STATUS_RULES]) if (rule.status?.test(status)) return decided(rule.reason, rule.id);
   }
-  const byContext = firstTextRule(all, fold(e.context ?? ''));
+  const context = fold(e.context ?? '');
+  const byContext = firstTextRule(all, context);
+  // Words around the recipient weigh as its own would: "unknown user" stays unconfirmed there too.
+  if (byContext?.reason === 'userunknown' && !byContext.certain) return unknownUser(e, { ...byContext, id: `${byContext.id}.context` }, context, decided);
   if (byContext) return decided(byContext.reason, `${byContext.id}.context`);
   // A failure we saw but cannot explain: on hold (Sisimai's word), not undefined.
   return decided(action === 'failed' ? 'onhold' : 'undefined', 'none');
