@@ -6,12 +6,12 @@ import { readFeedback } from './arf.ts';
 import { decodeWords, headerValue, isEmbeddedMessage, parseMessage, partText, toText, walk, type MimePart } from './mime.ts';
 import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
-import { isAutoReply } from './rfc3834.ts';
-import { isUnsubscribeRequest } from './unsubscribe.ts';
 import { readListRefusal } from './list-robot.ts';
-import { readSesNotification, type SesNotification } from './ses.ts';
+import { isAutoReply } from './rfc3834.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
-import { commandInTranscript, commandSaid, completeReply, cutOriginal, readTextBounce, type TextBounceOptions } from './text-bounce.ts';
+import { readSesNotification, type SesNotification } from './ses.ts';
+import { commandInTranscript, commandSaid, completeReply, cutOriginal, failureCode, readTextBounce, type TextBounceOptions } from './text-bounce.ts';
+import { isUnsubscribeRequest } from './unsubscribe.ts';
 
 export type { Report, RecipientFact } from './report.ts';
 
@@ -155,11 +155,7 @@ function readUnsubscribe({ root, parts, subject, from }: Message): Report | null
     ...emptyReport(),
     kind: 'feedback',
     decodedBy: 'unsubscribe',
-    original: {
-      messageId: null, from: null, to: null, subject: null, listId: null, xHeaders: {},
-      inReplyTo: headerValue(root.headers, 'in-reply-to') ?? null,
-      references: headerValue(root.headers, 'references') ?? null,
-    },
+    original: repliedTo(root),
     feedback: { type: 'opt-out', userAgent: null, sourceIp: null, arrivalDate: headerValue(root.headers, 'date') ?? null, reportedDomain: null },
     recipients: [complaint(who, 'unsubscribe.request')],
   };
@@ -310,17 +306,21 @@ function transcriptReply(lines: string[]): number {
   return i < 0 ? -10 : i;
 }
 
+/** What a reply answers: its In-Reply-To and References name the message we sent. */
+function repliedTo(root: MimePart): OriginalMessage {
+  return {
+    messageId: null, from: null, to: null, subject: null, listId: null, xHeaders: {},
+    inReplyTo: headerValue(root.headers, 'in-reply-to') ?? null,
+    references: headerValue(root.headers, 'references') ?? null,
+  };
+}
+
 /** RFC 3834 auto-reply: the recipient is whoever replied. */
 function autoReply(report: Report, root: MimePart, from: string, subject: string): Report {
   const who = addressField(from);
   return {
     ...report,
-    // What it replies to: In-Reply-To and References name the message we sent.
-    original: {
-      messageId: null, from: null, to: null, subject: null, listId: null, xHeaders: {},
-      inReplyTo: headerValue(root.headers, 'in-reply-to') ?? null,
-      references: headerValue(root.headers, 'references') ?? null,
-    },
+    original: repliedTo(root),
     kind: 'autoreply',
     decodedBy: 'rfc3834',
     recipients: who
@@ -346,12 +346,11 @@ function textEvidence({ root }: Message, noticeText: string, textOptions: TextBo
   if (evidence.length) return evidence;
   const fallback = addressesIn(headerValue(root.headers, 'x-failed-recipients')).concat(addressesIn(original?.to));
   const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
-  const replyCode = findReplyCode(diagnostic);
   return fallback.slice(0, 1).map((address) => ({
     address,
     action: 'failed',
     status: findStatus(diagnostic),
-    replyCode: replyCode?.startsWith('2') ? null : replyCode,
+    replyCode: failureCode(diagnostic),
     diagnosticCode: diagnostic,
     remoteMta: null,
     command: commandSaid(diagnostic),

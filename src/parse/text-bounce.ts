@@ -106,7 +106,7 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
 }
 
 /** A 4xx/5xx reply code: a failure notice's own numbers ("Size (in bytes): 222") are not replies. */
-function failureCode(text: string): string | null {
+export function failureCode(text: string): string | null {
   const code = findReplyCode(text);
   return code?.startsWith('2') ? null : code;
 }
