@@ -145,7 +145,8 @@ export function commandSaid(diagnostic: string): string | null {
   const said = /\b(?:in reply to|after|response to)\s+(?:the\s+)?(?:end of\s+)?(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(diagnostic);
   if (said) return normaliseCommand(said[1]!);
   // A transcript line that sent the command ("hMailServer sent: RCPT TO:<x>", MDaemon "--> RCPT To:<x>").
-  const sent = /(?:\bsent:|-->)\s*(RCPT TO|MAIL FROM|DATA)\b/i.exec(diagnostic);
+  // ("Sent: Data sheet" in an Exchange notice's summary is not one: DATA is upper case there.)
+  const sent = /(?:\bsent:|-->)\s*(RCPT TO|MAIL FROM)\s*:/i.exec(diagnostic) ?? /(?:\b[Ss]ent:|-->)\s*(DATA)\b/.exec(diagnostic);
   if (sent) return normaliseCommand(sent[1]!);
   if (/\brcpt to response|\bdid not like our rcpt|\bdoes not like recipient|\[rcpt_to\]|\bsmtp:rcpt\b/i.test(diagnostic)) return 'RCPT';
   if (/\bdid not like our data|\[data\]/i.test(diagnostic)) return 'DATA';
