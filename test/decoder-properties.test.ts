@@ -8,6 +8,7 @@ import { REASONS } from '../src/classify/reasons.ts';
 import { decode } from '../src/parse/index.ts';
 import type { Report } from '../src/parse/report.ts';
 import { corpusFiles, corpusMessage } from './support/corpus.ts';
+import { runHostile } from './support/hostile.ts';
 
 const KINDS = ['bounce', 'delay', 'autoreply', 'feedback', 'delivered', 'other'];
 const TYPES = ['hard', 'soft', 'ignored'];
@@ -62,4 +63,11 @@ test('mutated real bounces decode to a well-formed report', () => {
 
 test('every corpus message decodes to a well-formed report', () => {
   for (const message of corpus) assertWellFormed(decode(message));
+});
+
+// Whole notices whose body is one long run after the lines the readers look for (an
+// address, a transcript, a list robot's words): linear readers take about a second here,
+// a quadratic pattern hits the thirty-second deadline.
+test('hostile input: notices made of long repetitive runs decode in linear time', async () => {
+  assert.equal(await runHostile('decode'), 'done');
 });

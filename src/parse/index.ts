@@ -76,7 +76,8 @@ function findOriginal(root: MimePart, quoted: string | null): OriginalMessage | 
 }
 
 function addressesIn(value: string | null | undefined): string[] {
-  return [...(value ?? '').matchAll(/[^\s<>"',;:()]+@[^\s<>"',;:()]+/g)].map((m) => m[0]);
+  // Starting only where a token starts keeps a long header linear (see ADDRESS in text-bounce.ts).
+  return [...(value ?? '').matchAll(/(?<![^\s<>"',;:()])[^\s<>"',;:()]+@[^\s<>"',;:()]+/g)].map((m) => m[0]);
 }
 
 function kindOf(facts: RecipientFact[]): ReportKind {

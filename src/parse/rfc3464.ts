@@ -55,7 +55,7 @@ export function addressField(value: string | undefined): string | null {
   const quoted = /("[^"\r\n]+"@[^\s<>"';,()]+)/.exec(v)?.[1];
   if (quoted) return quoted.replace(/[.>]$/, '');
   const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(v);
-  const bare = angle?.[1] ?? /([^\s<>"';,()]+@[^\s<>"';,()]+)/.exec(v)?.[1];
+  const bare = angle?.[1] ?? /(?<![^\s<>"';,()])([^\s<>"';,()]+@[^\s<>"';,()]+)/.exec(v)?.[1];
   // A source route ("@relay.example:user@host", RFC 5321 4.1.2) is not part of the address.
   return bare ? bare.replace(/^@[^:]+:/, '').replace(/^["']|["'.]$/g, '') : null;
 }

@@ -7,7 +7,9 @@
 import { findReplyCode, findStatus } from '../classify/index.ts';
 import type { RecipientEvidence } from './report.ts';
 
-const ADDRESS = /[A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff]+@(?:[A-Za-z0-9\u0080-\uffff](?:[A-Za-z0-9\-\u0080-\uffff]*[A-Za-z0-9\u0080-\uffff])?\.)+[A-Za-z\u0080-\uffff]{2,}/g;
+// The lookbehind starts a match only where a token starts: without it, a long run of
+// local-part characters with no "@" is rescanned from every position (quadratic).
+const ADDRESS = /(?<![A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff])[A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff]+@(?:[A-Za-z0-9\u0080-\uffff](?:[A-Za-z0-9\-\u0080-\uffff]*[A-Za-z0-9\u0080-\uffff])?\.)+[A-Za-z\u0080-\uffff]{2,}/g;
 
 // Lines that start the returned copy of the message in text bounces.
 const ORIGINAL_STARTS = [

@@ -1,30 +1,54 @@
 // Runs in a worker thread, so that the test can stop it: a regular expression that
 // backtracks catastrophically blocks its thread, and a test's own timeout cannot
-// interrupt synchronous code. Posts 'done' when every pattern has run.
-import { parentPort } from 'node:worker_threads';
+// interrupt synchronous code. workerData says what to run ('rules' or 'decode'); posts
+// 'done' when all of it has run.
+import { parentPort, workerData } from 'node:worker_threads';
 import { classify, findReplyCode, findStatus } from '../../src/classify/index.ts';
 import { TEXT_RULES } from '../../src/classify/rules.ts';
+import { decodeFile } from '../../src/parse/mbox.ts';
 
 const n = 80_000;
-// Runs that greedy parts of a pattern can split many ways: address chains, digits, tags, words, dotted numbers.
-const fillers = ['a@'.repeat(n / 2), '1'.repeat(n), '<a@b>'.repeat(n / 5), 'x '.repeat(n / 2), '1.'.repeat(n / 2), 'a'.repeat(n)];
-for (const rule of TEXT_RULES) {
-  const words = [...new Set(rule.example.toLowerCase().split(/\s+/).filter((w) => w.length > 1))];
-  for (const filler of fillers) {
-    rule.text!.test(filler);
-    for (const word of words) rule.text!.test(`${word} ${filler}`);
+// Runs that greedy parts of a pattern can split many ways: address chains, digits, tags,
+// words, dotted numbers, letters, hyphenated labels.
+const fillers = ['a@'.repeat(n / 2), '1'.repeat(n), '<a@b>'.repeat(n / 5), 'x '.repeat(n / 2), '1.'.repeat(n / 2), 'a'.repeat(n), 'a-'.repeat(n / 2)];
+
+function rules(): void {
+  // Every rule on long runs that its own example words lead into.
+  for (const rule of TEXT_RULES) {
+    const words = [...new Set(rule.example.toLowerCase().split(/\s+/).filter((w) => w.length > 1))];
+    for (const filler of fillers) {
+      rule.text!.test(filler);
+      for (const word of words) rule.text!.test(`${word} ${filler}`);
+    }
+  }
+  // And the whole classification on repetitive texts of the shapes bounces have.
+  const texts = [
+    ...fillers,
+    'user '.repeat(40_000),
+    'mailbox is '.repeat(20_000) + '!',
+    '@'.repeat(100_000),
+    `${'550 5.1.1 '.repeat(10_000)}x`,
+    'reverse dns '.repeat(10_000),
+    'x@y.z '.repeat(30_000),
+    `${'-'.repeat(50_000)}original${' '.repeat(50_000)}`,
+  ];
+  for (const text of texts) classify({ diagnostic: text, context: text, status: findStatus(text), replyCode: findReplyCode(text) });
+}
+
+function decode(): void {
+  // Whole notices whose body is one long run, after the lines the readers look for.
+  const head = 'From: MAILER-DAEMON@mx.example\nTo: b@bounces.example\nSubject: Undelivered Mail\nX-Mailman-Version: 2\nContent-Type: text/plain\n\n';
+  const leads = ['', 'a@', 'x@y.example:\n550 ', 'You are not a member of the list <', '----- Transcript of session follows -----\n', 'SMTP command\n', 'Final-Recipient: rfc822; '];
+  for (const lead of leads) {
+    for (const filler of fillers) {
+      const message = Buffer.from(`${head}${lead}${filler}\n`);
+      decodeFile(message);
+      decodeFile(Buffer.concat([Buffer.from('From x\n'), message, Buffer.from('\nFrom y\n'), message]));
+    }
   }
 }
-// And the whole classification on repetitive texts of the shapes bounces have.
-const texts = [
-  ...fillers,
-  'user '.repeat(40_000),
-  'mailbox is '.repeat(20_000) + '!',
-  '@'.repeat(100_000),
-  `${'550 5.1.1 '.repeat(10_000)}x`,
-  'reverse dns '.repeat(10_000),
-  'x@y.z '.repeat(30_000),
-  `${'-'.repeat(50_000)}original${' '.repeat(50_000)}`,
-];
-for (const text of texts) classify({ diagnostic: text, context: text, status: findStatus(text), replyCode: findReplyCode(text) });
+
+if (workerData === 'rules') rules();
+else if (workerData === 'decode') decode();
+else throw new Error(`hostile-worker: nothing called ${String(workerData)}`);
 parentPort!.postMessage('done');
