@@ -39,6 +39,11 @@ function decode(): void {
   // Whole notices whose body is one long run, after the lines the readers look for.
   const head = 'From: MAILER-DAEMON@mx.example\nTo: b@bounces.example\nSubject: Undelivered Mail\nX-Mailman-Version: 2\nContent-Type: text/plain\n\n';
   const leads = ['', 'a@', 'x@y.example:\n550 ', 'You are not a member of the list <', '----- Transcript of session follows -----\n', 'SMTP command\n', 'Final-Recipient: rfc822; '];
+  // And DSN fields whose values are long runs of what their readers split on.
+  const dsn = 'Content-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\n';
+  for (const field of [`Status: 5.0.0 ${'('.repeat(n)}`, `Diagnostic-Code: smtp; ${"550-'".repeat(n / 5)}`, `Diagnostic-Code: smtp; ${'in reply to '.repeat(n / 12)}`]) {
+    decodeFile(Buffer.from(`From: MAILER-DAEMON@mx.example\n${dsn}${field}\n`));
+  }
   for (const lead of leads) {
     for (const filler of fillers) {
       const message = Buffer.from(`${head}${lead}${filler}\n`);
