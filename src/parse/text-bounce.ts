@@ -189,7 +189,9 @@ function normaliseCommand(command: string): string {
  * ("<<< 552-5.7.0 …" … "<<< 552 5.7.0 …").
  */
 export function completeReply(notice: string, partial: string): string | null {
-  const first = /(\d{3})-(.*)$/.exec(partial.trim());
+  // (The s flag lets .* reach the end from the first code: a run of "111-…" lines would
+  // otherwise be rescanned from every code in it.)
+  const first = /(\d{3})-(.*)$/s.exec(partial.trim());
   if (!first) return null;
   const [, code, rest] = first;
   const lines = notice.split('\n').map((l) => l.replace(/^\s*(<<<\s*)?/, ''));
