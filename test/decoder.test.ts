@@ -159,3 +159,14 @@ test('an unsubscribe request is feedback of type opt-out from its sender', () =>
   assert.equal(report.feedback?.type, 'opt-out');
   assert.equal(report.recipients[0]?.rule, 'unsubscribe.request');
 });
+
+test("Outlook's auto-reply subjects in other languages are auto-replies; a human reply is not", () => {
+  const reply = (subject: string) =>
+    Buffer.from(`From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: ${subject}\r\nIn-Reply-To: <t1@bounces.example.com>\r\n\r\nText.\r\n`);
+  for (const subject of ['Automatische Antwort: Hello', 'Automatisch antwoord: Hello', 'Automatisk svar: Hello', 'Resposta automática: Hello']) {
+    const report = decode(reply(subject));
+    assert.equal(report.kind, 'autoreply', subject);
+    assert.equal(report.recipients[0]?.address, 'max@dest.example');
+  }
+  assert.equal(decode(reply('Re: Hello')).kind, 'other');
+});
