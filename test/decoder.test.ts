@@ -70,6 +70,11 @@ const TABLE: Row[] = [
     recipients: [{ address: 'erin@dest.example', action: 'failed', status: null, reason: 'filtered', type: 'soft' }],
   },
   {
+    // A warning that delivery is still being tried: a delay, which never counts against the address.
+    file: 'text/exim-delay-warning.eml', kind: 'delay',
+    recipients: [{ address: 'rita@slow.example', action: 'delayed', status: '4.2.2', replyCode: '452', reason: 'mailboxfull', type: 'soft' }],
+  },
+  {
     file: 'other/arf-abuse.eml', kind: 'feedback', messageId: 't7@bounces.example.com',
     recipients: [{ address: 'grace@isp.example', action: 'failed', status: null, reason: 'feedback', type: 'ignored' }],
   },

@@ -224,6 +224,9 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
     if (!looksLikeBounce(message, noticeText)) return report;
     evidence = textEvidence(message, noticeText, textOptions, report.original);
     if (evidence.length) report.decodedBy = 'text';
+    // A warning that delivery is still being tried is a delay, not a failure: it must not
+    // count against the address.
+    if (isDelayWarning(subject, noticeText)) evidence = evidence.map((e) => ({ ...e, action: 'delayed' }));
   }
   report.recipients = unique(evidence).map((e) => toFact(e, rules));
   report.kind = kindOf(report.recipients);
@@ -328,6 +331,16 @@ function autoReply(report: Report, root: MimePart, from: string, subject: string
       ? [{ address: who, action: 'delivered', status: null, replyCode: null, diagnosticCode: subject || null, remoteMta: null, reason: 'vacation', type: 'ignored', rule: 'rfc3834.auto-reply' }]
       : [],
   };
+}
+
+// What a text notice says when it only warns that delivery is late and still being tried
+// (Exim's "has not yet been delivered", Gmail's "Delivery to the following recipient has
+// been delayed", Sendmail's "Warning: could not send message for past 4 hours").
+const DELAY_WARNING = /has not yet been delivered|delivery to the following recipients? (has been|was) delayed|(message|delivery) (has been|is) delayed|this is a warning message only|you do not need to resend|no action is required on your part|will be retried for|delivery attempts will continue|still being retried|only a temporary failure report|warning: could not send message/i;
+const DELAY_SUBJECT = /\bdelay(ed)?\b|still being retried|warning: could not send/i;
+
+function isDelayWarning(subject: string, noticeText: string): boolean {
+  return DELAY_WARNING.test(noticeText) || (DELAY_SUBJECT.test(subject) && !/permanent|could not be delivered|undeliverable/i.test(noticeText));
 }
 
 // What a notice says when it returns a message it could not deliver.
