@@ -175,3 +175,17 @@ test("Outlook's auto-reply subjects in other languages are auto-replies; a human
   }
   assert.equal(decode(reply('Re: Hello')).kind, 'other');
 });
+
+test('an Amazon SES bounce without a diagnostic is read by its bounceSubType', () => {
+  const ses = (subType: string) =>
+    Buffer.from(
+      'From: no-reply@sns.amazonaws.com\r\nSubject: AWS Notification Message\r\nContent-Type: text/plain\r\n\r\n' +
+        JSON.stringify({ notificationType: 'Bounce', bounce: { bounceType: 'Permanent', bounceSubType: subType, bouncedRecipients: [{ emailAddress: 'x@dest.example' }] }, mail: { messageId: 'abc' } }),
+    );
+  const fact = (subType: string) => decode(ses(subType)).recipients[0];
+  assert.deepEqual([fact('NoEmail')?.reason, fact('NoEmail')?.type], ['userunknown', 'hard']);
+  assert.equal(fact('Suppressed')?.reason, 'suppressed');
+  assert.equal(fact('OnAccountSuppressionList')?.reason, 'suppressed');
+  assert.equal(fact('MailboxFull')?.reason, 'mailboxfull');
+  assert.equal(fact('MessageTooLarge')?.reason, 'emailtoolarge');
+});

@@ -35,10 +35,22 @@ function jsonIn(text: string): Record<string, unknown> | null {
   }
 }
 
-function evidence(r: SesRecipient, action: Action, smtpResponse?: string): RecipientEvidence | null {
+// What SES's bounceSubType says when a recipient comes without a status or diagnostic of
+// its own (SES documents these subtypes; "Suppressed" means its own suppression list).
+const SUBTYPE_WORDS: Record<string, string> = {
+  NoEmail: 'SES bounce NoEmail: 5.1.1 the recipient address does not exist',
+  Suppressed: 'SES bounce Suppressed: Amazon SES has suppressed sending to this address',
+  OnAccountSuppressionList: 'SES bounce OnAccountSuppressionList: the address is on the account-level suppression list',
+  MailboxFull: 'SES bounce MailboxFull: 5.2.2 mailbox full',
+  MessageTooLarge: 'SES bounce MessageTooLarge: 5.3.4 message size exceeds the limit',
+  ContentRejected: 'SES bounce ContentRejected: message content rejected',
+  AttachmentRejected: 'SES bounce AttachmentRejected: attachment not allowed',
+};
+
+function evidence(r: SesRecipient, action: Action, smtpResponse?: string, subType?: string): RecipientEvidence | null {
   if (!r.emailAddress && typeof r !== 'string') return null;
   const address = typeof r === 'string' ? (r as string) : r.emailAddress!;
-  const diagnostic = r.diagnosticCode?.replace(/^smtp;\s*/i, '') ?? smtpResponse ?? null;
+  const diagnostic = r.diagnosticCode?.replace(/^smtp;\s*/i, '') ?? smtpResponse ?? (subType ? SUBTYPE_WORDS[subType] : undefined) ?? null;
   return {
     address,
     action,
@@ -58,9 +70,11 @@ export function readSesNotification(text: string): SesNotification | null {
   const mail = (json!.mail ?? {}) as { messageId?: string };
   const messageId = mail.messageId ?? null;
   if (type === 'Bounce') {
-    const bounce = (json!.bounce ?? {}) as { bouncedRecipients?: SesRecipient[]; bounceType?: string };
+    const bounce = (json!.bounce ?? {}) as { bouncedRecipients?: SesRecipient[]; bounceType?: string; bounceSubType?: string };
     const action: Action = bounce.bounceType === 'Transient' ? 'delayed' : 'failed';
-    const list = (bounce.bouncedRecipients ?? []).map((r) => evidence(r, (r.action as Action) ?? action)).filter((e): e is RecipientEvidence => e !== null);
+    const list = (bounce.bouncedRecipients ?? [])
+      .map((r) => evidence(r, (r.action as Action) ?? action, undefined, bounce.bounceSubType))
+      .filter((e): e is RecipientEvidence => e !== null);
     return { type, evidence: list, feedback: null, messageId };
   }
   if (type === 'Complaint') {
