@@ -189,3 +189,13 @@ test('an Amazon SES bounce without a diagnostic is read by its bounceSubType', (
   assert.equal(fact('MailboxFull')?.reason, 'mailboxfull');
   assert.equal(fact('MessageTooLarge')?.reason, 'emailtoolarge');
 });
+
+test('SES event publishing: DeliveryDelay is a delay by delayType; events without an outcome are not bounces', () => {
+  const sns = (event: unknown) =>
+    Buffer.from(`From: no-reply@sns.amazonaws.com\r\nSubject: AWS Notification Message\r\nContent-Type: text/plain\r\n\r\n${JSON.stringify({ Type: 'Notification', Message: JSON.stringify(event) })}\r\n`);
+  const delayed = decode(sns({ eventType: 'DeliveryDelay', deliveryDelay: { delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: 'y@dest.example', status: '4.2.2' }] }, mail: { messageId: 'm1' } }));
+  assert.equal(delayed.kind, 'delay');
+  assert.deepEqual([delayed.recipients[0]?.action, delayed.recipients[0]?.reason], ['delayed', 'mailboxfull']);
+  const open = decode(sns({ eventType: 'Open', open: { ipAddress: '192.0.2.1' }, mail: { messageId: 'm1', destination: ['reader@dest.example'], source: 'news@sender.example' } }));
+  assert.deepEqual([open.kind, open.recipients.length], ['other', 0]);
+});

@@ -5,7 +5,8 @@ import { findReplyCode, findStatus } from '../classify/index.ts';
 import type { Action, FeedbackReport, RecipientEvidence } from './report.ts';
 
 export interface SesNotification {
-  type: 'Bounce' | 'Complaint' | 'Delivery';
+  /** 'Other': an SES event that reports no delivery outcome (Send, Open, Click, Reject, …). */
+  type: 'Bounce' | 'Complaint' | 'Delivery' | 'DeliveryDelay' | 'Other';
   evidence: RecipientEvidence[];
   feedback: FeedbackReport | null;
   /** mail.messageId: the id SES gave the sent message. */
@@ -22,7 +23,9 @@ interface SesRecipient {
 /** The JSON object in the text, with the "!\n " breaks some mailers insert in long lines removed. */
 function jsonIn(text: string): Record<string, unknown> | null {
   const start = text.indexOf('{"');
-  if (start < 0 || !text.includes('"notificationType"')) return null;
+  // "notificationType" in SES notifications, "eventType" in SES event publishing (configuration sets).
+  // (Inside an SNS envelope the document is a string, its quotes escaped.)
+  if (start < 0 || !/"(notificationType|eventType)\\?"/.test(text)) return null;
   const joined = text.slice(start).replace(/!\n /g, '').replace(/\n(?=[^{]*$)[\s\S]*$/, '');
   const end = joined.lastIndexOf('}');
   try {
@@ -47,6 +50,17 @@ const SUBTYPE_WORDS: Record<string, string> = {
   AttachmentRejected: 'SES bounce AttachmentRejected: attachment not allowed',
 };
 
+// SES's documented delayType values, in words the rules read.
+const DELAY_WORDS: Record<string, string> = {
+  MailboxFull: 'SES delivery delay: mailbox full',
+  SpamDetected: 'SES delivery delay: spam detected',
+  RecipientServerError: 'SES delivery delay: recipient server error',
+  IPFailure: 'SES delivery delay: the sending IP address is blocked',
+  TransientCommunicationFailure: 'SES delivery delay: connection failed',
+  BYOIPHostNameLookupUnavailable: 'SES delivery delay: DNS lookup failed',
+  InternalFailure: 'SES delivery delay: internal failure',
+};
+
 function evidence(r: SesRecipient, action: Action, smtpResponse?: string, subType?: string): RecipientEvidence | null {
   if (!r.emailAddress && typeof r !== 'string') return null;
   const address = typeof r === 'string' ? (r as string) : r.emailAddress!;
@@ -65,10 +79,13 @@ function evidence(r: SesRecipient, action: Action, smtpResponse?: string, subTyp
 
 export function readSesNotification(text: string): SesNotification | null {
   const json = jsonIn(text);
-  const type = json?.notificationType;
-  if (type !== 'Bounce' && type !== 'Complaint' && type !== 'Delivery') return null;
+  const kind = json?.notificationType ?? json?.eventType;
+  if (typeof kind !== 'string') return null;
   const mail = (json!.mail ?? {}) as { messageId?: string };
   const messageId = mail.messageId ?? null;
+  // Its addresses are not failed recipients: read it as SES, not as a text bounce.
+  const type = kind === 'Bounce' || kind === 'Complaint' || kind === 'Delivery' || kind === 'DeliveryDelay' ? kind : 'Other';
+  if (type === 'Other') return { type, evidence: [], feedback: null, messageId };
   if (type === 'Bounce') {
     const bounce = (json!.bounce ?? {}) as { bouncedRecipients?: SesRecipient[]; bounceType?: string; bounceSubType?: string };
     const action: Action = bounce.bounceType === 'Transient' ? 'delayed' : 'failed';
@@ -88,6 +105,14 @@ export function readSesNotification(text: string): SesNotification | null {
       reportedDomain: null,
     };
     return { type, evidence: list, feedback, messageId };
+  }
+  if (type === 'DeliveryDelay') {
+    // Delivery is late and SES still tries: a delay per recipient, with SES's delayType as words when none are given.
+    const delay = (json!.deliveryDelay ?? {}) as { delayedRecipients?: SesRecipient[]; delayType?: string };
+    const list = (delay.delayedRecipients ?? [])
+      .map((r) => evidence(r.diagnosticCode ? r : { ...r, diagnosticCode: DELAY_WORDS[delay.delayType ?? ''] }, 'delayed'))
+      .filter((e): e is RecipientEvidence => e !== null);
+    return { type, evidence: list, feedback: null, messageId };
   }
   const delivery = (json!.delivery ?? {}) as { recipients?: string[]; smtpResponse?: string };
   const list = (delivery.recipients ?? []).map((address) => evidence({ emailAddress: address }, 'delivered', delivery.smtpResponse)).filter((e): e is RecipientEvidence => e !== null);
