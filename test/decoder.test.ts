@@ -93,6 +93,8 @@ const TABLE: Row[] = [
   },
   { file: 'not-bounce/newsletter.eml', kind: 'other', messageId: null, recipients: [] },
   { file: 'not-bounce/human-reply.eml', kind: 'other', recipients: [] },
+  // A bounce-like subject ("Notification"), but a person writing: no failure in the text.
+  { file: 'not-bounce/notification-reply.eml', kind: 'other', recipients: [] },
   {
     file: 'malformed/truncated-dsn.eml', kind: 'bounce',
     recipients: [{ address: 'leo@gone.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],

@@ -346,10 +346,14 @@ function isDelayWarning(subject: string, noticeText: string): boolean {
 // What a notice says when it returns a message it could not deliver.
 const NOT_DELIVERED = /could not be delivered|couldn't be delivered|cannot be delivered|undeliverable|delivery (has )?failed|was not delivered|wasn't delivered|not be delivered to/i;
 
+// Words any delivery failure notice uses somewhere; a person's reply titled "Notification
+// of …" or "Re: rejected offer" has none of them, nor a reply code.
+const FAILURE_WORDS = /deliver|fail|error|undeliverable|unknown|not found|rejected|refused|denied|blocked|quota|full|invalid|does not exist|doesn't exist|returned|bounce|zustell|remis|entregad|recapitat|未達|送信できません|退信/i;
+
 function looksLikeBounce({ root, parts, subject, from }: Message, noticeText: string): boolean {
-  if (BOUNCE_SUBJECT.test(subject) || DAEMON_FROM.test(from) || headerValue(root.headers, 'x-failed-recipients') !== undefined || root.type === 'multipart/report') {
-    return true;
-  }
+  if (DAEMON_FROM.test(from) || headerValue(root.headers, 'x-failed-recipients') !== undefined || root.type === 'multipart/report') return true;
+  // A bounce-like subject from someone else: only with a notice that speaks of a failure.
+  if (BOUNCE_SUBJECT.test(subject) && (FAILURE_WORDS.test(noticeText) || findReplyCode(noticeText) !== null)) return true;
   // Whatever the subject and sender: a notice saying so, with the message returned.
   return NOT_DELIVERED.test(noticeText) && parts.some((p) => p !== root && isEmbeddedMessage(p.type));
 }
