@@ -146,6 +146,22 @@ test("Microsoft's published replies (Exchange Online NDRs, Outlook.com codes): e
   for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
 });
 
+test("qmail's and Postfix's stock replies decide the reason their words give", () => {
+  const rows: Array<[string, string]> = [
+    ['511 sorry, no mailbox here by that name (#5.1.1)', 'userunknown'],
+    ['553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)', 'rejected'],
+    ["553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", 'norelaying'],
+    ['552 sorry, mailbox is full (#5.2.2)', 'mailboxfull'],
+    ['450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.1]', 'requireptr'],
+    ['450 4.1.8 <s@x.example>: Sender address rejected: Domain not found', 'rejected'],
+    ['550 5.1.2 <x@y.invalid>: Recipient address rejected: Domain not found', 'hostunknown'],
+    ['554 5.7.1 This message has been blocked because it contains spam content', 'spamdetected'],
+    ['550 5.7.1 Sender verification failure', 'rejected'],
+    ['550 5.1.1 Recipient address verification failed', 'userunknown'],
+  ];
+  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+});
+
 test('without words: the status code decides; without either: a failure on hold, said as such', () => {
   assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), { reason: 'mailboxfull', type: 'soft', rule: 'status.x.2.2' });
   assert.deepEqual(classify({ diagnostic: 'xyzzy' }), { reason: 'onhold', type: 'soft', rule: 'none' });
