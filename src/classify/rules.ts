@@ -33,8 +33,6 @@ export const TEXT_RULES: Rule[] = [
   t('provider.orange-spam', 'spamdetected', /\b(?:ofr|lpn)\d*_506\b/, '550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]'),
   t('provider.orange-system', 'systemerror', /\b(?:ofr|lpn)\d*_505\b/, '421 4.2.0 Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR005_505 [505]'),
   t('provider.orange-policy', 'policyviolation', /\b(?:ofr|lpn)\d*_630\b/, '554 5.7.1 <client.example[192.0.2.1]:49309>: Client host rejected: #216 lpn LPN000_630'),
-
-
   // Cox's AUP# codes (cox.com postmaster page), which come after words that blame the sender.
   t('provider.cox-blocked', 'blocked', /\baup#(cdrbl|cxbl|ipbl\d+)\b/, '550 5.1.0 <sender@example.com> sender rejected. Refer to Error Codes section at https://www.cox.com/residential/support/email-error-codes.html for more information. AUP#CDRBL'),
   t('provider.cox-ptr', 'requireptr', /\baup#cxdns\b/, '554 5.7.1 rejected - no rDNS AUP#CXDNS'),
@@ -64,10 +62,11 @@ export const TEXT_RULES: Rule[] = [
   t('provider.microsoft-recipient', 'suspend', /access denied, banned recipient/, '550 5.7.505 Access denied, banned recipient'),
   t('provider.microsoft-tenant', 'notaccept', /no mail-enabled subscriptions/, '550 4.4.4 Hosted tenant which has no mail-enabled subscriptions'),
 
-  // --- the sending side: authentication, reputation, block lists, rate ---------------
+  // --- the message's form, and local delivery programs ----------------------------------
   t('content.rfc', 'notcompliantrfc', /blank from:? addresses|not allowed as a from|rfc ?5322 section [\d.]+ compliant|missing a valid (address in the from|message-id)|unicode character in a disallowed header|encoded-word syntax is not permitted|mail message is malformed|rfc ?(5322|2822|822|5321|2821|1123)[ -]?(compliant|compliance|conform|violation|standards?|format|requirements?)|not (rfc|standards?)[ -]?compliant|multiple addresses in from|duplicate (header|subject|from|to|date|message-id)|multiple (from|subject|date|message-id|to)|missing (required )?(header|from|date|message-id|subject)|(header|from:|date:|message-id:?).{0,20}(missing|required)|message-id (header )?(is )?(missing|invalid)|bare (lf|linefeed|cr)|improperly formatted/, '550 5.7.1 This message is not RFC 5322 compliant'),
   t('mailer.program', 'mailererror', /command output:|\bmailer error\b|pipe to \||procmail|mail(er)? program|unknown mailer error|local delivery (program|agent) .{0,30}(failed|error)|exit (code|status) \d+|(smrsh|sh): /, 'X-Unix; 1 (unknown mailer error 1): procmail: Couldn\'t create "/var/spool/mail/user"'),
   t('system.backend', 'systemerror', /\bldap\b.{0,30}(server|error|fail|unavailable)|unable to contact ldap|could not load drd|database (error|failure|unavailable)/, '451 4.4.3 Unable to contact LDAP server'),
+  // --- the sending side: authentication, reputation, block lists, rate ---------------
   t('auth.dmarc', 'authfailure', /\bdmarc\b.{0,60}(fail|reject|policy)|(fail|reject|did not pass|not pass)\w*.{0,40}\bdmarc\b/, '550 5.7.1 Email rejected per DMARC policy for example.com'),
   t('auth.spf', 'authfailure', /spf\.pobox\.com|inspect your spf|\bspf\b.{0,40}(fail|check|reject|not (pass|authori[sz]ed))|(fail|reject)\w*.{0,30}\bspf\b|sender policy framework|bad spf|is not (designated|allowed) to send|not permitted by domain .{0,40}to send mail|does not designate .{0,60}as permitted sender/, '550 5.7.23 The message was rejected because of Sender Policy Framework violation'),
   t('auth.dkim', 'authfailure', /\bdkim\b.{0,40}(fail|invalid|signature|required)|(fail|invalid|not pass)\w*.{0,30}\bdkim\b/, '550 5.7.20 message does not pass DKIM'),
