@@ -19,6 +19,11 @@ test('rule ids are unique and every rule names one of the 34 reasons', () => {
   assert.equal(REASONS.length, 34);
 });
 
+/** Each reply, read with its own status and reply code, decides the reason given with it. */
+function expectReasons(rows: Array<[string, string]>): void {
+  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+}
+
 for (const rule of TEXT_RULES) {
   test(`text rule ${rule.id} decides its own example: ${rule.example}`, () => {
     const c = classify({ action: 'failed', diagnostic: rule.example, status: findStatus(rule.example), replyCode: findReplyCode(rule.example) });
@@ -109,7 +114,7 @@ test('replies seen in the wild decide the reason their words say', () => {
     ['X-Postfix; mail for example.jp loops back to myself', 'systemerror'],
     ['X-Unix; 255', 'mailererror'],
   ];
-  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+  expectReasons(rows);
 });
 
 test("Gmail's published replies: each to the reason its words give", () => {
@@ -127,7 +132,7 @@ test("Gmail's published replies: each to the reason its words give", () => {
     ['421 4.4.5 Server busy, try again later.', 'systemerror'],
     ['454 4.7.0 Too many login attempts, please try again later.', 'securityerror'],
   ];
-  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+  expectReasons(rows);
 });
 
 test("Microsoft's published replies (Exchange Online NDRs, Outlook.com codes): each to the reason its words give", () => {
@@ -146,7 +151,7 @@ test("Microsoft's published replies (Exchange Online NDRs, Outlook.com codes): e
     ['550 DY-001 Mail rejected by Outlook.com for policy reasons. We generally do not accept email from dynamic IPs.', 'blocked'],
     ['550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup', 'userunknown'],
   ];
-  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+  expectReasons(rows);
 });
 
 test("qmail's and Postfix's stock replies decide the reason their words give", () => {
@@ -162,7 +167,7 @@ test("qmail's and Postfix's stock replies decide the reason their words give", (
     ['550 5.7.1 Sender verification failure', 'rejected'],
     ['550 5.1.1 Recipient address verification failed', 'userunknown'],
   ];
-  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+  expectReasons(rows);
 });
 
 test('without words: the status code decides; without either: a failure on hold, said as such', () => {

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import type { RunningServer } from '../src/serve.ts';
@@ -33,6 +34,11 @@ after(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
+/** A real SMTP client that insists on STARTTLS, with these TLS options (our test certificate is self-signed). */
+function starttls(tls: ConnectionOptions) {
+  return nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, requireTLS: true, tls });
+}
+
 test('EHLO offers STARTTLS when a certificate is configured', async () => {
   const { client } = await RawSmtpClient.greet(server.smtpPort);
   const ehlo = await client.command('EHLO mx.example.net');
@@ -41,13 +47,7 @@ test('EHLO offers STARTTLS when a certificate is configured', async () => {
 });
 
 test('a message over STARTTLS is stored with its TLS version', async () => {
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: server.smtpPort,
-    secure: false,
-    requireTLS: true,
-    tls: { rejectUnauthorized: false },
-  });
+  const transport = starttls({ rejectUnauthorized: false });
   const info = await transport.sendMail({
     envelope: { from: '', to: [`b@${BOUNCE_DOMAIN}`] },
     raw: Buffer.from('X-Marker: over-tls\r\nSubject: tls\r\n\r\nbody\r\n'),
@@ -63,26 +63,14 @@ test('a message over STARTTLS is stored with its TLS version', async () => {
 });
 
 test('a client limited to TLS 1.2 is served', async () => {
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: server.smtpPort,
-    secure: false,
-    requireTLS: true,
-    tls: { rejectUnauthorized: false, maxVersion: 'TLSv1.2' },
-  });
+  const transport = starttls({ rejectUnauthorized: false, maxVersion: 'TLSv1.2' });
   const info = await transport.sendMail({ envelope: { from: '', to: [`b@${BOUNCE_DOMAIN}`] }, raw: Buffer.from('Subject: tls12\r\n\r\nx\r\n') });
   transport.close();
   assert.match(info.response, /^250 /);
 });
 
 test('a client that offers only TLS 1.1 cannot complete the handshake', async () => {
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: server.smtpPort,
-    secure: false,
-    requireTLS: true,
-    tls: { rejectUnauthorized: false, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' },
-  });
+  const transport = starttls({ rejectUnauthorized: false, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' });
   await assert.rejects(
     transport.sendMail({ envelope: { from: '', to: [`b@${BOUNCE_DOMAIN}`] }, raw: Buffer.from('Subject: old\r\n\r\nx\r\n') }),
   );

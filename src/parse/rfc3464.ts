@@ -120,7 +120,7 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
  * "552 5.2.2 Over quota"). For x.4.7, "we gave up", the last code of the diagnostic says
  * why ("554 4.4.7 Message expired <421 4.4.2 Connection timed out>").
  */
-function moreSpecific(field: string | null, diagnostic: string | null, lastInDiagnostic: string | null = diagnostic): string | null {
+function moreSpecific(field: string | null, diagnostic: string | null, lastInDiagnostic: string | null): string | null {
   if (!field) return diagnostic;
   if (/^\d\.4\.7$/.test(field)) return lastInDiagnostic?.[0] === field[0] ? lastInDiagnostic : field;
   if (/^\d\.0\.0$/.test(diagnostic ?? '') && field[0] === diagnostic![0]) return field;
@@ -128,7 +128,7 @@ function moreSpecific(field: string | null, diagnostic: string | null, lastInDia
 }
 
 /** The last enhanced status code in a text. */
-export function lastStatus(text: string): string | null {
+function lastStatus(text: string): string | null {
   const all = [...text.matchAll(/(?:^|[^\d.])([245]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/g)];
   return all.length ? all[all.length - 1]![1]! : null;
 }

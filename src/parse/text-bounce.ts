@@ -138,7 +138,7 @@ function errorBlock(lines: string[], from: number, next: number): string[] {
  * The SMTP command the error answered: "(in reply to end of DATA command)", "after RCPT TO",
  * or the ">>> DATA" line of a Sendmail/Courier transcript just before the reply.
  */
-export function smtpCommand(lines: string[], at: number, diagnostic: string): string | null {
+function smtpCommand(lines: string[], at: number, diagnostic: string): string | null {
   return commandSaid(diagnostic) ?? commandInTranscript(lines, at);
 }
 
