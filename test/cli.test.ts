@@ -77,6 +77,11 @@ test('bounced classify prints reason, type and rule for one line', () => {
   const r = run(['classify', '550 5.1.1 <x@y>: Recipient address rejected: User unknown']);
   assert.equal(r.code, 0);
   assert.equal(r.stdout.trim(), 'reason=userunknown type=hard rule=mailbox.unknown status=5.1.1 reply=550');
+  // The stage the line names decides an unknown user as the same reply inside a bounce would.
+  const rcpt = run(['classify', '550 RCPT TO:<x@example.com> User unknown (in reply to RCPT TO command)']);
+  assert.match(rcpt.stdout, /^reason=userunknown type=hard rule=mailbox\.unknown /);
+  const data = run(['classify', '550 User unknown (in reply to end of DATA command)']);
+  assert.match(data.stdout, /^reason=filtered type=soft rule=mailbox\.unknown\.after-data/);
   assert.equal(run(['classify']).code, 2);
 });
 

@@ -1,10 +1,12 @@
 // `bounced classify "TEXT"`: the reason, type and rule for one line of bounce text.
 import { classify, findReplyCode, findStatus, type RuleSet } from '../classify/index.ts';
+import { commandSaid } from '../parse/text-bounce.ts';
 
 export function runClassify(text: string, rules: RuleSet, out: (line: string) => void): number {
   const status = findStatus(text);
   const replyCode = findReplyCode(text);
-  const c = classify({ action: 'failed', status, replyCode, diagnostic: text }, rules);
+  // The line may say which command it answered ("(in reply to RCPT TO command)"), as in a bounce.
+  const c = classify({ action: 'failed', status, replyCode, diagnostic: text, command: commandSaid(text) }, rules);
   out(`reason=${c.reason} type=${c.type} rule=${c.rule}${status ? ` status=${status}` : ''}${replyCode ? ` reply=${replyCode}` : ''}`);
   return 0;
 }
