@@ -61,6 +61,11 @@ const TABLE: Row[] = [
     recipients: [{ address: 'kate@dest.example', action: 'failed', status: '5.0.0', replyCode: '550', reason: 'userunknown', type: 'hard' }],
   },
   {
+    // The recipient's list entry gives a short reason; the transcript line naming it has the status.
+    file: 'text/sendmail-reason-and-transcript.eml', kind: 'bounce', messageId: 't11@bounces.example.com',
+    recipients: [{ address: 'nina@nowhere.example', action: 'failed', status: '5.1.2', replyCode: '550', reason: 'hostunknown', type: 'hard' }],
+  },
+  {
     file: 'text/mailenable-domain-not-registered.eml', kind: 'bounce',
     recipients: [{ address: 'judy@dest.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
   },

@@ -70,6 +70,10 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
   const lines = notice.split('\n');
   const hits: Array<{ line: number; address: string }> = [];
   const seen = new Set<string>();
+  // Every line naming each address: a Sendmail notice lists a recipient with a short reason
+  // ("(reason: 550 Host unknown)") and gives the whole reply in its transcript further down
+  // ("550 5.1.2 <x@y>... Host unknown (Name server: y: host not found)").
+  const mentions = new Map<string, number[]>();
   lines.forEach((line, i) => {
     for (const m of line.matchAll(ADDRESS)) {
       // Trailing punctuation, and a script change glued to the domain ("a@b.jp您好", "a@b.jp،").
@@ -80,6 +84,7 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
       if (/^(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line.trim())) continue;
       // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
       if (/(mail from|envelope-from|return-path|sender|from)\s*[:=]?\s*<?$/i.test(line.slice(0, m.index))) continue;
+      mentions.set(key, [...(mentions.get(key) ?? []), i]);
       if (seen.has(key)) continue;
       seen.add(key);
       hits.push({ line: i, address });
@@ -91,7 +96,11 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
     // A notice naming one recipient may give the error above it ("Error message below:
     // 550 … no such user here" … "RCPT TO: x@y").
     const above = hits.length === 1 && !failureCode(block.join(' ')) ? lines.slice(0, hit.line).find((l) => failureCode(l)) : undefined;
-    const diagnostic = (above ? [above, ...block] : block).join(' ').replace(/\s+/g, ' ').trim();
+    let diagnostic = (above ? [above, ...block] : block).join(' ').replace(/\s+/g, ' ').trim();
+    if (!findStatus(diagnostic)) {
+      const fuller = mentions.get(hit.address.toLowerCase())?.map((i) => lines[i]!).find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
+      if (fuller) diagnostic = `${diagnostic} ${fuller.trim()}`;
+    }
     const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote host\s+([0-9A-Za-z.:-]+)/i.exec(diagnostic);
     const command = smtpCommand(lines, hit.line, diagnostic);
     return {
@@ -106,6 +115,9 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
     } satisfies RecipientEvidence;
   });
 }
+
+/** A session transcript's failure reply with an enhanced status code: "550 5.1.2 <x@y>... Host unknown". */
+const TRANSCRIPT_REPLY = /^\s*(?:<<<\s*)?[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b/;
 
 /** A 4xx/5xx reply code: a failure notice's own numbers ("Size (in bytes): 222") are not replies. */
 export function failureCode(text: string): string | null {
