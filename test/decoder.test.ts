@@ -152,6 +152,18 @@ test('a stage labelled below the reply ("SMTP command" / "DATA") is read as the 
   assert.equal(fact?.rule, 'mailbox.unknown.after-data');
 });
 
+test("an address alone on its line is explained by its paragraph's lines above it, not by a heading apart", () => {
+  const notice = (body: string) => Buffer.from(
+    `From: Mail Delivery System <MAILER-DAEMON@mx.example>\nTo: b+t12@bounces.example.com\nSubject: Undeliverable mail\n\n${body}\n`,
+  );
+  // The reason stands above the address in one paragraph (Lotus Notes' "Failure Reasons").
+  const above = decode(notice('------- Failure Reasons --------\n\nUser not listed in public Name & Address Book\nolga@dest.example\n'));
+  assert.equal(above.recipients[0]?.diagnosticCode, 'User not listed in public Name & Address Book olga@dest.example');
+  // A heading set apart by a blank line is not the reason: nothing was said about the address.
+  const apart = decode(notice('Delivery to the following recipients failed permanently:\n\n   * olga@dest.example\n'));
+  assert.equal(apart.recipients[0]?.reason, 'undefined');
+});
+
 test('an mbox file of several bounces reports the recipients of all of them', async () => {
   const { decodeFile, splitMbox } = await import('../src/parse/mbox.ts');
   const a = load('dsn/postfix-rcpt-unknown.eml').toString('latin1');

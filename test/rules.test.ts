@@ -170,9 +170,12 @@ test("qmail's and Postfix's stock replies decide the reason their words give", (
   expectReasons(rows);
 });
 
-test('without words: the status code decides; without either: a failure on hold, said as such', () => {
+test('without words: the status code decides; without either: on hold when something was said, undefined when nothing was', () => {
   assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), { reason: 'mailboxfull', type: 'soft', rule: 'status.x.2.2' });
   assert.deepEqual(classify({ diagnostic: 'xyzzy' }), { reason: 'onhold', type: 'soft', rule: 'none' });
+  // The address alone ("* x@y" under "Delivery to the following recipients failed") says nothing.
+  assert.deepEqual(classify({ diagnostic: '* nina@nowhere.example' }), { reason: 'undefined', type: 'soft', rule: 'none' });
+  assert.deepEqual(classify({ diagnostic: '<nina@nowhere.example>:' }), { reason: 'undefined', type: 'soft', rule: 'none' });
   assert.equal(classify({ action: 'delayed', diagnostic: 'xyzzy' }).reason, 'expired');
   assert.equal(classify({ action: 'delivered' }).reason, 'delivered');
 });

@@ -99,8 +99,9 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   // Words around the recipient weigh as its own would: "unknown user" stays unconfirmed there too.
   if (byContext?.reason === 'userunknown' && !byContext.certain) return unknownUser(e, { ...byContext, id: `${byContext.id}.context` }, context, decided);
   if (byContext) return decided(byContext.reason, `${byContext.id}.context`);
-  // A failure we saw but cannot explain: on hold (Sisimai's word), not undefined.
-  return decided(action === 'failed' ? 'onhold' : 'undefined', 'none');
+  // A failure we saw but cannot explain: on hold (Sisimai's word), when the receiver said
+  // something; undefined when nothing was said at all (the address alone, or no text).
+  return decided(action === 'failed' && wordsBesides(diagnostic) ? 'onhold' : 'undefined', 'none');
 }
 
 /**
@@ -170,4 +171,9 @@ export function findStatus(text: string): string | null {
 export function findReplyCode(text: string): string | null {
   const m = /(?:^|[\s:;(<"'\[])([45][0-5]\d)(?=[\s\-]|$)/.exec(text) ?? /(?:^|[\s:;(<"'\[])(2[0-5]\d)(?=[\s\-]|$)/.exec(text);
   return m?.[1] ?? null;
+}
+
+/** Whether a text says anything besides addresses and punctuation ("* x@y:" says nothing). */
+export function wordsBesides(text: string): boolean {
+  return text.split(/\s+/).some((token) => !token.includes('@') && /[^*:;,.()<>-]/.test(token));
 }

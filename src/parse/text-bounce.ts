@@ -4,7 +4,7 @@
 // reader finds that shape rather than one format per MTA, so that it also reads MTAs it
 // has never seen. The returned copy of the message is cut off first, so that addresses in
 // it are not taken for failed recipients.
-import { findReplyCode, findStatus } from '../classify/index.ts';
+import { findReplyCode, findStatus, wordsBesides } from '../classify/index.ts';
 import type { RecipientEvidence } from './report.ts';
 
 // The lookbehind starts a match only where a token starts: without it, a long run of
@@ -96,7 +96,10 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
     // A notice naming one recipient may give the error above it ("Error message below:
     // 550 … no such user here" … "RCPT TO: x@y").
     const above = hits.length === 1 && !failureCode(block.join(' ')) ? lines.slice(0, hit.line).find((l) => failureCode(l)) : undefined;
-    let diagnostic = (above ? [above, ...block] : block).join(' ').replace(/\s+/g, ' ').trim();
+    // An address alone on its line, with nothing after it, is explained by the lines just
+    // above it in its paragraph (Lotus Notes: "Failure Reasons", the reason, then the address).
+    const before = !above && !wordsBesides(block.join(' ')) ? paragraphAbove(lines, hit.line, n > 0 ? hits[n - 1]!.line : -1) : [];
+    let diagnostic = (above ? [above, ...block] : [...before, ...block]).join(' ').replace(/\s+/g, ' ').trim();
     if (!findStatus(diagnostic)) {
       const fuller = mentions.get(hit.address.toLowerCase())?.map((i) => lines[i]!).find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
       if (fuller) diagnostic = `${diagnostic} ${fuller.trim()}`;
@@ -114,6 +117,13 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
       context: notice,
     } satisfies RecipientEvidence;
   });
+}
+
+/** The lines of a paragraph above line `at`, after line `after`. */
+function paragraphAbove(lines: string[], at: number, after: number): string[] {
+  let start = at;
+  while (start - 1 > after && lines[start - 1]!.trim() !== '') start--;
+  return lines.slice(start, at);
 }
 
 /** A session transcript's failure reply with an enhanced status code: "550 5.1.2 <x@y>... Host unknown". */
