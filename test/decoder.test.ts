@@ -195,6 +195,33 @@ test("Outlook's auto-reply subjects in other languages are auto-replies; a human
   assert.equal(decode(reply('Re: Hello')).kind, 'other');
 });
 
+test('an auto-reply saying the mailbox is retired counts as a suspended mailbox; a vacation or a no-reply notice does not', () => {
+  const reply = (body: string) =>
+    decode(Buffer.from(`From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: Automatic reply: Hello\r\nAuto-Submitted: auto-replied\r\n\r\n${body}\r\n`));
+  const retired = [
+    'This email inbox max@dest.example is no longer in use. Please contact someone else at Example.',
+    'Max is no longer with the company. Please write to office@dest.example.',
+    'Max has left the company.',
+    'Diese E-Mail-Adresse ist nicht mehr aktiv.',
+    "Cette adresse n'est plus consultée.",
+    'Esta cuenta ya no está activa.',
+    'Questo indirizzo non è più attivo.',
+    'Dit adres is niet meer in gebruik.',
+  ];
+  for (const body of retired) {
+    const report = reply(body);
+    assert.equal(report.kind, 'autoreply', body);
+    assert.deepEqual(
+      [report.recipients[0]?.address, report.recipients[0]?.action, report.recipients[0]?.reason, report.recipients[0]?.type, report.recipients[0]?.rule],
+      ['max@dest.example', 'failed', 'suspend', 'soft', 'rfc3834.mailbox-retired'],
+      body,
+    );
+  }
+  for (const body of ['I am out of the office until Monday.', 'This mailbox is not monitored. Please use our contact form.', 'I am no longer reading mail this week.']) {
+    assert.equal(reply(body).recipients[0]?.reason, 'vacation', body);
+  }
+});
+
 test('an Amazon SES bounce without a diagnostic is read by its bounceSubType', () => {
   const ses = (subType: string) =>
     Buffer.from(

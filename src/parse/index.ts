@@ -7,7 +7,7 @@ import { decodeWords, headerValue, isEmbeddedMessage, parseMessage, partText, to
 import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { readListRefusal } from './list-robot.ts';
-import { isAutoReply } from './rfc3834.ts';
+import { isAutoReply, mailboxRetired } from './rfc3834.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
 import { commandInTranscript, commandSaid, completeReply, cutOriginal, failureCode, readTextBounce, type TextBounceOptions } from './text-bounce.ts';
@@ -219,7 +219,7 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
     evidence = readListRefusal(root.headers, noticeText, new Set([...textOptions.exclude, ...textOptions.unlikely]));
     if (evidence.length) report.decodedBy = 'list-robot';
   }
-  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) return autoReply(report, root, from, subject);
+  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) return autoReply(report, root, from, subject, noticeText);
   if (evidence.length === 0) {
     if (!looksLikeBounce(message, noticeText)) return report;
     evidence = textEvidence(message, noticeText, textOptions, report.original);
@@ -320,17 +320,14 @@ function repliedTo(root: MimePart): OriginalMessage {
 }
 
 /** RFC 3834 auto-reply: the recipient is whoever replied. */
-function autoReply(report: Report, root: MimePart, from: string, subject: string): Report {
+function autoReply(report: Report, root: MimePart, from: string, subject: string, text: string): Report {
   const who = addressField(from);
-  return {
-    ...report,
-    original: repliedTo(root),
-    kind: 'autoreply',
-    decodedBy: 'rfc3834',
-    recipients: who
-      ? [{ address: who, action: 'delivered', status: null, replyCode: null, diagnosticCode: subject || null, remoteMta: null, reason: 'vacation', type: 'ignored', rule: 'rfc3834.auto-reply' }]
-      : [],
-  };
+  // An answer that the mailbox is retired counts against it as a suspended one would.
+  const retired = mailboxRetired(`${subject}\n${text}`);
+  const fact: RecipientFact | null = !who ? null : retired
+    ? { address: who, action: 'failed', status: null, replyCode: null, diagnosticCode: text.replace(/\s+/g, ' ').trim().slice(0, 500) || subject || null, remoteMta: null, reason: 'suspend', type: 'soft', rule: 'rfc3834.mailbox-retired' }
+    : { address: who, action: 'delivered', status: null, replyCode: null, diagnosticCode: subject || null, remoteMta: null, reason: 'vacation', type: 'ignored', rule: 'rfc3834.auto-reply' };
+  return { ...report, original: repliedTo(root), kind: 'autoreply', decodedBy: 'rfc3834', recipients: fact ? [fact] : [] };
 }
 
 // What a text notice says when it only warns that delivery is late and still being tried

@@ -13,3 +13,23 @@ export function isAutoReply(headers: Header[], subject: string): boolean {
   if (/^(oof|autoreply)/i.test(headerValue(headers, 'x-auto-response-suppress') ?? '') && AUTO_SUBJECT.test(subject)) return true;
   return AUTO_SUBJECT.test(subject);
 }
+
+// An automatic answer that the mailbox itself is retired: its owner left, or the address is
+// no longer read. Not a vacation: mail to it goes nowhere, so it counts like a suspended
+// mailbox ("This email inbox is no longer in use", "X has left the company").
+// ("This mailbox is not monitored", the no-reply address's usual answer, is not one.)
+const RETIRED_MAILBOX = new RegExp([
+  /(address|account|inbox|mailbox|e-?mail)\b.{0,60}\bis no longer (in use|active|valid|monitored|available|being (monitored|used|read|checked))/,
+  /\bno longer (with|employed (at|by)|works? (at|for)|part of) (the|our|this|[a-z]+ )?(company|organi[sz]ation|firm|team|office|school|university|[a-z]+)/,
+  /\b(has|have) left (the|our) (company|organi[sz]ation|firm|school|university|business)/,
+  /nicht mehr (aktiv|gültig|in (benutzung|gebrauch|betrieb))|nicht mehr (im|in unserem|bei) (unternehmen|haus|firma)|hat (das unternehmen|unser unternehmen|die firma) verlassen/,
+  /n'est plus (active|valide|utilis[ée]e|consult[ée]e|en service|lue)|a quitt[ée] (la soci[ée]t[ée]|l'entreprise|notre)|ne fait plus partie/,
+  /ya no (est[áa]|es|se encuentra) (activ[ao]|v[áa]lid[ao]|en uso|disponible)|ya no (trabaja|forma parte)|dej[óo] (la|nuestra) (empresa|compa[ñn][íi]a)/,
+  /n[ãa]o (est[áa]|[ée]) mais (ativ[ao]|utilizad[ao]|em uso|v[áa]lid[ao])|n[ãa]o faz mais parte|deixou a (empresa|companhia)/,
+  /non [èe] pi[ùu] (attiv[ao]|in uso|valid[ao]|utilizzat[ao])|non fa pi[ùu] parte|ha lasciato (l'azienda|la societ[àa])/,
+  /niet (meer|langer) in (gebruik|dienst)|is niet meer werkzaam/,
+].map((r) => r.source).join('|'), 'i');
+
+export function mailboxRetired(text: string): boolean {
+  return RETIRED_MAILBOX.test(text.replace(/\s+/g, ' '));
+}
