@@ -1,6 +1,8 @@
 // Agreement of the decoder with a corpus's expected.jsonl (Sisimai's expectations, see
-// shared/corpus/sisimai/README.md): recipient recall, and reason, hard and status agreement
-// over all expected results (a recipient not found counts against each). Statuses Sisimai
+// shared/corpus/sisimai/README.md): recipient recall and precision (recipients we report
+// that are not expected: a false one would quarantine an address that never failed), and
+// reason, hard and status agreement over all expected results (a recipient not found
+// counts against each). Statuses Sisimai
 // invented ("status_pseudo") are not compared. Used by `npm run eval` and by the floor test.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -18,6 +20,8 @@ interface Expected {
 export interface Agreement {
   results: number;
   recall: number;
+  /** Share of the recipients we report that are expected. */
+  precision: number;
   reason: number;
   hard: number;
   status: number;
@@ -29,6 +33,8 @@ export interface Agreement {
 
 export function measureAgreement(corpusDir: string): Agreement {
   const facts = new Map<string, Map<string, { reason: string; type: string; status: string | null }>>();
+  const expectedFiles = new Set<string>();
+  const expectedAddresses = new Map<string, Set<string>>();
   for (const file of filesUnder(join(corpusDir, 'maildir'))) {
     const report = decodeFile(readFileSync(file));
     facts.set(basename(file), new Map(report.recipients.map((r) => [r.address.toLowerCase(), r])));
@@ -40,8 +46,10 @@ export function measureAgreement(corpusDir: string): Agreement {
     if (!line.trim()) continue;
     const e = JSON.parse(line) as Expected & { file: string; results?: Expected[] };
     const mine = facts.get(basename(e.file)) ?? new Map();
+    expectedFiles.add(basename(e.file));
     for (const want of e.results ?? [e]) {
       n++;
+      expectedAddresses.set(basename(e.file), (expectedAddresses.get(basename(e.file)) ?? new Set()).add(want.recipient.toLowerCase()));
       const got = mine.get(want.recipient.toLowerCase());
       const differs: string[] = [];
       if (!got) differs.push('recipient not found');
@@ -64,5 +72,12 @@ export function measureAgreement(corpusDir: string): Agreement {
       if (differs.length) misses.push(`${e.file}  ${want.recipient}: ${differs.join('; ')}`);
     }
   }
-  return { results: n, recall: found / n, reason: reason / n, hard: hard / n, status: statusN ? status / statusN : 1, misses, confusions };
+  // Precision over the files with expectations: every reported recipient not found above is extra.
+  let reported = 0;
+  for (const file of expectedFiles) reported += facts.get(file)?.size ?? 0;
+  for (const [file, mine] of facts) {
+    if (!expectedFiles.has(file)) continue;
+    for (const address of mine.keys()) if (!expectedAddresses.get(file)?.has(address)) misses.push(`${file}  ${address}: reported, not expected`);
+  }
+  return { results: n, recall: found / n, precision: reported ? found / reported : 1, reason: reason / n, hard: hard / n, status: statusN ? status / statusN : 1, misses, confusions };
 }

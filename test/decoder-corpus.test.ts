@@ -1,13 +1,15 @@
 // The shared corpus as a regression guard: the agreement with Sisimai's expectations must
 // not fall below what the decoder reached. These floors are below the issue's goals
 // (0.99 / 0.95 / 0.99 / 0.99), which are not all met; raise them as the rules improve.
+// Precision guards against reporting addresses that did not fail (help desks, senders,
+// message ids): each would count against an address that never bounced.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { measureAgreement } from '../scripts/corpus-agreement.ts';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/sisimai/', import.meta.url));
-const FLOORS = { recall: 0.984, reason: 0.92, hard: 0.954, status: 0.99 };
+const FLOORS = { recall: 0.986, precision: 0.988, reason: 0.927, hard: 0.957, status: 0.993 };
 
 test(`agreement with the shared corpus stays at or above ${JSON.stringify(FLOORS)}`, () => {
   const measured = measureAgreement(CORPUS);

@@ -66,6 +66,17 @@ const TABLE: Row[] = [
     recipients: [{ address: 'nina@nowhere.example', action: 'failed', status: '5.1.2', replyCode: '550', reason: 'hostunknown', type: 'hard' }],
   },
   {
+    // Only the failed recipient: not the sender named above it ("A message sent by"), the help
+    // desk, an address at the end of a path, or the returned header's "for <x>;".
+    file: 'text/exim-sender-and-helpdesk.eml', kind: 'bounce', messageId: 't13@bounces.example.com',
+    recipients: [{ address: 'oscar@dest.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+  },
+  {
+    // The "To:" of the header summary and a quoted Message-Id are not recipients.
+    file: 'text/exchange-summary-quoted.eml', kind: 'bounce',
+    recipients: [{ address: 'paula@corp.example', action: 'failed', status: null, reason: 'userunknown', type: 'hard' }],
+  },
+  {
     file: 'text/mailenable-domain-not-registered.eml', kind: 'bounce',
     recipients: [{ address: 'judy@dest.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
   },
@@ -162,6 +173,15 @@ test("an address alone on its line is explained by its paragraph's lines above i
   // A heading set apart by a blank line is not the reason: nothing was said about the address.
   const apart = decode(notice('Delivery to the following recipients failed permanently:\n\n   * olga@dest.example\n'));
   assert.equal(apart.recipients[0]?.reason, 'undefined');
+});
+
+test("a returned header's \"for <x>;\" inside the notice is not a recipient", () => {
+  const report = decode(Buffer.from([
+    'From: Mail Delivery System <MAILER-DAEMON@mx.example>', 'To: b+t15@bounces.example.com', 'Subject: Undelivered Mail', '',
+    '<quinn@dest.example>: host mx.dest.example said: 550 5.1.1 User unknown (in reply to RCPT TO command)', '',
+    'The message was received by mx.example', '    for <archive@sender.example>; Wed, 4 Nov 2026 07:59:58 +0000', '',
+  ].join('\n')));
+  assert.deepEqual(report.recipients.map((r) => r.address), ['quinn@dest.example']);
 });
 
 test('an mbox file of several bounces reports the recipients of all of them', async () => {

@@ -22,20 +22,36 @@ interface SesRecipient {
 
 /** The JSON object in the text, with the "!\n " breaks some mailers insert in long lines removed. */
 function jsonIn(text: string): Record<string, unknown> | null {
-  const start = text.indexOf('{"');
   // "notificationType" in SES notifications, "eventType" in SES event publishing (configuration sets).
   // (Inside an SNS envelope the document is a string, its quotes escaped.)
-  if (start < 0 || !/"(notificationType|eventType)\\?"/.test(text)) return null;
-  const joined = text.slice(start).replace(/!\n /g, '').replace(/\n(?=[^{]*$)[\s\S]*$/, '');
-  const end = joined.lastIndexOf('}');
+  if (!/"(notificationType|eventType)\\?"/.test(text)) return null;
+  const start = text.search(/\{\s*"/);
+  if (start < 0) return null;
+  const joined = text.slice(start).replace(/!\n /g, '');
   try {
-    const value = JSON.parse(joined.slice(0, end + 1)) as Record<string, unknown>;
+    const value = JSON.parse(joined.slice(0, objectEnd(joined))) as Record<string, unknown>;
     // An SNS envelope carries the SES notification as a string in "Message".
     if (typeof value.Message === 'string') return JSON.parse(value.Message) as Record<string, unknown>;
     return value;
   } catch {
     return null;
   }
+}
+
+/** Where the JSON object that opens `text` closes (its length), strings and escapes respected. */
+function objectEnd(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && --depth === 0) return i + 1;
+  }
+  return text.length;
 }
 
 // What SES's bounceSubType says when a recipient comes without a status or diagnostic of

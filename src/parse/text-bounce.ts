@@ -13,10 +13,10 @@ const ADDRESS = /(?<![A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff])[A-Za-z0-9._%+
 
 // Lines that start the returned copy of the message in text bounces.
 const ORIGINAL_STARTS = [
-  /^\s*-{2,}.{0,20}(original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded|message headers|rfc ?822)/i,
+  /^\s*\|?\s*-{2,}.{0,20}(original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded|message headers|message text|rfc ?822)/i,
   /^\s*={3,}.{0,20}(original|returned|copy of|headers)/i,
   /^\s*original message:?\s*$/i,
-  /^\s*(original message follows|the original message (follows|is attached|headers)|this is a copy of|a copy of the (original )?message|original message headers|below is a copy of|unsent message below|returned mail follows|message text follows|-+ ?original message ?-+)/i,
+  /^\s*(original message follows|the original message (follows|is attached|headers)|this is a copy of|(included is |here is )?a copy of the (original )?message|original message headers|below is a copy of|unsent message below|returned mail follows|message text follows|-+ ?original message ?-+)/i,
   /^\s*(content-type|content-description): (message\/rfc822|text\/rfc822-headers|undelivered message)/i,
 ];
 
@@ -30,9 +30,13 @@ export function cutOriginal(text: string): { notice: string; original: string | 
       return { notice: lines.slice(0, i).join('\n'), original: lines.slice(i + 1).join('\n') };
     }
   }
-  // No separator: a run of header lines after some text is where the copy starts.
+  // No separator: a run of header lines (folded ones too) after a blank line or a heading
+  // ("Message header:") is where the copy starts.
   for (let i = 3; i < lines.length - 2; i++) {
-    if (lines[i - 1]!.trim() === '' && HEADER_LINE.test(lines[i]!) && HEADER_LINE.test(lines[i + 1]!) && HEADER_LINE.test(lines[i + 2]!)) {
+    if (!/^\s*$|:\s*$/.test(lines[i - 1]!) || !HEADER_LINE.test(lines[i]!)) continue;
+    const run = lines.slice(i, i + 6);
+    const headers = run.filter((l) => HEADER_LINE.test(l)).length;
+    if (headers >= 3 && run.slice(0, 3).every((l) => HEADER_LINE.test(l) || /^\s+\S/.test(l))) {
       return { notice: lines.slice(0, i).join('\n'), original: lines.slice(i).join('\n') };
     }
   }
@@ -66,8 +70,32 @@ function headsError(notice: string, e: RecipientEvidence): boolean {
   return e.replyCode !== null && new RegExp(`^\\s*<?${escaped}>?:?\\s*$`, 'im').test(notice);
 }
 
+// Words that offer help at an address rather than report it: "For further assistance,
+// please contact <support@isp.example>", "send mail to <help@…>".
+const OFFERS_HELP = /\b(contact|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))\s*:?\s*<?$/i;
+
+// The line before an address that names the message's sender ("A message sent by" / "<x>").
+const NAMES_SENDER = /\b(sent by|message from)\s*:?\s*$/i;
+
+/** Addresses the notice offers help at, or names as the sender, wherever else it names them. */
+function notRecipients(lines: string[]): Set<string> {
+  const others = new Set<string>();
+  lines.forEach((line, i) => {
+    const before = lines.slice(Math.max(0, i - 2), i).filter((l) => l.trim() !== '').pop() ?? '';
+    for (const m of line.matchAll(ADDRESS)) {
+      const alone = line.slice(0, m.index).trim().replace(/^</, '') === '';
+      if (OFFERS_HELP.test(line.slice(Math.max(0, m.index - 80), m.index)) || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
+    }
+  });
+  return others;
+}
+
 function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<string>, allowSystem: boolean): RecipientEvidence[] {
   const lines = notice.split('\n');
+  const others = notRecipients(lines);
+  // Addresses on the lines of a header summary ("To: x@y", "Cc: …") name the message's
+  // recipients, not the failed one: taken only when nothing else is named.
+  const summarised: Array<{ line: number; address: string }> = [];
   const hits: Array<{ line: number; address: string }> = [];
   const seen = new Set<string>();
   // Every line naming each address: a Sendmail notice lists a recipient with a short reason
@@ -80,8 +108,17 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
       const address = m[0].replace(/^[.'=]+|[.'=]+$/g, '').replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1');
       const key = address.toLowerCase();
       const local = key.slice(0, key.indexOf('@'));
-      if (exclude.has(key) || unlikely.has(key) || (!allowSystem && SYSTEM_LOCAL_PARTS.test(local))) continue;
-      if (/^(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line.trim())) continue;
+      if (exclude.has(key) || unlikely.has(key) || others.has(key) || (!allowSystem && SYSTEM_LOCAL_PARTS.test(local))) continue;
+      // Header lines, quoted ("> Message-Id: <…>") too, name messages and senders, not recipients.
+      if (/^(>\s*)*(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line.trim())) continue;
+      // A path or an ARN that ends in an address ("/home/u/.forward/x@y", "identity/x@y") is not one.
+      if (address.includes('/')) continue;
+      // A Received header of the returned message: "for <x@y>; Thu, 29 Apr 2009 …".
+      if (/^>?;/.test(line.slice(m.index + m[0].length)) && /\bfor\s+<?$/i.test(line.slice(0, m.index))) continue;
+      if (/^(>\s*)*(to|cc|bcc):/i.test(line.trim())) {
+        if (!seen.has(key)) summarised.push({ line: i, address });
+        continue;
+      }
       // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
       if (/(mail from|envelope-from|return-path|sender|from)\s*[:=]?\s*<?$/i.test(line.slice(0, m.index))) continue;
       mentions.set(key, [...(mentions.get(key) ?? []), i]);
@@ -90,6 +127,7 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
       hits.push({ line: i, address });
     }
   });
+  if (hits.length === 0) hits.push(...summarised.filter((h, n) => summarised.findIndex((o) => o.address.toLowerCase() === h.address.toLowerCase()) === n));
   return hits.map((hit, n) => {
     const next = hits.slice(n + 1).find((h) => h.line > hit.line)?.line ?? lines.length;
     const block = errorBlock(lines, hit.line, next);
