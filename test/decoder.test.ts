@@ -77,6 +77,16 @@ const TABLE: Row[] = [
     recipients: [{ address: 'paula@corp.example', action: 'failed', status: null, reason: 'userunknown', type: 'hard' }],
   },
   {
+    // The failed address is hidden; Exim names the one it was redirected from.
+    file: 'text/exim-undisclosed-generated-from.eml', kind: 'bounce', messageId: 't16@bounces.example.com',
+    recipients: [{ address: 'rosa@dest.example', action: 'failed', status: null, reason: 'onhold', type: 'soft' }],
+  },
+  {
+    // "advisory-only", "postponed", "will continue to try": a delay, not a failure.
+    file: 'text/advisory-full-mailbox-delay.eml', kind: 'delay',
+    recipients: [{ address: 'sam@dest.example', action: 'delayed', status: null, reason: 'mailboxfull', type: 'soft' }],
+  },
+  {
     file: 'text/mailenable-domain-not-registered.eml', kind: 'bounce',
     recipients: [{ address: 'judy@dest.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
   },

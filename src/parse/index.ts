@@ -333,8 +333,8 @@ function autoReply(report: Report, root: MimePart, from: string, subject: string
 // What a text notice says when it only warns that delivery is late and still being tried
 // (Exim's "has not yet been delivered", Gmail's "Delivery to the following recipient has
 // been delayed", Sendmail's "Warning: could not send message for past 4 hours").
-const DELAY_WARNING = /has not yet been delivered|delivery to the following recipients? (has been|was) delayed|(message|delivery) (has been|is) delayed|this is a warning message only|you do not need to resend|no action is required on your part|will be retried for|delivery attempts will continue|still being retried|only a temporary failure report|warning: could not send message/i;
-const DELAY_SUBJECT = /\bdelay(ed)?\b|still being retried|warning: could not send/i;
+const DELAY_WARNING = /has not yet been delivered|delivery to the following recipients? (has been|was) delayed|(message|delivery) (has been|is) (delayed|postponed)|this is a warning message only|this is an advisory[- ]only|you do not need to resend|no action is required on your part|will be retried for|delivery attempts will continue|(will|shall) continue (to try|trying|to attempt|attempting) (to deliver|delivery)|still being retried|only a temporary failure report|warning: could not send message/i;
+const DELAY_SUBJECT = /\bdelay(ed)?\b|still being retried|warning: could not send|delivery warning/i;
 
 function isDelayWarning(subject: string, noticeText: string): boolean {
   return DELAY_WARNING.test(noticeText) || (DELAY_SUBJECT.test(subject) && !/permanent|could not be delivered|undeliverable/i.test(noticeText));

@@ -94,7 +94,8 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
   const lines = notice.split('\n');
   const others = notRecipients(lines);
   // Addresses on the lines of a header summary ("To: x@y", "Cc: …") name the message's
-  // recipients, not the failed one: taken only when nothing else is named.
+  // recipients, not the failed one: taken only when nothing else is named (so are Exim's
+  // "generated from" addresses, below).
   const summarised: Array<{ line: number; address: string }> = [];
   const hits: Array<{ line: number; address: string }> = [];
   const seen = new Set<string>();
@@ -116,6 +117,12 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
       // A Received header of the returned message: "for <x@y>; Thu, 29 Apr 2009 …".
       if (/^>?;/.test(line.slice(m.index + m[0].length)) && /\bfor\s+<?$/i.test(line.slice(0, m.index))) continue;
       if (/^(>\s*)*(to|cc|bcc):/i.test(line.trim())) {
+        if (!seen.has(key)) summarised.push({ line: i, address });
+        continue;
+      }
+      // Exim names the address a failed one was redirected from: "(generated from x@y)". It is
+      // the recipient we know only when the failed one is hidden ("an undisclosed address").
+      if (/generated from\s*<?$/i.test(line.slice(0, m.index))) {
         if (!seen.has(key)) summarised.push({ line: i, address });
         continue;
       }
