@@ -113,6 +113,7 @@ test('replies seen in the wild decide the reason their words say', () => {
     ['550 The domain example.net is currently suspended. Try later.', 'suspend'],
     ['X-Postfix; mail for example.jp loops back to myself', 'systemerror'],
     ['X-Unix; 255', 'mailererror'],
+    ["This person's account is exceeding their quota.", 'mailboxfull'],
   ];
   expectReasons(rows);
 });
