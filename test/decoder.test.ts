@@ -87,6 +87,16 @@ const TABLE: Row[] = [
     recipients: [{ address: 'sam@dest.example', action: 'delayed', status: null, reason: 'mailboxfull', type: 'soft' }],
   },
   {
+    // An X.400 address with the SMTP one glued to its "dda:SMTP=" type.
+    file: 'text/exchange-ims-x400.eml', kind: 'bounce',
+    recipients: [{ address: 'tina@corp.example', action: 'failed', status: null, reason: 'userunknown', type: 'hard' }],
+  },
+  {
+    // "Old message:" starts the returned copy: its words are not the failure's.
+    file: 'text/cdo-old-message.eml', kind: 'bounce',
+    recipients: [{ address: 'uma@dest.example', action: 'failed', status: null, reason: 'undefined', type: 'soft' }],
+  },
+  {
     file: 'text/mailenable-domain-not-registered.eml', kind: 'bounce',
     recipients: [{ address: 'judy@dest.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
   },

@@ -15,7 +15,7 @@ const ADDRESS = /(?<![A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff])[A-Za-z0-9._%+
 const ORIGINAL_STARTS = [
   /^\s*\|?\s*-{2,}.{0,20}(original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded|message headers|message text|rfc ?822)/i,
   /^\s*={3,}.{0,20}(original|returned|copy of|headers)/i,
-  /^\s*original message:?\s*$/i,
+  /^\s*(original|old|returned|undelivered) message:?\s*$/i,
   /^\s*(original message follows|the original message (follows|is attached|headers)|this is a copy of|(included is |here is )?a copy of the (original )?message|original message headers|below is a copy of|unsent message below|returned mail follows|message text follows|-+ ?original message ?-+)/i,
   /^\s*(content-type|content-description): (message\/rfc822|text\/rfc822-headers|undelivered message)/i,
 ];
@@ -105,8 +105,9 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
   const mentions = new Map<string, number[]>();
   lines.forEach((line, i) => {
     for (const m of line.matchAll(ADDRESS)) {
-      // Trailing punctuation, and a script change glued to the domain ("a@b.jp您好", "a@b.jp،").
-      const address = m[0].replace(/^[.'=]+|[.'=]+$/g, '').replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1');
+      // Trailing punctuation, a script change glued to the domain ("a@b.jp您好", "a@b.jp،"), and
+      // an X.400 or Exchange type glued to the front ("dda:SMTP=a@b", "SMTP:a@b" is cut at ":").
+      const address = m[0].replace(/^[.'=]+|[.'=]+$/g, '').replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1').replace(/^(smtp|rfc822|x400)=/i, '');
       const key = address.toLowerCase();
       const local = key.slice(0, key.indexOf('@'));
       if (exclude.has(key) || unlikely.has(key) || others.has(key) || (!allowSystem && SYSTEM_LOCAL_PARTS.test(local))) continue;
