@@ -97,6 +97,14 @@ const TABLE: Row[] = [
     recipients: [{ address: 'uma@dest.example', action: 'failed', status: null, reason: 'undefined', type: 'soft' }],
   },
   {
+    // "RCPT TO generated following response": the stage, so "Addressee unknown" under 5.3.0 is hard.
+    file: 'text/smtp32-rcpt-generated.eml', kind: 'bounce', messageId: 't20@bounces.example.com',
+    recipients: [
+      { address: 'vera@dest.example', action: 'failed', status: '5.3.0', replyCode: '553', reason: 'userunknown', type: 'hard' },
+      { address: 'walt@dest.example', action: 'failed', status: '5.3.0', replyCode: '553', reason: 'userunknown', type: 'hard' },
+    ],
+  },
+  {
     file: 'text/mailenable-domain-not-registered.eml', kind: 'bounce',
     recipients: [{ address: 'judy@dest.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
   },
