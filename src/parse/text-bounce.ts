@@ -74,17 +74,23 @@ function headsError(notice: string, e: RecipientEvidence): boolean {
 // please contact <support@isp.example>", "send mail to <help@…>".
 const OFFERS_HELP = /\b(contact|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))\s*:?\s*<?$/i;
 
+const HELP_WORDS = /contact|send|write|reach|question/i;
+
 // The line before an address that names the message's sender ("A message sent by" / "<x>").
 const NAMES_SENDER = /\b(sent by|message from)\s*:?\s*$/i;
 
 /** Addresses the notice offers help at, or names as the sender, wherever else it names them. */
-function notRecipients(lines: string[]): Set<string> {
+function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string> {
   const others = new Set<string>();
   lines.forEach((line, i) => {
+    if (found[i]!.length === 0) return;
     const before = lines.slice(Math.max(0, i - 2), i).filter((l) => l.trim() !== '').pop() ?? '';
-    for (const m of line.matchAll(ADDRESS)) {
+    for (const m of found[i]!) {
       const alone = line.slice(0, m.index).trim().replace(/^</, '') === '';
-      if (OFFERS_HELP.test(line.slice(Math.max(0, m.index - 80), m.index)) || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
+      const words = line.slice(Math.max(0, m.index - 80), m.index);
+      // (The keyword check spares the end-anchored pattern a scan of every line.)
+      const offersHelp = HELP_WORDS.test(words) && OFFERS_HELP.test(words);
+      if (offersHelp || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
     }
   });
   return others;
@@ -92,7 +98,9 @@ function notRecipients(lines: string[]): Set<string> {
 
 function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<string>, allowSystem: boolean): RecipientEvidence[] {
   const lines = notice.split('\n');
-  const others = notRecipients(lines);
+  // Each line's address matches, found once for the passes below.
+  const found = lines.map((line) => (line.includes('@') ? [...line.matchAll(ADDRESS)] : []));
+  const others = notRecipients(lines, found);
   // Addresses on the lines of a header summary ("To: x@y", "Cc: …") name the message's
   // recipients, not the failed one: taken only when nothing else is named (so are Exim's
   // "generated from" addresses, below).
@@ -104,7 +112,7 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
   // ("550 5.1.2 <x@y>... Host unknown (Name server: y: host not found)").
   const mentions = new Map<string, number[]>();
   lines.forEach((line, i) => {
-    for (const m of line.matchAll(ADDRESS)) {
+    for (const m of found[i]!) {
       // Trailing punctuation, a script change glued to the domain ("a@b.jp您好", "a@b.jp،"), and
       // an X.400 or Exchange type glued to the front ("dda:SMTP=a@b", "SMTP:a@b" is cut at ":").
       const address = m[0].replace(/^[.'=]+|[.'=]+$/g, '').replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1').replace(/^(smtp|rfc822|x400)=/i, '');
