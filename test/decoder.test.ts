@@ -212,6 +212,16 @@ test("a returned header's \"for <x>;\" inside the notice is not a recipient", ()
   assert.deepEqual(report.recipients.map((r) => r.address), ['quinn@dest.example']);
 });
 
+test('a notice that names its recipient only in X-Failed-Recipients and says nothing of why is undefined', () => {
+  const report = decode(Buffer.from([
+    'From: Mail Delivery System <MAILER-DAEMON@mx.example>', 'To: b+t21@bounces.example.com', 'X-Failed-Recipients: xena@dest.example',
+    'Subject: Undelivered Mail Returned to Sender', '',
+    'This is the mail system at host mx.example.', '', "I'm sorry to have to inform you that your message could not",
+    "be delivered to one or more recipients. It's attached below.", '', '--- Delivery report unavailable ---', '',
+  ].join('\n')));
+  assert.deepEqual(report.recipients.map((r) => [r.address, r.reason, r.diagnosticCode]), [['xena@dest.example', 'undefined', null]]);
+});
+
 test('an mbox file of several bounces reports the recipients of all of them', async () => {
   const { decodeFile, splitMbox } = await import('../src/parse/mbox.ts');
   const a = load('dsn/postfix-rcpt-unknown.eml').toString('latin1');
