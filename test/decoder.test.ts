@@ -105,6 +105,16 @@ const TABLE: Row[] = [
     ],
   },
   {
+    // Each recipient's transcript reply is its own: the open-relay refusal to MAIL FROM above
+    // the first (our host, blocked), not the next line's "Host unknown".
+    file: 'text/sendmail-transcript-several.eml', kind: 'bounce', messageId: 't22@bounces.example.com',
+    recipients: [
+      { address: 'yara@relay.example', action: 'failed', status: '5.0.0', replyCode: '501', reason: 'blocked', type: 'ignored' },
+      { address: 'zack@gone.example', action: 'failed', status: '5.0.0', replyCode: '554', reason: 'hostunknown', type: 'hard' },
+      { address: 'abel@dest.example', action: 'failed', status: '5.0.0', replyCode: '550', reason: 'userunknown', type: 'hard' },
+    ],
+  },
+  {
     file: 'text/mailenable-domain-not-registered.eml', kind: 'bounce',
     recipients: [{ address: 'judy@dest.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
   },

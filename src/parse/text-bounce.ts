@@ -152,7 +152,10 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
     const above = hits.length === 1 && !failureCode(block.join(' ')) ? lines.slice(0, hit.line).find((l) => failureCode(l)) : undefined;
     // An address alone on its line, with nothing after it, is explained by the lines just
     // above it in its paragraph (Lotus Notes: "Failure Reasons", the reason, then the address).
-    const before = !above && !wordsBesides(block.join(' ')) ? paragraphAbove(lines, hit.line, n > 0 ? hits[n - 1]!.line : -1) : [];
+    const before = !above && !wordsBesides(block.join(' ')) ? paragraphAbove(lines, hit.line, n > 0 ? hits[n - 1]!.line : -1)
+      // Sendmail sums up a recipient under the remote server's own reply: ">>> MAIL From:<s>",
+      // "<<< 501 … open relay", then "554 <x@y>... Remote protocol error".
+      : REPLY_LINE.test(lines[hit.line]!) ? exchangeAbove(lines, hit.line) : [];
     let diagnostic = (above ? [above, ...block] : [...before, ...block]).join(' ').replace(/\s+/g, ' ').trim();
     if (!findStatus(diagnostic)) {
       const fuller = mentions.get(hit.address.toLowerCase())?.map((i) => lines[i]!).find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
@@ -173,12 +176,22 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
   });
 }
 
+/** The ">>> command" and "<<< reply" lines of a transcript just above line `at`. */
+function exchangeAbove(lines: string[], at: number): string[] {
+  let start = at;
+  while (start > 0 && at - start < 8 && /^\s*(<<<|>>>)/.test(lines[start - 1]!)) start--;
+  return lines.slice(start, at);
+}
+
 /** The lines of a paragraph above line `at`, after line `after`. */
 function paragraphAbove(lines: string[], at: number, after: number): string[] {
   let start = at;
   while (start - 1 > after && lines[start - 1]!.trim() !== '') start--;
   return lines.slice(start, at);
 }
+
+/** A line that starts with an SMTP reply code, or the code of a transcript ("<<< 550 …"). */
+const REPLY_LINE = /^\s*(?:<<<\s*)?[2-5]\d\d[ -]/;
 
 /** A session transcript's failure reply with an enhanced status code: "550 5.1.2 <x@y>... Host unknown". */
 const TRANSCRIPT_REPLY = /^\s*(?:<<<\s*)?[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b/;
@@ -197,11 +210,18 @@ export function failureCode(text: string): string | null {
 function errorBlock(lines: string[], from: number, next: number): string[] {
   const block: string[] = [];
   const end = Math.min(next, from + 24);
+  // A transcript line that is a whole reply ("554 <x@y>... Host unknown") ends where the next
+  // reply starts: the lines after it in its paragraph answer other recipients.
+  const ownReply = REPLY_LINE.test(lines[from]!);
   let i = from;
   while (i < end) {
     const paragraph: string[] = [];
     while (i < end && lines[i]!.trim() === '' && block.length > 0) i++;
-    while (i < end && lines[i]!.trim() !== '') paragraph.push(lines[i++]!);
+    while (i < end && lines[i]!.trim() !== '' && !(ownReply && i > from && REPLY_LINE.test(lines[i]!))) paragraph.push(lines[i++]!);
+    if (ownReply && i > from) {
+      block.push(...paragraph);
+      break;
+    }
     block.push(...paragraph);
     const text = block.join(' ');
     if (failureCode(text) || findStatus(text)) break;
