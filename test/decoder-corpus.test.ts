@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { measureAgreement } from '../scripts/corpus-agreement.ts';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/sisimai/', import.meta.url));
-const FLOORS = { recall: 0.986, precision: 0.988, reason: 0.927, hard: 0.957, status: 0.993 };
+const FLOORS = { recall: 0.986, precision: 0.988, reason: 0.932, hard: 0.96, status: 0.993 };
 
 test(`agreement with the shared corpus stays at or above ${JSON.stringify(FLOORS)}`, () => {
   const measured = measureAgreement(CORPUS);
