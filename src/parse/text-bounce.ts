@@ -101,9 +101,7 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
   // Each line's address matches, found once for the passes below.
   const found = lines.map((line) => (line.includes('@') ? [...line.matchAll(ADDRESS)] : []));
   const others = notRecipients(lines, found);
-  // Addresses on the lines of a header summary ("To: x@y", "Cc: …") name the message's
-  // recipients, not the failed one: taken only when nothing else is named (so are Exim's
-  // "generated from" addresses, below).
+  // Addresses taken only when nothing else is named (see roleOnLine).
   const summarised: Array<{ line: number; address: string }> = [];
   const hits: Array<{ line: number; address: string }> = [];
   const seen = new Set<string>();
@@ -119,24 +117,12 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
       const key = address.toLowerCase();
       const local = key.slice(0, key.indexOf('@'));
       if (exclude.has(key) || unlikely.has(key) || others.has(key) || (!allowSystem && SYSTEM_LOCAL_PARTS.test(local))) continue;
-      // Header lines, quoted ("> Message-Id: <…>") too, name messages and senders, not recipients.
-      if (/^(>\s*)*(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line.trim())) continue;
-      // A path or an ARN that ends in an address ("/home/u/.forward/x@y", "identity/x@y") is not one.
-      if (address.includes('/')) continue;
-      // A Received header of the returned message: "for <x@y>; Thu, 29 Apr 2009 …".
-      if (/^>?;/.test(line.slice(m.index + m[0].length)) && /\bfor\s+<?$/i.test(line.slice(0, m.index))) continue;
-      if (/^(>\s*)*(to|cc|bcc):/i.test(line.trim())) {
+      const role = roleOnLine(line, m, address);
+      if (role === 'other') continue;
+      if (role === 'fallback') {
         if (!seen.has(key)) summarised.push({ line: i, address });
         continue;
       }
-      // Exim names the address a failed one was redirected from: "(generated from x@y)". It is
-      // the recipient we know only when the failed one is hidden ("an undisclosed address").
-      if (/generated from\s*<?$/i.test(line.slice(0, m.index))) {
-        if (!seen.has(key)) summarised.push({ line: i, address });
-        continue;
-      }
-      // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
-      if (/(mail from|envelope-from|return-path|sender|from)\s*[:=]?\s*<?$/i.test(line.slice(0, m.index))) continue;
       mentions.set(key, [...(mentions.get(key) ?? []), i]);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -174,6 +160,26 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
       context: notice,
     } satisfies RecipientEvidence;
   });
+}
+
+/**
+ * What an address is where the line names it: a failed recipient, something `other`, or a
+ * `fallback` taken only when the notice names no failed recipient at all.
+ */
+function roleOnLine(line: string, m: RegExpExecArray, address: string): 'recipient' | 'other' | 'fallback' {
+  const before = line.slice(0, m.index);
+  // Header lines, quoted ("> Message-Id: <…>") too, name messages and senders, not recipients.
+  if (/^(>\s*)*(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line.trim())) return 'other';
+  // A path or an ARN that ends in an address ("/home/u/.forward/x@y", "identity/x@y") is not one.
+  if (address.includes('/')) return 'other';
+  // A Received header of the returned message: "for <x@y>; Thu, 29 Apr 2009 …".
+  if (/^>?;/.test(line.slice(m.index + m[0].length)) && /\bfor\s+<?$/i.test(before)) return 'other';
+  // A header summary ("To: x@y", "Cc: …") names the message's recipients, not the failed one;
+  // Exim's "(generated from x@y)" names the address a hidden failed one was redirected from.
+  if (/^(>\s*)*(to|cc|bcc):/i.test(line.trim()) || /generated from\s*<?$/i.test(before)) return 'fallback';
+  // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
+  if (/(mail from|envelope-from|return-path|sender|from)\s*[:=]?\s*<?$/i.test(before)) return 'other';
+  return 'recipient';
 }
 
 /** The ">>> command" and "<<< reply" lines of a transcript just above line `at`. */
