@@ -112,16 +112,17 @@ export function parseContentType(value: string | undefined): { type: string; par
 
 function splitParams(value: string): string[] {
   const out: string[] = [];
-  let cur = '';
+  let start = 0;
   let quoted = false;
-  for (const ch of value) {
-    if (ch === '"') quoted = !quoted;
-    if (ch === ';' && !quoted) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charCodeAt(i);
+    if (ch === 34 /* " */) quoted = !quoted;
+    else if (ch === 59 /* ; */ && !quoted) {
+      out.push(value.slice(start, i));
+      start = i + 1;
+    }
   }
-  out.push(cur);
+  out.push(value.slice(start));
   return out;
 }
 
