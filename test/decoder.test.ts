@@ -232,6 +232,11 @@ test('a notice that names its recipient only in X-Failed-Recipients and says not
   assert.deepEqual(report.recipients.map((r) => [r.address, r.reason, r.diagnosticCode]), [['xena@dest.example', 'undefined', null]]);
 });
 
+test("a delay's Will-Retry-Until is kept as an ISO date; a recipient without one has none", () => {
+  const report = decode(load('dsn/two-recipients-full-and-delayed.eml'));
+  assert.deepEqual(report.recipients.map((r) => r.willRetryUntil ?? null), ['2026-11-06T10:00:00.000Z', null]);
+});
+
 test('an mbox file of several bounces reports the recipients of all of them', async () => {
   const { decodeFile, splitMbox } = await import('../src/parse/mbox.ts');
   const a = load('dsn/postfix-rcpt-unknown.eml').toString('latin1');

@@ -29,6 +29,8 @@ export function jsonLine(file: string, report: Report | null, error: string | nu
       replyCode: r.replyCode,
       diagnosticCode: r.diagnosticCode,
       remoteMta: r.remoteMta,
+      // Only for a DSN that says it (a delay): when the reporting MTA stops trying.
+      ...(r.willRetryUntil ? { willRetryUntil: r.willRetryUntil } : {}),
       reason: r.reason,
       type: r.type,
       rule: r.rule,

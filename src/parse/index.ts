@@ -107,6 +107,7 @@ function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): Recipi
     replyCode: e.replyCode,
     diagnosticCode: e.diagnosticCode,
     remoteMta: e.remoteMta,
+    ...(e.willRetryUntil ? { willRetryUntil: e.willRetryUntil } : {}),
     reason: c.reason,
     type: c.type,
     rule: c.rule,

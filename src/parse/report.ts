@@ -30,6 +30,8 @@ export interface DeliveryFacts {
   diagnosticCode: string | null;
   /** Remote-MTA: of the DSN block, or the host a text bounce names. */
   remoteMta: string | null;
+  /** Will-Retry-Until: of a DSN block (a delay): when the reporting MTA gives up, ISO 8601. */
+  willRetryUntil?: string | null;
 }
 
 /** One recipient before classification, with what else the notice says about it. */

@@ -60,6 +60,14 @@ export function addressField(value: string | undefined): string | null {
   return bare ? bare.replace(/^@[^:]+:/, '').replace(/^["']|["'.]$/g, '') : null;
 }
 
+/** An RFC 5322 date as ISO 8601; the text as given when it does not parse. */
+function isoDate(value: string | undefined): string | null {
+  const v = value?.trim();
+  if (!v) return null;
+  const t = Date.parse(v.replace(/\s*\([^)]*\)\s*$/, ''));
+  return Number.isNaN(t) ? v : new Date(t).toISOString();
+}
+
 function typed(value: string | undefined): string | null {
   if (!value) return null;
   // "X-Unix;" is kept: it says a local program (a pipe, procmail) gave the error.
@@ -102,6 +110,7 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
       replyCode: diagnostic && !/^x-unix;/i.test(diagnostic) ? findReplyCode(diagnostic) : null,
       diagnosticCode: diagnostic,
       remoteMta: typed(b.get('remote-mta')),
+      willRetryUntil: isoDate(b.get('will-retry-until')),
       command: null,
       context: '',
     });
