@@ -114,6 +114,9 @@ test('replies seen in the wild decide the reason their words say', () => {
     ['X-Postfix; mail for example.jp loops back to myself', 'systemerror'],
     ['X-Unix; 255', 'mailererror'],
     ["This person's account is exceeding their quota.", 'mailboxfull'],
+    ['551 <rcpt@example.net> is a deactivated mailbox', 'suspend'],
+    ['551 not our customer', 'hasmoved'],
+    ['550 <rcpt@example.net>: BAD_RECIPIENT - see http://mail.example.net/undelivered', 'userunknown'],
   ];
   expectReasons(rows);
 });
