@@ -144,9 +144,9 @@ export const TEXT_RULES: Rule[] = [
   // Last: a local delivery program's own words ("X-Unix; temporary failure"), when no rule
   // above explains them (a full disk or quota says more than who reported it).
   t('mailer.local-program', 'mailererror', /^x-unix; (?:\d+$|(?!\d+\b))/, 'X-Unix; temporary failure'),
-  // "551 User not local; please try <x>": the reply code says moved when no words say more
+  // 551 ("user not local"): the reply code says moved when no words say more
   // ("551 <x> is a deactivated mailbox" is a disabled mailbox).
-  t('mailbox.moved.551', 'hasmoved', /^551\b/, '551 User not local; please try <user@example.org>'),
+  t('mailbox.moved.551', 'hasmoved', /^551\b/, '551 not our customer'),
   t('domain.noaccept', 'notaccept', /(does not|doesn't|do not|will not|won't|cannot) accept (any )?(e-?mail|mail|messages)(?! (from|containing|with|as|that|larger|over|for|to)\b)|accepts no mail|null mx|no mail (is )?(accepted|service)|not accept(ing)? mail|(domain|host|server) (does not|doesn't) (receive|accept) (mail|e-?mail)|mail (is )?not accepted|5\.3\.2|5\.7\.27|\b556\b/, '550 5.3.2 This domain does not accept mail'),
 ];
 
