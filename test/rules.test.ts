@@ -116,6 +116,8 @@ test('replies seen in the wild decide the reason their words say', () => {
     ["This person's account is exceeding their quota.", 'mailboxfull'],
     ['551 <rcpt@example.net> is a deactivated mailbox', 'suspend'],
     ['551 not our customer', 'hasmoved'],
+    ['553 Blocked using spam pattern, your message may contain the spam contents', 'spamdetected'],
+    ['553 5.7.3 CONTENT REJECT:192.0.2.162.2011101001.XXYIvtHf:dspam check:4:http://mail.example.com/info/policy/12', 'spamdetected'],
     ['550 <rcpt@example.net>: BAD_RECIPIENT - see http://mail.example.net/undelivered', 'userunknown'],
   ];
   expectReasons(rows);
