@@ -33,7 +33,6 @@ export interface Agreement {
 
 export function measureAgreement(corpusDir: string): Agreement {
   const facts = new Map<string, Map<string, { reason: string; type: string; status: string | null }>>();
-  const expectedFiles = new Set<string>();
   const expectedAddresses = new Map<string, Set<string>>();
   for (const file of filesUnder(join(corpusDir, 'maildir'))) {
     const report = decodeFile(readFileSync(file));
@@ -46,7 +45,6 @@ export function measureAgreement(corpusDir: string): Agreement {
     if (!line.trim()) continue;
     const e = JSON.parse(line) as Expected & { file: string; results?: Expected[] };
     const mine = facts.get(basename(e.file)) ?? new Map();
-    expectedFiles.add(basename(e.file));
     for (const want of e.results ?? [e]) {
       n++;
       expectedAddresses.set(basename(e.file), (expectedAddresses.get(basename(e.file)) ?? new Set()).add(want.recipient.toLowerCase()));
@@ -74,10 +72,10 @@ export function measureAgreement(corpusDir: string): Agreement {
   }
   // Precision over the files with expectations: every reported recipient not found above is extra.
   let reported = 0;
-  for (const file of expectedFiles) reported += facts.get(file)?.size ?? 0;
-  for (const [file, mine] of facts) {
-    if (!expectedFiles.has(file)) continue;
-    for (const address of mine.keys()) if (!expectedAddresses.get(file)?.has(address)) misses.push(`${file}  ${address}: reported, not expected`);
+  for (const [file, expected] of expectedAddresses) {
+    const mine = facts.get(file) ?? new Map();
+    reported += mine.size;
+    for (const address of mine.keys()) if (!expected.has(address)) misses.push(`${file}  ${address}: reported, not expected`);
   }
   return { results: n, recall: found / n, precision: reported ? found / reported : 1, reason: reason / n, hard: hard / n, status: statusN ? status / statusN : 1, misses, confusions };
 }

@@ -363,14 +363,15 @@ function textEvidence({ root }: Message, noticeText: string, textOptions: TextBo
   const fallback = addressesIn(headerValue(root.headers, 'x-failed-recipients')).concat(addressesIn(original?.to));
   const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
   const code = failureCode(diagnostic);
+  const status = findStatus(diagnostic);
   return fallback.slice(0, 1).map((address) => ({
     address,
     action: 'failed',
-    status: findStatus(diagnostic),
+    status,
     replyCode: code,
     // The notice's words are the receiver's reply only when they carry one; else they are
     // context, and a notice that says nothing of why ("Delivery report unavailable") is undefined.
-    diagnosticCode: code || findStatus(diagnostic) ? diagnostic : null,
+    diagnosticCode: code || status ? diagnostic : null,
     remoteMta: null,
     command: commandSaid(diagnostic),
     context: noticeText,

@@ -57,11 +57,26 @@ export interface TextBounceOptions {
 }
 
 export function readTextBounce(notice: string, opts: TextBounceOptions): RecipientEvidence[] {
-  const found = readAddresses(notice, opts.exclude, opts.unlikely ?? new Set(), false);
+  const scan = scanNotice(notice);
+  const found = readAddresses(scan, opts.exclude, opts.unlikely ?? new Set(), false);
   if (found.length) return found;
   // A message sent to oneself, or to postmaster, bounces to an address we would skip.
   const unlikely = opts.unlikely ?? new Set();
-  return readAddresses(notice, opts.exclude, new Set(), true).filter((e) => !unlikely.has(e.address.toLowerCase()) || headsError(notice, e));
+  return readAddresses(scan, opts.exclude, new Set(), true).filter((e) => !unlikely.has(e.address.toLowerCase()) || headsError(notice, e));
+}
+
+/** A notice's lines, each line's address matches, and the addresses it names as not failed. */
+interface NoticeScan {
+  notice: string;
+  lines: string[];
+  found: RegExpExecArray[][];
+  others: Set<string>;
+}
+
+function scanNotice(notice: string): NoticeScan {
+  const lines = notice.split('\n');
+  const found = lines.map((line) => (line.includes('@') ? [...line.matchAll(ADDRESS)] : []));
+  return { notice, lines, found, others: notRecipients(lines, found) };
 }
 
 /** The address heads a line of its own and an error follows it ("x@y:" then "SMTP error …"). */
@@ -74,8 +89,6 @@ function headsError(notice: string, e: RecipientEvidence): boolean {
 // please contact <support@isp.example>", "send mail to <help@…>".
 const OFFERS_HELP = /\b(contact|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))\s*:?\s*<?$/i;
 
-const HELP_WORDS = /contact|send|write|reach|question/i;
-
 // The line before an address that names the message's sender ("A message sent by" / "<x>").
 const NAMES_SENDER = /\b(sent by|message from)\s*:?\s*$/i;
 
@@ -87,24 +100,16 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
     const before = lines.slice(Math.max(0, i - 2), i).filter((l) => l.trim() !== '').pop() ?? '';
     for (const m of found[i]!) {
       const alone = line.slice(0, m.index).trim().replace(/^</, '') === '';
-      const words = line.slice(Math.max(0, m.index - 80), m.index);
-      // (The keyword check spares the end-anchored pattern a scan of every line.)
-      const offersHelp = HELP_WORDS.test(words) && OFFERS_HELP.test(words);
-      if (offersHelp || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
+      if (OFFERS_HELP.test(line.slice(Math.max(0, m.index - 80), m.index)) || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
     }
   });
   return others;
 }
 
-function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<string>, allowSystem: boolean): RecipientEvidence[] {
-  const lines = notice.split('\n');
-  // Each line's address matches, found once for the passes below.
-  const found = lines.map((line) => (line.includes('@') ? [...line.matchAll(ADDRESS)] : []));
-  const others = notRecipients(lines, found);
-  // Addresses taken only when nothing else is named (see roleOnLine).
-  const summarised: Array<{ line: number; address: string }> = [];
+function readAddresses({ notice, lines, found, others }: NoticeScan, exclude: Set<string>, unlikely: Set<string>, allowSystem: boolean): RecipientEvidence[] {
+  // Addresses taken only when nothing else is named (see roleOnLine), first mention kept.
+  const fallbacks = new Map<string, { line: number; address: string }>();
   const hits: Array<{ line: number; address: string }> = [];
-  const seen = new Set<string>();
   // Every line naming each address: a Sendmail notice lists a recipient with a short reason
   // ("(reason: 550 Host unknown)") and gives the whole reply in its transcript further down
   // ("550 5.1.2 <x@y>... Host unknown (Name server: y: host not found)").
@@ -120,39 +125,38 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
       const role = roleOnLine(line, m, address);
       if (role === 'other') continue;
       if (role === 'fallback') {
-        if (!seen.has(key)) summarised.push({ line: i, address });
+        if (!fallbacks.has(key)) fallbacks.set(key, { line: i, address });
         continue;
       }
-      mentions.set(key, [...(mentions.get(key) ?? []), i]);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const lineNumbers = mentions.get(key);
+      if (lineNumbers) {
+        lineNumbers.push(i);
+        continue;
+      }
+      mentions.set(key, [i]);
       hits.push({ line: i, address });
     }
   });
-  if (hits.length === 0) hits.push(...summarised.filter((h, n) => summarised.findIndex((o) => o.address.toLowerCase() === h.address.toLowerCase()) === n));
+  if (hits.length === 0) hits.push(...fallbacks.values());
   return hits.map((hit, n) => {
     const next = hits.slice(n + 1).find((h) => h.line > hit.line)?.line ?? lines.length;
     const block = errorBlock(lines, hit.line, next);
-    // A notice naming one recipient may give the error above it ("Error message below:
-    // 550 … no such user here" … "RCPT TO: x@y").
-    const above = hits.length === 1 && !failureCode(block.join(' ')) ? lines.slice(0, hit.line).find((l) => failureCode(l)) : undefined;
-    // An address alone on its line, with nothing after it, is explained by the lines just
-    // above it in its paragraph (Lotus Notes: "Failure Reasons", the reason, then the address).
-    const before = !above && !wordsBesides(block.join(' ')) ? paragraphAbove(lines, hit.line, n > 0 ? hits[n - 1]!.line : -1)
-      // Sendmail sums up a recipient under the remote server's own reply: ">>> MAIL From:<s>",
-      // "<<< 501 … open relay", then "554 <x@y>... Remote protocol error".
-      : REPLY_LINE.test(lines[hit.line]!) ? exchangeAbove(lines, hit.line) : [];
-    let diagnostic = (above ? [above, ...block] : [...before, ...block]).join(' ').replace(/\s+/g, ' ').trim();
-    if (!findStatus(diagnostic)) {
+    const explained = [...explanationAbove(lines, hit.line, block, hits.length === 1, n > 0 ? hits[n - 1]!.line : -1), ...block];
+    let diagnostic = explained.join(' ').replace(/\s+/g, ' ').trim();
+    let status = findStatus(diagnostic);
+    if (!status) {
       const fuller = mentions.get(hit.address.toLowerCase())?.map((i) => lines[i]!).find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
-      if (fuller) diagnostic = `${diagnostic} ${fuller.trim()}`;
+      if (fuller) {
+        diagnostic = `${diagnostic} ${fuller.trim()}`;
+        status = findStatus(diagnostic);
+      }
     }
     const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote host\s+([0-9A-Za-z.:-]+)/i.exec(diagnostic);
     const command = smtpCommand(lines, hit.line, diagnostic);
     return {
       address: hit.address,
       action: 'failed',
-      status: findStatus(diagnostic),
+      status,
       replyCode: failureCode(diagnostic),
       diagnosticCode: diagnostic,
       remoteMta: remote?.[1] ?? null,
@@ -160,6 +164,24 @@ function readAddresses(notice: string, exclude: Set<string>, unlikely: Set<strin
       context: notice,
     } satisfies RecipientEvidence;
   });
+}
+
+/** Lines above a recipient's line that explain it when its own block does not. */
+function explanationAbove(lines: string[], at: number, block: string[], onlyRecipient: boolean, previousHit: number): string[] {
+  const text = block.join(' ');
+  // A notice naming one recipient may give the error above it ("Error message below:
+  // 550 … no such user here" … "RCPT TO: x@y").
+  if (onlyRecipient && !failureCode(text)) {
+    const error = lines.slice(0, at).find((l) => failureCode(l));
+    if (error) return [error];
+  }
+  // An address alone on its line, with nothing after it, is explained by the lines just
+  // above it in its paragraph (Lotus Notes: "Failure Reasons", the reason, then the address).
+  if (!wordsBesides(text)) return paragraphAbove(lines, at, previousHit);
+  // Sendmail sums up a recipient under the remote server's own reply: ">>> MAIL From:<s>",
+  // "<<< 501 … open relay", then "554 <x@y>... Remote protocol error".
+  if (REPLY_LINE.test(lines[at]!)) return exchangeAbove(lines, at);
+  return [];
 }
 
 /**
@@ -224,11 +246,8 @@ function errorBlock(lines: string[], from: number, next: number): string[] {
     const paragraph: string[] = [];
     while (i < end && lines[i]!.trim() === '' && block.length > 0) i++;
     while (i < end && lines[i]!.trim() !== '' && !(ownReply && i > from && REPLY_LINE.test(lines[i]!))) paragraph.push(lines[i++]!);
-    if (ownReply && i > from) {
-      block.push(...paragraph);
-      break;
-    }
     block.push(...paragraph);
+    if (ownReply) break;
     const text = block.join(' ');
     if (failureCode(text) || findStatus(text)) break;
     if (paragraph.length === 0) i++;
