@@ -82,6 +82,11 @@ const TABLE: Row[] = [
     recipients: [{ address: 'rosa@dest.example', action: 'failed', status: null, reason: 'onhold', type: 'soft' }],
   },
   {
+    // An address written as the display name of another ("a@b <c@d>") is not the recipient.
+    file: 'text/exim-malformed-display-name.eml', kind: 'bounce', messageId: 't30@bounces.example.com',
+    recipients: [{ address: 'lena@new.example', action: 'failed', status: null, reason: 'syntaxerror', type: 'ignored' }],
+  },
+  {
     // "advisory-only", "postponed", "will continue to try": a delay, not a failure.
     file: 'text/advisory-full-mailbox-delay.eml', kind: 'delay',
     recipients: [{ address: 'sam@dest.example', action: 'delayed', status: null, reason: 'mailboxfull', type: 'soft' }],

@@ -192,6 +192,9 @@ function roleOnLine(line: string, m: RegExpExecArray, address: string): 'recipie
   const before = line.slice(0, m.index);
   // Header lines, quoted ("> Message-Id: <…>") too, name messages and senders, not recipients.
   if (/^(>\s*)*(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line.trim())) return 'other';
+  // An address written as the display name of another ("a@b <c@d>") is not the address,
+  // here or where the line names it again (Exim: "<c@d> may not follow a@b").
+  if (namesDisplay(line, address)) return 'other';
   // A path or an ARN that ends in an address ("/home/u/.forward/x@y", "identity/x@y") is not one.
   if (address.includes('/')) return 'other';
   // A Received header of the returned message: "for <x@y>; Thu, 29 Apr 2009 …".
@@ -202,6 +205,15 @@ function roleOnLine(line: string, m: RegExpExecArray, address: string): 'recipie
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
   if (/(mail from|envelope-from|return-path|sender|from)\s*[:=]?\s*<?$/i.test(before)) return 'other';
   return 'recipient';
+}
+
+/** Whether `address` stands on the line as the display name of another address in angle brackets. */
+function namesDisplay(line: string, address: string): boolean {
+  for (let at = line.indexOf(address); at >= 0; at = line.indexOf(address, at + 1)) {
+    const angle = /^["']?\s*<([^<>\s@]+@[^<>\s]+)>/.exec(line.slice(at + address.length, at + address.length + 300));
+    if (angle && angle[1]!.toLowerCase() !== address.toLowerCase()) return true;
+  }
+  return false;
 }
 
 /** The ">>> command" and "<<< reply" lines of a transcript just above line `at`. */
