@@ -119,6 +119,11 @@ test('replies seen in the wild decide the reason their words say', () => {
     ['553 Blocked using spam pattern, your message may contain the spam contents', 'spamdetected'],
     ['553 5.7.3 CONTENT REJECT:192.0.2.162.2011101001.XXYIvtHf:dspam check:4:http://mail.example.com/info/policy/12', 'spamdetected'],
     ['550 <rcpt@example.net>: BAD_RECIPIENT - see http://mail.example.net/undelivered', 'userunknown'],
+    // Postfix quotes a local delivery program: its own words decide, else the program failed.
+    ['permission denied. Command output: The recipient mailbox has exceeded its disk space limit.', 'mailboxfull'],
+    ['temporary failure. Command output: lda(rcpt): Error: Quota exceeded (mailbox for user is full)', 'mailboxfull'],
+    ['permission denied. Command output: procmail: Couldn\'t create "/var/spool/mail/rcpt"', 'mailererror'],
+    ['permission denied. Command output: ', 'mailererror'],
   ];
   expectReasons(rows);
 });

@@ -59,7 +59,8 @@ export function fold(text: string): string {
 // host said: …"), the quoted reply is the evidence and the words around it are boilerplate
 // ("it was rejected by the recipient domain" says nothing about why).
 // Amazon SES quotes it after its own summary: "5.1.0 - Unknown address error 550-'5.7.1 … Access denied'".
-const QUOTES_REMOTE = /(?:the (?:error|response) (?:that )?the other server returned was|remote (?:host|server|mta) (?:said|replied|returned)|server message|the server (?:said|replied|responded))\s*:?\s*|(?<=(?:^|\s)[45]\d\d-)'/gi;
+// Postfix quotes a local delivery program after "Command output:" ("… Mailbox is full").
+const QUOTES_REMOTE = /(?:the (?:error|response) (?:that )?the other server returned was|remote (?:host|server|mta) (?:said|replied|returned)|server message|the server (?:said|replied|responded)|command output)\s*:?\s*|(?<=(?:^|\s)[45]\d\d-)'/gi;
 
 /** The receiver's own reply quoted in a notice's words, when the notice quotes it. */
 export function remoteReply(text: string): string | undefined {
