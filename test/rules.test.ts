@@ -124,6 +124,9 @@ test('replies seen in the wild decide the reason their words say', () => {
     ['temporary failure. Command output: lda(rcpt): Error: Quota exceeded (mailbox for user is full)', 'mailboxfull'],
     ['permission denied. Command output: procmail: Couldn\'t create "/var/spool/mail/rcpt"', 'mailererror'],
     ['permission denied. Command output: ', 'mailererror'],
+    // Postfix's own size check names the message, not a mailbox.
+    ['X-Postfix; message size 18876259 exceeds size limit 10485760 of server mx.example.net[192.0.2.8]', 'emailtoolarge'],
+    ['552 5.2.2 user has exceeded the mailbox size limit', 'mailboxfull'],
   ];
   expectReasons(rows);
 });
