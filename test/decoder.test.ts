@@ -87,6 +87,17 @@ const TABLE: Row[] = [
     recipients: [{ address: 'lena@new.example', action: 'failed', status: null, reason: 'syntaxerror', type: 'ignored' }],
   },
   {
+    // A transcript accepts the recipient ("250 2.1.5 Recipient OK") before refusing the
+    // message: the success code is not the failure's status.
+    file: 'text/gateway-transcript-ok-then-rejected.eml', kind: 'bounce', messageId: 't31@bounces.example.com',
+    recipients: [{ address: 'vic@dest.example', action: 'failed', status: '5.0.0', replyCode: '500', reason: 'onhold', type: 'soft' }],
+  },
+  {
+    // A transcript's summary of the message ("*  From: …", "*  To: …") and a DNS failure in words.
+    file: 'text/transcript-header-summary-dns.eml', kind: 'bounce',
+    recipients: [{ address: 'fay@gone.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
+  },
+  {
     // "advisory-only", "postponed", "will continue to try": a delay, not a failure.
     file: 'text/advisory-full-mailbox-delay.eml', kind: 'delay',
     recipients: [{ address: 'sam@dest.example', action: 'delayed', status: null, reason: 'mailboxfull', type: 'soft' }],

@@ -143,12 +143,14 @@ function readAddresses({ notice, lines, found, others }: NoticeScan, exclude: Se
     const block = errorBlock(lines, hit.line, next);
     const explained = [...explanationAbove(lines, hit.line, block, hits.length === 1, n > 0 ? hits[n - 1]!.line : -1), ...block];
     let diagnostic = explained.join(' ').replace(/\s+/g, ' ').trim();
-    let status = findStatus(diagnostic);
+    // A failed recipient's status is a failure's: a transcript's "250 2.1.5 Recipient OK"
+    // before "500 Message rejected" says the RCPT went well, not why the message failed.
+    let status = failureStatus(diagnostic);
     if (!status) {
       const fuller = mentions.get(hit.address.toLowerCase())?.map((i) => lines[i]!).find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
       if (fuller) {
         diagnostic = `${diagnostic} ${fuller.trim()}`;
-        status = findStatus(diagnostic);
+        status = failureStatus(diagnostic);
       }
     }
     const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote host\s+([0-9A-Za-z.:-]+)/i.exec(diagnostic);
@@ -228,6 +230,11 @@ function paragraphAbove(lines: string[], at: number, after: number): string[] {
   let start = at;
   while (start - 1 > after && lines[start - 1]!.trim() !== '') start--;
   return lines.slice(start, at);
+}
+
+function failureStatus(text: string): string | null {
+  const status = findStatus(text);
+  return status?.startsWith('2') ? null : status;
 }
 
 /** A line that starts with an SMTP reply code, or the code of a transcript ("<<< 550 …"). */
