@@ -10,6 +10,7 @@ import { classify, findReplyCode, findStatus } from '../src/classify/index.ts';
 import { bounceType, REASONS } from '../src/classify/reasons.ts';
 import { loadRuleFile, RuleFileError } from '../src/classify/rule-file.ts';
 import { STATUS_RULES, TEXT_RULES } from '../src/classify/rules.ts';
+import { commandSaid } from '../src/parse/text-bounce.ts';
 import { runHostile } from './support/hostile.ts';
 
 test('rule ids are unique and every rule names one of the 34 reasons', () => {
@@ -21,7 +22,7 @@ test('rule ids are unique and every rule names one of the 34 reasons', () => {
 
 /** Each reply, read with its own status and reply code, decides the reason given with it. */
 function expectReasons(rows: Array<[string, string]>): void {
-  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text) }).reason, reason, text);
+  for (const [text, reason] of rows) assert.equal(classify({ diagnostic: text, status: findStatus(text), replyCode: findReplyCode(text), command: commandSaid(text) }).reason, reason, text);
 }
 
 for (const rule of TEXT_RULES) {
@@ -127,6 +128,17 @@ test('replies seen in the wild decide the reason their words say', () => {
     // Postfix's own size check names the message, not a mailbox.
     ['X-Postfix; message size 18876259 exceeds size limit 10485760 of server mx.example.net[192.0.2.8]', 'emailtoolarge'],
     ['552 5.2.2 user has exceeded the mailbox size limit', 'mailboxfull'],
+    // Replies the PHPMailer-BMH rule table quotes as samples, in our own addresses.
+    ['unknown local-part "rcpt" in domain "example.net"', 'userunknown'],
+    ["550-I'm sorry but rcpt@example.net does not have an account here. I will not", 'userunknown'],
+    ['can not open new email file errno=13 file=/home/vpopmail/domains/example.net/0/rcpt/Maildir/tmp/1.2.mx05,S=212350', 'systemerror'],
+    ['The user does not accept email in non-Western (non-Latin) character sets.', 'contenterror'],
+    ['551 bounce as<the destination mailbox <rcpt@example.net> is full> queue as 100.1.ZmxEL.720k.1 (in reply to end of DATA command)', 'mailboxfull'],
+    ['X-Postfix; cannot append message to destination file /var/mail/rcpt: error writing message: File too large', 'mailboxfull'],
+    ['550 relaying to <rcpt@example.net> prohibited by administrator', 'norelaying'],
+    ['550 <rcpt> is now disabled with MTA service.', 'suspend'],
+    ['550 Command RCPT User <rcpt@example.net> not OK', 'userunknown'],
+    ['Sent >>> RCPT TO: <rcpt@example.net> Received <<< 550 rcpt@example.net... No such user', 'userunknown'],
   ];
   expectReasons(rows);
 });

@@ -289,10 +289,10 @@ export function commandSaid(diagnostic: string): string | null {
   // A transcript line that sent the command ("hMailServer sent: RCPT TO:<x>", MDaemon "--> RCPT To:<x>").
   // ("Sent: Data sheet" in an Exchange notice's summary is not one: DATA is upper case there.)
   // … or that names the command whose reply follows ("RCPT TO generated following response:").
-  const sent = /(?:\bsent:|-->)\s*(RCPT TO|MAIL FROM)\s*:/i.exec(diagnostic) ?? /(?:\b[Ss]ent:|-->)\s*(DATA)\b/.exec(diagnostic)
+  const sent = /(?:\bsent:|\bsent\s*>>>|-->)\s*(RCPT TO|MAIL FROM)\s*:/i.exec(diagnostic) ?? /(?:\b[Ss]ent:|-->)\s*(DATA)\b/.exec(diagnostic)
     ?? /\b(RCPT TO|MAIL FROM|DATA) generated (the )?following response/i.exec(diagnostic);
   if (sent) return normaliseCommand(sent[1]!);
-  if (/\brcpt to response|\bdid not like our rcpt|\bdoes not like recipient|\[rcpt_to\]|\bsmtp:rcpt\b/i.test(diagnostic)) return 'RCPT';
+  if (/\brcpt to response|\bcommand rcpt\b|\bdid not like our rcpt|\bdoes not like recipient|\[rcpt_to\]|\bsmtp:rcpt\b/i.test(diagnostic)) return 'RCPT';
   if (/\bdid not like our data|\[data\]/i.test(diagnostic)) return 'DATA';
   if (/\bdid not like our mail from|\[mail_from\]|\bsmtp:mail\b/i.test(diagnostic)) return 'MAIL';
   if (/\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting|connected to .{0,40} but my name was rejected|refused to talk to me/i.test(diagnostic)) return 'CONNECT';
