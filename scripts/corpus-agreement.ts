@@ -3,11 +3,14 @@
 // that are not expected: a false one would quarantine an address that never failed), and
 // reason, hard and status agreement over all expected results (a recipient not found
 // counts against each). Statuses Sisimai
-// invented ("status_pseudo") are not compared. Used by `npm run eval` and by the floor test.
+// invented ("status_pseudo") are not compared. Message-ID agreement: the returned message's
+// Message-ID (what the correlator matches on), over the files that expect one. Used by
+// `npm run eval` and by the floor test.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { filesUnder } from '../src/commands/parse.ts';
 import { decodeFile } from '../src/parse/mbox.ts';
+import { messageIdOf } from '../src/parse/original.ts';
 
 interface Expected {
   recipient: string;
@@ -15,6 +18,7 @@ interface Expected {
   hardbounce: boolean;
   status: string;
   status_pseudo?: boolean;
+  messageid?: string;
 }
 
 export interface Agreement {
@@ -25,6 +29,8 @@ export interface Agreement {
   reason: number;
   hard: number;
   status: number;
+  /** Share of the files expecting a Message-ID whose returned message we read it from. */
+  messageId: number;
   /** One line per disagreement: "file  address: what differs". */
   misses: string[];
   /** "expected -> decoded" reason pairs and how often. */
@@ -33,18 +39,26 @@ export interface Agreement {
 
 export function measureAgreement(corpusDir: string): Agreement {
   const facts = new Map<string, Map<string, { reason: string; type: string; status: string | null }>>();
+  const messageIds = new Map<string, string | null>();
   const expectedAddresses = new Map<string, Set<string>>();
   for (const file of filesUnder(join(corpusDir, 'maildir'))) {
     const report = decodeFile(readFileSync(file));
     facts.set(basename(file), new Map(report.recipients.map((r) => [r.address.toLowerCase(), r])));
+    messageIds.set(basename(file), messageIdOf(report.original));
   }
-  let n = 0, found = 0, reason = 0, hard = 0, statusN = 0, status = 0;
+  let n = 0, found = 0, reason = 0, hard = 0, statusN = 0, status = 0, idN = 0, id = 0;
   const misses: string[] = [];
   const confusions = new Map<string, number>();
   for (const line of readFileSync(join(corpusDir, 'expected.jsonl'), 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const e = JSON.parse(line) as Expected & { file: string; results?: Expected[] };
     const mine = facts.get(basename(e.file)) ?? new Map();
+    if (e.messageid) {
+      idN++;
+      const got = messageIds.get(basename(e.file));
+      if (got === e.messageid) id++;
+      else misses.push(`${e.file}  Message-ID ${e.messageid} != ${got}`);
+    }
     for (const want of e.results ?? [e]) {
       n++;
       expectedAddresses.set(basename(e.file), (expectedAddresses.get(basename(e.file)) ?? new Set()).add(want.recipient.toLowerCase()));
@@ -77,5 +91,5 @@ export function measureAgreement(corpusDir: string): Agreement {
     reported += mine.size;
     for (const address of mine.keys()) if (!expected.has(address)) misses.push(`${file}  ${address}: reported, not expected`);
   }
-  return { results: n, recall: found / n, precision: reported ? found / reported : 1, reason: reason / n, hard: hard / n, status: statusN ? status / statusN : 1, misses, confusions };
+  return { results: n, recall: found / n, precision: reported ? found / reported : 1, reason: reason / n, hard: hard / n, status: statusN ? status / statusN : 1, messageId: idN ? id / idN : 1, misses, confusions };
 }

@@ -2,14 +2,15 @@
 // not fall below what the decoder reached. These floors are below the issue's goals
 // (0.99 / 0.95 / 0.99 / 0.99), which are not all met; raise them as the rules improve.
 // Precision guards against reporting addresses that did not fail (help desks, senders,
-// message ids): each would count against an address that never bounced.
+// message ids): each would count against an address that never bounced. The Message-ID of
+// the returned message is what links a bounce to the message we sent.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { measureAgreement } from '../scripts/corpus-agreement.ts';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/sisimai/', import.meta.url));
-const FLOORS = { recall: 0.986, precision: 0.988, reason: 0.932, hard: 0.96, status: 0.993 };
+const FLOORS = { recall: 0.986, precision: 0.99, reason: 0.932, hard: 0.96, status: 0.993, messageId: 0.965 };
 
 test(`agreement with the shared corpus stays at or above ${JSON.stringify(FLOORS)}`, () => {
   const measured = measureAgreement(CORPUS);

@@ -98,6 +98,16 @@ const TABLE: Row[] = [
     recipients: [{ address: 'fay@gone.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
   },
   {
+    // "Message headers follow." starts the copy, whose first header is folded over five lines.
+    file: 'text/headers-follow-folded.eml', kind: 'bounce', messageId: 't33@bounces.example.com',
+    recipients: [{ address: 'nora@dest.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+  },
+  {
+    // The copy lost the indent of its folded lines: the Message-ID below them is still read.
+    file: 'text/copy-with-broken-folds.eml', kind: 'bounce', messageId: 't34@bounces.example.com',
+    recipients: [{ address: 'omar@dest.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+  },
+  {
     // "advisory-only", "postponed", "will continue to try": a delay, not a failure.
     file: 'text/advisory-full-mailbox-delay.eml', kind: 'delay',
     recipients: [{ address: 'sam@dest.example', action: 'delayed', status: null, reason: 'mailboxfull', type: 'soft' }],

@@ -66,13 +66,25 @@ function htmlToText(html: string): string {
 }
 
 function findOriginal(root: MimePart, quoted: string | null): OriginalMessage | null {
-  for (const part of walk(root)) {
-    if (part !== root && isEmbeddedMessage(part.type) && part.parts[0]) {
-      const found = originalFromHeaders(part.parts[0].headers);
-      if (found) return found;
-    }
+  // The returned copy whose headers name its Message-ID (what the correlator matches on)
+  // wins; else the first copy that says anything.
+  let first: OriginalMessage | null = null;
+  for (const found of originalCopies(root, quoted)) {
+    if (found?.messageId) return found;
+    first ??= found;
   }
-  return quoted ? originalFromText(quoted) : null;
+  return first;
+}
+
+function* originalCopies(root: MimePart, quoted: string | null): Generator<OriginalMessage | null> {
+  for (const part of walk(root)) {
+    if (part === root || !isEmbeddedMessage(part.type) || !part.parts[0]) continue;
+    yield originalFromHeaders(part.parts[0].headers);
+    // Some MTAs leave out the blank line after the part's Content-Type: the returned
+    // message's headers then run on in the part's own.
+    yield originalFromHeaders(part.headers);
+  }
+  if (quoted) yield originalFromText(quoted);
 }
 
 function addressesIn(value: string | null | undefined): string[] {

@@ -29,7 +29,19 @@ export function originalFromText(text: string): OriginalMessage | null {
   const unquoted = text.replace(/^\s*\n/, '').replace(/^> ?/gm, '');
   const start = unquoted.search(/^[A-Za-z][A-Za-z0-9-]*:/m);
   if (start < 0) return null;
-  return originalFromHeaders(splitHeaders(unquoted.slice(start)).headers);
+  return originalFromHeaders(splitHeaders(refold(unquoted.slice(start))).headers);
+}
+
+/**
+ * A copy pasted into a notice often loses the indent of folded lines ("Received: from x (via"
+ * then "HTTP); Sat, 29 Nov 2014"): up to the first blank line, a line that starts no field
+ * continues the one above.
+ */
+function refold(block: string): string {
+  const end = block.search(/\n[ \t]*\n/);
+  const head = end < 0 ? block : block.slice(0, end);
+  const mended = head.replace(/\n(?![ \t]|[A-Za-z][A-Za-z0-9-]*:)/g, '\n ');
+  return end < 0 ? mended : mended + block.slice(end);
 }
 
 /** "<abc@example.com>" -> "abc@example.com"; null when there is none. */

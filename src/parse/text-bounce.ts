@@ -16,6 +16,7 @@ const ORIGINAL_STARTS = [
   /^\s*\|?\s*-{2,}.{0,20}(original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded|message headers|message text|rfc ?822)/i,
   /^\s*={3,}.{0,20}(original|returned|copy of|headers)/i,
   /^\s*(original|old|returned|undelivered) message:?\s*$/i,
+  /^\s*(the )?(original )?message('s)? headers (follow|are below)/i,
   /^\s*(original message follows|the original message (follows|is attached|headers)|this is a copy of|(included is |here is )?a copy of the (original )?message|original message headers|below is a copy of|unsent message below|returned mail follows|message text follows|-+ ?original message ?-+)/i,
   /^\s*(content-type|content-description): (message\/rfc822|text\/rfc822-headers|undelivered message)/i,
 ];
@@ -34,13 +35,19 @@ export function cutOriginal(text: string): { notice: string; original: string | 
   // ("Message header:") is where the copy starts.
   for (let i = 3; i < lines.length - 2; i++) {
     if (!/^\s*$|:\s*$/.test(lines[i - 1]!) || !HEADER_LINE.test(lines[i]!)) continue;
-    const run = lines.slice(i, i + 6);
-    const headers = run.filter((l) => HEADER_LINE.test(l)).length;
-    if (headers >= 3 && run.slice(0, 3).every((l) => HEADER_LINE.test(l) || /^\s+\S/.test(l))) {
-      return { notice: lines.slice(0, i).join('\n'), original: lines.slice(i).join('\n') };
-    }
+    if (headerRun(lines, i) >= 3) return { notice: lines.slice(0, i).join('\n'), original: lines.slice(i).join('\n') };
   }
   return { notice: text, original: null };
+}
+
+/** How many known header fields follow each other from line `at`, folded lines included. */
+function headerRun(lines: string[], at: number): number {
+  let fields = 0;
+  for (let i = at; i < lines.length && i < at + 40 && fields < 3; i++) {
+    if (HEADER_LINE.test(lines[i]!)) fields++;
+    else if (!/^[ \t]+\S/.test(lines[i]!)) break;
+  }
+  return fields;
 }
 
 /** Local parts that are the reporting system, not a recipient. */
