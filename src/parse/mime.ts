@@ -25,7 +25,11 @@ const MAX_PARTS = 500;
 
 /** Bytes to the latin1 string the reader works on; CRLF and lone CR become LF. */
 export function toText(raw: Buffer): string {
-  return raw.toString('latin1').replace(/\r\n?/g, '\n');
+  const text = raw.toString('latin1');
+  // Most messages have no lone CR: a plain CRLF replace (or none) saves a regex pass.
+  if (!text.includes('\r')) return text;
+  const lf = text.replaceAll('\r\n', '\n');
+  return lf.includes('\r') ? lf.replace(/\r/g, '\n') : lf;
 }
 
 export function parseMessage(text: string): MimePart {
