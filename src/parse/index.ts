@@ -54,15 +54,38 @@ function readable(part: MimePart | undefined): string {
 }
 
 function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+  return withoutScripts(html)
     .replace(/<br\s*\/?>|<\/(p|div|tr|li|h\d)>/gi, '\n')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
+    .replace(/<[^<>]*>/g, ' ')
+    .replace(/&(nbsp|lt|gt|quot|apos|amp|#\d{1,7}|#x[0-9a-f]{1,6});/gi, (_, name: string) => entity(name))
     .replace(/[ \t]+/g, ' ');
+}
+
+const NAMED_ENTITIES: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+
+function entity(name: string): string {
+  const lower = name.toLowerCase();
+  if (lower[0] !== '#') return NAMED_ENTITIES[lower]!;
+  const code = lower[1] === 'x' ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10);
+  return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
+}
+
+/** The HTML without its <script> and <style> elements, in one pass (no regex backtracking). */
+function withoutScripts(html: string): string {
+  const lower = html.toLowerCase();
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const open = lower.slice(at).search(/<(script|style)\b/);
+    if (open < 0) return out + html.slice(at);
+    const start = at + open;
+    const tag = lower.startsWith('<script', start) ? 'script' : 'style';
+    const close = lower.indexOf(`</${tag}`, start);
+    out += `${html.slice(at, start)} `;
+    if (close < 0) return out;
+    const end = lower.indexOf('>', close);
+    at = end < 0 ? html.length : end + 1;
+  }
 }
 
 function findOriginal(root: MimePart, quoted: string | null): OriginalMessage | null {

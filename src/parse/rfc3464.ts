@@ -64,7 +64,7 @@ export function addressField(value: string | undefined): string | null {
 function isoDate(value: string | undefined): string | null {
   const v = value?.trim();
   if (!v) return null;
-  const t = Date.parse(v.replace(/\s*\([^)]*\)\s*$/, ''));
+  const t = Date.parse(v.replace(/\s*\([^()]*\)\s*$/, ''));
   return Number.isNaN(t) ? v : new Date(t).toISOString();
 }
 

@@ -41,9 +41,13 @@ function decode(): void {
   const leads = ['', 'a@', 'x@y.example:\n550 ', 'You are not a member of the list <', '----- Transcript of session follows -----\n', 'SMTP command\n', 'Final-Recipient: rfc822; '];
   // And DSN fields whose values are long runs of what their readers split on.
   const dsn = 'Content-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\n';
-  for (const field of [`Status: 5.0.0 ${'('.repeat(n)}`, `Diagnostic-Code: smtp; ${"550-'".repeat(n / 5)}`, `Diagnostic-Code: smtp; ${'in reply to '.repeat(n / 12)}`]) {
+  for (const field of [`Status: 5.0.0 ${'('.repeat(n)}`, `Will-Retry-Until: ${'('.repeat(n)}`, `Diagnostic-Code: smtp; ${"550-'".repeat(n / 5)}`, `Diagnostic-Code: smtp; ${'in reply to '.repeat(n / 12)}`]) {
     decodeFile(Buffer.from(`From: MAILER-DAEMON@mx.example\n${dsn}${field}\n`));
   }
+  // HTML notices: tags, scripts and entities are stripped before reading (a tag pattern
+  // that scans to the next '>' from every '<' is quadratic on 160,000 unclosed tags).
+  const html = head.replace('text/plain', 'text/html');
+  for (const filler of ['<a'.repeat(2 * n), '<script'.repeat(n / 2), '<style>'.repeat(n / 2), '&#'.repeat(n)]) decodeFile(Buffer.from(`${html}${filler}\n`));
   for (const lead of leads) {
     for (const filler of fillers) {
       const message = Buffer.from(`${head}${lead}${filler}\n`);
