@@ -13,7 +13,9 @@ export function readListRefusal(headers: MimePart['headers'], notice: string, ex
   const said = REFUSAL.exec(notice);
   if (!said) return [];
   // The list named in the notice, else in List-Post ("<mailto:team@lists.example.org>").
-  const named = [...notice.matchAll(/<([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>/g)].map((m) => m[1]!).find((a) => !exclude.has(a.toLowerCase()));
+  // (The dot in the domain is checked after the match: inside the pattern, a long dotted run
+  // without ">" would be split at every dot.)
+  const named = [...notice.matchAll(/<([^<>\s@]+@[^<>\s@]+)>/g)].map((m) => m[1]!).find((a) => /@[^.]+\.[^.]/.test(a) && !exclude.has(a.toLowerCase()));
   const address = named ?? /mailto:([^<>\s@?]+@[^<>\s@?]+)/i.exec(headerValue(headers, 'list-post') ?? '')?.[1];
   if (!address) return [];
   // The sentence that refuses: from the line it is on to the end of its paragraph.

@@ -48,6 +48,8 @@ function decode(): void {
   // that scans to the next '>' from every '<' is quadratic on 160,000 unclosed tags).
   const html = head.replace('text/plain', 'text/html');
   for (const filler of ['<a'.repeat(2 * n), '<script'.repeat(n / 2), '<style>'.repeat(n / 2), '&#'.repeat(n)]) decodeFile(Buffer.from(`${html}${filler}\n`));
+  // A list robot's refusal naming "<a@" then a dotted run that never closes.
+  decodeFile(Buffer.from(`${head}You are not a member of the list <a@${'1.'.repeat(3 * n)}\n`));
   for (const lead of leads) {
     for (const filler of fillers) {
       const message = Buffer.from(`${head}${lead}${filler}\n`);
