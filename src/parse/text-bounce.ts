@@ -13,7 +13,7 @@ const ADDRESS = /(?<![A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff])[A-Za-z0-9._%+
 
 // Lines that start the returned copy of the message in text bounces.
 const ORIGINAL_STARTS = [
-  /^\s*\|?\s*-{2,}.{0,20}(original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded|message headers|message text|rfc ?822)/i,
+  /^\s*(?:\|\s*)?-{2,}.{0,20}(original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded|message headers|message text|rfc ?822)/i,
   /^\s*={3,}.{0,20}(original|returned|copy of|headers)/i,
   /^\s*(original|old|returned|undelivered) message:?\s*$/i,
   /^\s*(the )?(original )?message('s)? headers (follow|are below)/i,
@@ -94,10 +94,10 @@ function headsError(notice: string, e: RecipientEvidence): boolean {
 
 // Words that offer help at an address rather than report it: "For further assistance,
 // please contact <support@isp.example>", "send mail to <help@…>".
-const OFFERS_HELP = /\b(contact|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))\s*:?\s*<?$/i;
+const OFFERS_HELP = /\b(contact|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))(?:\s*:)?\s*<?$/i;
 
 // The line before an address that names the message's sender ("A message sent by" / "<x>").
-const NAMES_SENDER = /\b(sent by|message from)\s*:?\s*$/i;
+const NAMES_SENDER = /\b(sent by|message from)(?:\s*:)?\s*$/i;
 
 /** Addresses the notice offers help at, or names as the sender, wherever else it names them. */
 function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string> {
@@ -212,7 +212,7 @@ function roleOnLine(line: string, m: RegExpExecArray, address: string): 'recipie
   // Exim's "(generated from x@y)" names the address a hidden failed one was redirected from.
   if (/^(>\s*)*(to|cc|bcc):/i.test(line.trim()) || /generated from\s*<?$/i.test(before)) return 'fallback';
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
-  if (/(mail from|envelope-from|return-path|sender|from)\s*[:=]?\s*<?$/i.test(before)) return 'other';
+  if (/(mail from|envelope-from|return-path|sender|from)(?:\s*[:=])?\s*<?$/i.test(before)) return 'other';
   return 'recipient';
 }
 

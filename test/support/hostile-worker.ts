@@ -48,6 +48,10 @@ function decode(): void {
   // that scans to the next '>' from every '<' is quadratic on 160,000 unclosed tags).
   const html = head.replace('text/plain', 'text/html');
   for (const filler of ['<a'.repeat(2 * n), '<script'.repeat(n / 2), '<style>'.repeat(n / 2), '&#'.repeat(n)]) decodeFile(Buffer.from(`${html}${filler}\n`));
+  // Runs of white space where patterns allow it on both sides of an optional character
+  // ("\s*\|?\s*", "\s*:?\s*$"): a line of tabs, and an address far after "mail from".
+  decodeFile(Buffer.from(`${head}${'\t'.repeat(3 * n)}\n`));
+  decodeFile(Buffer.from(`${head}mail from${' '.repeat(3 * n)}x <a@b.example>\n`));
   // A list robot's refusal naming "<a@" then a dotted run that never closes.
   decodeFile(Buffer.from(`${head}You are not a member of the list <a@${'1.'.repeat(3 * n)}\n`));
   for (const lead of leads) {
