@@ -61,7 +61,9 @@ test('the stage of the SMTP dialogue matters: unknown user after DATA is filteri
 test('unknown user with no stage said: the reply\'s shape tells RCPT from DATA; else unconfirmed', () => {
   // An RCPT reply echoes the refused address; a reply to DATA leaves that slot empty.
   assert.equal(classify({ diagnostic: '550 <x@example.com>: User unknown', status: '5.0.0' }).reason, 'userunknown');
+  assert.equal(classify({ diagnostic: '550: <x@example.com>: User unknown' }).reason, 'userunknown');
   assert.equal(classify({ diagnostic: '550 : User unknown', status: '5.0.0' }).rule, 'mailbox.unknown.after-data');
+  assert.equal(classify({ diagnostic: '550: User unknown' }).rule, 'mailbox.unknown.after-data');
   assert.equal(classify({ diagnostic: '550 User unknown', status: '5.0.0' }).rule, 'mailbox.unknown.unconfirmed');
   assert.equal(classify({ diagnostic: '550 User unknown', status: '5.1.1' }).reason, 'userunknown');
 });

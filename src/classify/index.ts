@@ -132,8 +132,8 @@ function unknownUser(e: Evidence, rule: Rule, diagnostic: string, decided: (reas
  * leaves that slot empty ("550 : User unknown").
  */
 function stageOfReply(diagnostic: string): string | null {
-  if (/(?:^|\s)[45]\d\d[ -](?:[45]\.\d{1,3}\.\d{1,3} )?<[^<>\s@]+@[^<>\s@]+>:/.test(diagnostic)) return 'RCPT';
-  if (/(?:^|\s)[45]\d\d:? ?: /.test(diagnostic)) return 'DATA';
+  if (/(?:^|\s)[45]\d\d(?::? |-)(?:[45]\.\d{1,3}\.\d{1,3} )?<[^<>\s@]+@[^<>\s@]+>:/.test(diagnostic)) return 'RCPT';
+  if (/(?:^|\s)[45]\d\d ?: (?!<[^<>\s@]+@)/.test(diagnostic)) return 'DATA';
   return null;
 }
 
