@@ -73,13 +73,15 @@ function entity(name: string): string {
 /** The HTML without its <script> and <style> elements, in one pass (no regex backtracking). */
 function withoutScripts(html: string): string {
   const lower = html.toLowerCase();
+  const opening = /<(script|style)\b/g;
   let out = '';
   let at = 0;
   for (;;) {
-    const open = lower.slice(at).search(/<(script|style)\b/);
-    if (open < 0) return out + html.slice(at);
-    const start = at + open;
-    const tag = lower.startsWith('<script', start) ? 'script' : 'style';
+    opening.lastIndex = at;
+    const open = opening.exec(lower);
+    if (!open) return out + html.slice(at);
+    const start = open.index;
+    const tag = open[1]!;
     const close = lower.indexOf(`</${tag}`, start);
     out += `${html.slice(at, start)} `;
     if (close < 0) return out;

@@ -73,6 +73,17 @@ export async function createTestDatabase(opts: { empty?: boolean } = {}): Promis
   return {
     name,
     url: urlFor(name),
-    drop: () => withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(async (admin) => {
+        // pool.end() resolves before its connections have closed: wait for them (briefly), so
+        // that FORCE does not terminate a connection this process still reads from (its
+        // "terminating connection due to administrator command" would be an uncaught error).
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await admin.query(`drop database if exists ${name} with (force)`);
+      }),
   };
 }

@@ -47,7 +47,7 @@ function decode(): void {
   // HTML notices: tags, scripts and entities are stripped before reading (a tag pattern
   // that scans to the next '>' from every '<' is quadratic on 160,000 unclosed tags).
   const html = head.replace('text/plain', 'text/html');
-  for (const filler of ['<a'.repeat(2 * n), '<script'.repeat(n / 2), '<style>'.repeat(n / 2), '&#'.repeat(n)]) decodeFile(Buffer.from(`${html}${filler}\n`));
+  for (const filler of ['<a'.repeat(2 * n), '<script'.repeat(n / 2), '<script></script>x'.repeat(n), '<style>'.repeat(n / 2), '&#'.repeat(n)]) decodeFile(Buffer.from(`${html}${filler}\n`));
   // Runs of white space where patterns allow it on both sides of an optional character
   // ("\s*\|?\s*", "\s*:?\s*$"): a line of tabs, and an address far after "mail from".
   decodeFile(Buffer.from(`${head}${'\t'.repeat(3 * n)}\n`));
