@@ -69,6 +69,16 @@ export function remoteReply(text: string): string | undefined {
   return after !== undefined && after < text.length ? text.slice(after) : undefined;
 }
 
+const withExtra = new WeakMap<RuleSet, Rule[]>();
+
+/** The operators' rules, then ours: one array per rule set. */
+function textRules(rules: RuleSet): Rule[] {
+  if (rules.extra.length === 0) return TEXT_RULES;
+  let all = withExtra.get(rules);
+  if (!all) withExtra.set(rules, (all = [...rules.extra, ...TEXT_RULES]));
+  return all;
+}
+
 function firstTextRule(rules: Rule[], text: string): Rule | undefined {
   if (!text) return undefined;
   for (const rule of rules) if (rule.text?.test(text)) return rule;
@@ -81,13 +91,13 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') return decided('delivered', `action.${action}`);
   if (e.status?.startsWith('2.')) return decided('delivered', 'status.2');
 
-  const all = rules.extra.length ? [...rules.extra, ...TEXT_RULES] : TEXT_RULES;
+  const all = textRules(rules);
   const diagnostic = fold(e.diagnostic ?? '');
   const quoted = remoteReply(diagnostic);
   const byWords = (quoted && firstTextRule(all, quoted)) || firstTextRule(all, diagnostic);
   const answered = byWords?.certain ? undefined : answeredSender(e.command, byWords?.reason);
   if (answered) return decided(answered, `${byWords?.id ?? 'none'}.${e.command!.toLowerCase()}`);
-  if (byWords?.reason === 'userunknown' && !byWords.certain) return unknownUser(e, byWords, diagnostic, decided);
+  if (byWords?.reason === 'userunknown' && !byWords.certain) return unknownUser(e, byWords, () => stageOfReply(diagnostic), decided);
   if (byWords) return decided(byWords.reason, byWords.id);
 
   if (action === 'delayed') return decided('expired', 'action.delayed');
@@ -95,14 +105,31 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
   if (status && !/^[45]\.0\.0$/.test(status)) {
     for (const rule of [...rules.extra, ...STATUS_RULES]) if (rule.status?.test(status)) return decided(rule.reason, rule.id);
   }
-  const context = fold(e.context ?? '');
-  const byContext = firstTextRule(all, context);
+  const { byContext, stage } = readContext(e.context ?? '', all);
   // Words around the recipient weigh as its own would: "unknown user" stays unconfirmed there too.
-  if (byContext?.reason === 'userunknown' && !byContext.certain) return unknownUser(e, { ...byContext, id: `${byContext.id}.context` }, context, decided);
+  if (byContext?.reason === 'userunknown' && !byContext.certain) return unknownUser(e, { ...byContext, id: `${byContext.id}.context` }, stage, decided);
   if (byContext) return decided(byContext.reason, `${byContext.id}.context`);
   // A failure we saw but cannot explain: on hold (Sisimai's word), when the receiver said
   // something; undefined when nothing was said at all (the address alone, or no text).
   return decided(action === 'failed' && wordsBesides(diagnostic) ? 'onhold' : 'undefined', 'none');
+}
+
+// The recipients of one notice share its text as context: read it once, not once per
+// recipient (a notice listing thousands of addresses would cost thousands of passes).
+interface ContextReading {
+  byContext: Rule | undefined;
+  /** The stage the context's shape gives away, read when first asked. */
+  stage: () => string | null;
+}
+let lastContext: { raw: string; rules: Rule[]; reading: ContextReading } | undefined;
+
+function readContext(raw: string, rules: Rule[]): ContextReading {
+  if (lastContext?.raw !== raw || lastContext.rules !== rules) {
+    const context = fold(raw);
+    let stage: string | null | undefined;
+    lastContext = { raw, rules, reading: { byContext: firstTextRule(rules, context), stage: () => (stage === undefined ? (stage = stageOfReply(context)) : stage) } };
+  }
+  return lastContext.reading;
 }
 
 /**
@@ -110,9 +137,9 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
  * (mobile carriers word a refusal after DATA that way). The stage and the status code say
  * which it is; where neither is known, the shape of the reply may.
  */
-function unknownUser(e: Evidence, rule: Rule, diagnostic: string, decided: (reason: Reason, rule: string) => Classification): Classification {
+function unknownUser(e: Evidence, rule: Rule, stage: () => string | null, decided: (reason: Reason, rule: string) => Classification): Classification {
   const status = e.status ?? '';
-  const command = e.command ?? stageOfReply(diagnostic);
+  const command = e.command ?? stage();
   // An answer to DATA, after the receiver saw the message, is its filter speaking, not a
   // verdict on the mailbox: the address may well exist. Unless a 5.1.x code backs it.
   if (command === 'DATA' && !/^5\.1\.\d+$/.test(status)) return decided('filtered', `${rule.id}.after-data`);

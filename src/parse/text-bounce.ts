@@ -146,7 +146,9 @@ function readAddresses({ notice, lines, found, others }: NoticeScan, exclude: Se
   });
   if (hits.length === 0) hits.push(...fallbacks.values());
   return hits.map((hit, n) => {
-    const next = hits.slice(n + 1).find((h) => h.line > hit.line)?.line ?? lines.length;
+    let after = n + 1;
+    while (after < hits.length && hits[after]!.line <= hit.line) after++;
+    const next = hits[after]?.line ?? lines.length;
     const block = errorBlock(lines, hit.line, next);
     const explained = [...explanationAbove(lines, hit.line, block, hits.length === 1, n > 0 ? hits[n - 1]!.line : -1), ...block];
     let diagnostic = explained.join(' ').replace(/\s+/g, ' ').trim();

@@ -52,6 +52,9 @@ function decode(): void {
   // ("\s*\|?\s*", "\s*:?\s*$"): a line of tabs, and an address far after "mail from".
   decodeFile(Buffer.from(`${head}${'\t'.repeat(3 * n)}\n`));
   decodeFile(Buffer.from(`${head}mail from${' '.repeat(3 * n)}x <a@b.example>\n`));
+  // A notice listing 20,000 addresses, one a line, then the one error they share: each
+  // recipient's reading must not re-read the whole notice (its context).
+  decodeFile(Buffer.from(`${head}The following addresses failed:\n\n${Array.from({ length: 20_000 }, (_, i) => `  u${i}@b.example\n`).join('')}\n550 5.1.1 unknown user\n`));
   // A list robot's refusal naming "<a@" then a dotted run that never closes.
   decodeFile(Buffer.from(`${head}You are not a member of the list <a@${'1.'.repeat(3 * n)}\n`));
   for (const lead of leads) {
