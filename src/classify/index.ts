@@ -85,7 +85,21 @@ function firstTextRule(rules: Rule[], text: string): Rule | undefined {
   return undefined;
 }
 
+// The recipients of one line of a notice share all their evidence: decide once.
+let lastDecided: { e: Evidence; rules: RuleSet; result: Classification } | undefined;
+
+function sameEvidence(a: Evidence, b: Evidence): boolean {
+  return a.action === b.action && a.status === b.status && a.replyCode === b.replyCode && a.diagnostic === b.diagnostic && a.context === b.context && a.command === b.command;
+}
+
 export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification {
+  if (lastDecided && lastDecided.rules === rules && sameEvidence(lastDecided.e, e)) return { ...lastDecided.result };
+  const result = decide(e, rules);
+  lastDecided = { e: { ...e }, rules, result };
+  return { ...result };
+}
+
+function decide(e: Evidence, rules: RuleSet): Classification {
   const decided = (reason: Reason, rule: string): Classification => ({ reason, type: bounceType(reason, e.status ?? null, e.replyCode ?? null), rule });
   const action = e.action ?? 'failed';
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') return decided('delivered', `action.${action}`);

@@ -105,8 +105,10 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
   lines.forEach((line, i) => {
     if (found[i]!.length === 0) return;
     const before = lines.slice(Math.max(0, i - 2), i).filter((l) => l.trim() !== '').pop() ?? '';
+    const start = line.search(/\S/);
     for (const m of found[i]!) {
-      const alone = line.slice(0, m.index).trim().replace(/^</, '') === '';
+      // Alone on its line: nothing but white space, or a "<", before it.
+      const alone = m.index === start || (m.index === start + 1 && line[start] === '<');
       if (OFFERS_HELP.test(line.slice(Math.max(0, m.index - 80), m.index)) || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
     }
   });
@@ -122,6 +124,7 @@ function readAddresses({ notice, lines, found, others }: NoticeScan, exclude: Se
   // ("550 5.1.2 <x@y>... Host unknown (Name server: y: host not found)").
   const mentions = new Map<string, number[]>();
   lines.forEach((line, i) => {
+    let facts: LineFacts | undefined;
     for (const m of found[i]!) {
       // Trailing punctuation, a script change glued to the domain ("a@b.jp您好", "a@b.jp،"), and
       // an X.400 or Exchange type glued to the front ("dda:SMTP=a@b", "SMTP:a@b" is cut at ":").
@@ -129,7 +132,7 @@ function readAddresses({ notice, lines, found, others }: NoticeScan, exclude: Se
       const key = address.toLowerCase();
       const local = key.slice(0, key.indexOf('@'));
       if (exclude.has(key) || unlikely.has(key) || others.has(key) || (!allowSystem && SYSTEM_LOCAL_PARTS.test(local))) continue;
-      const role = roleOnLine(line, m, address);
+      const role = roleOnLine(line, (facts ??= lineFacts(line)), m, address);
       if (role === 'other') continue;
       if (role === 'fallback') {
         if (!fallbacks.has(key)) fallbacks.set(key, { line: i, address });
@@ -145,36 +148,46 @@ function readAddresses({ notice, lines, found, others }: NoticeScan, exclude: Se
     }
   });
   if (hits.length === 0) hits.push(...fallbacks.values());
+  // Recipients named on one line, before the same next one, share their error: read it once
+  // (a line may name thousands of addresses).
+  const shared = new Map<string, Explained>();
   return hits.map((hit, n) => {
     let after = n + 1;
     while (after < hits.length && hits[after]!.line <= hit.line) after++;
     const next = hits[after]?.line ?? lines.length;
-    const block = errorBlock(lines, hit.line, next);
-    const explained = [...explanationAbove(lines, hit.line, block, hits.length === 1, n > 0 ? hits[n - 1]!.line : -1), ...block];
-    let diagnostic = explained.join(' ').replace(/\s+/g, ' ').trim();
+    const previous = n > 0 ? hits[n - 1]!.line : -1;
+    const key = `${hit.line}:${next}:${previous}`;
+    let explained = shared.get(key);
+    if (!explained) shared.set(key, (explained = explain(lines, hit.line, next, previous, hits.length === 1)));
+    if (!explained.status) {
+      // The status of a transcript line naming the same address, when this one has none.
+      const fuller = mentions.get(hit.address.toLowerCase())?.map((i) => lines[i]!).find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
+      if (fuller) explained = describe(lines, hit.line, `${explained.diagnosticCode} ${fuller.trim()}`);
+    }
+    return { address: hit.address, action: 'failed', ...explained, context: notice } satisfies RecipientEvidence;
+  });
+}
+
+type Explained = Pick<RecipientEvidence, 'status' | 'replyCode' | 'diagnosticCode' | 'remoteMta' | 'command'>;
+
+/** The error of the recipient named on line `at`: its block, and what explains it from above. */
+function explain(lines: string[], at: number, next: number, previousHit: number, onlyRecipient: boolean): Explained {
+  const block = errorBlock(lines, at, next);
+  const explained = [...explanationAbove(lines, at, block, onlyRecipient, previousHit), ...block];
+  return describe(lines, at, explained.join(' ').replace(/\s+/g, ' ').trim());
+}
+
+function describe(lines: string[], at: number, diagnostic: string): Explained {
+  const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote host\s+([0-9A-Za-z.:-]+)/i.exec(diagnostic);
+  return {
     // A failed recipient's status is a failure's: a transcript's "250 2.1.5 Recipient OK"
     // before "500 Message rejected" says the RCPT went well, not why the message failed.
-    let status = failureStatus(diagnostic);
-    if (!status) {
-      const fuller = mentions.get(hit.address.toLowerCase())?.map((i) => lines[i]!).find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
-      if (fuller) {
-        diagnostic = `${diagnostic} ${fuller.trim()}`;
-        status = failureStatus(diagnostic);
-      }
-    }
-    const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote host\s+([0-9A-Za-z.:-]+)/i.exec(diagnostic);
-    const command = smtpCommand(lines, hit.line, diagnostic);
-    return {
-      address: hit.address,
-      action: 'failed',
-      status,
-      replyCode: failureCode(diagnostic),
-      diagnosticCode: diagnostic,
-      remoteMta: remote?.[1] ?? null,
-      command,
-      context: notice,
-    } satisfies RecipientEvidence;
-  });
+    status: failureStatus(diagnostic),
+    replyCode: failureCode(diagnostic),
+    diagnosticCode: diagnostic,
+    remoteMta: remote?.[1] ?? null,
+    command: smtpCommand(lines, at, diagnostic),
+  };
 }
 
 /** Lines above a recipient's line that explain it when its own block does not. */
@@ -195,36 +208,52 @@ function explanationAbove(lines: string[], at: number, block: string[], onlyReci
   return [];
 }
 
+/** What roleOnLine needs to know of a line, read once however many addresses it names. */
+interface LineFacts {
+  /** A header line ("> Message-Id: <…>" too), which names messages and senders. */
+  header: boolean;
+  /** A header summary line ("To: x@y", "Cc: …"). */
+  summary: boolean;
+  /** Addresses written as the display name of another ("a@b <c@d>"), lower case. */
+  displayNames: Set<string>;
+}
+
+function lineFacts(line: string): LineFacts {
+  const displayNames = new Set<string>();
+  if (line.includes('<')) {
+    for (const m of line.matchAll(/(?<![^\s"'(,;:])([^\s<>"'(),;:@]+@[^\s<>"'(),;:]+)["']?[ \t]*<([^<>\s@]+@[^<>\s]+)>/g)) {
+      if (m[1]!.toLowerCase() !== m[2]!.toLowerCase()) displayNames.add(m[1]!.toLowerCase());
+    }
+  }
+  return {
+    header: /^\s*(>\s*)*(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line),
+    summary: /^\s*(>\s*)*(to|cc|bcc):/i.test(line),
+    displayNames,
+  };
+}
+
 /**
  * What an address is where the line names it: a failed recipient, something `other`, or a
  * `fallback` taken only when the notice names no failed recipient at all.
  */
-function roleOnLine(line: string, m: RegExpExecArray, address: string): 'recipient' | 'other' | 'fallback' {
-  const before = line.slice(0, m.index);
-  // Header lines, quoted ("> Message-Id: <…>") too, name messages and senders, not recipients.
-  if (/^(>\s*)*(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line.trim())) return 'other';
+function roleOnLine(line: string, facts: LineFacts, m: RegExpExecArray, address: string): 'recipient' | 'other' | 'fallback' {
+  // The words just before the address (a line may name thousands of addresses: look back
+  // a little, not to its start).
+  const before = line.slice(Math.max(0, m.index - 120), m.index);
+  if (facts.header) return 'other';
   // An address written as the display name of another ("a@b <c@d>") is not the address,
   // here or where the line names it again (Exim: "<c@d> may not follow a@b").
-  if (namesDisplay(line, address)) return 'other';
+  if (facts.displayNames.has(address.toLowerCase())) return 'other';
   // A path or an ARN that ends in an address ("/home/u/.forward/x@y", "identity/x@y") is not one.
   if (address.includes('/')) return 'other';
   // A Received header of the returned message: "for <x@y>; Thu, 29 Apr 2009 …".
-  if (/^>?;/.test(line.slice(m.index + m[0].length)) && /\bfor\s+<?$/i.test(before)) return 'other';
+  if (/^>?;/.test(line.slice(m.index + m[0].length, m.index + m[0].length + 2)) && /\bfor\s+<?$/i.test(before)) return 'other';
   // A header summary ("To: x@y", "Cc: …") names the message's recipients, not the failed one;
   // Exim's "(generated from x@y)" names the address a hidden failed one was redirected from.
-  if (/^(>\s*)*(to|cc|bcc):/i.test(line.trim()) || /generated from\s*<?$/i.test(before)) return 'fallback';
+  if (facts.summary || /generated from\s*<?$/i.test(before)) return 'fallback';
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
   if (/(mail from|envelope-from|return-path|sender|from)(?:\s*[:=])?\s*<?$/i.test(before)) return 'other';
   return 'recipient';
-}
-
-/** Whether `address` stands on the line as the display name of another address in angle brackets. */
-function namesDisplay(line: string, address: string): boolean {
-  for (let at = line.indexOf(address); at >= 0; at = line.indexOf(address, at + 1)) {
-    const angle = /^["']?\s*<([^<>\s@]+@[^<>\s]+)>/.exec(line.slice(at + address.length, at + address.length + 300));
-    if (angle && angle[1]!.toLowerCase() !== address.toLowerCase()) return true;
-  }
-  return false;
 }
 
 /** The ">>> command" and "<<< reply" lines of a transcript just above line `at`. */

@@ -55,6 +55,8 @@ function decode(): void {
   // A notice listing 20,000 addresses, one a line, then the one error they share: each
   // recipient's reading must not re-read the whole notice (its context).
   decodeFile(Buffer.from(`${head}The following addresses failed:\n\n${Array.from({ length: 20_000 }, (_, i) => `  u${i}@b.example\n`).join('')}\n550 5.1.1 unknown user\n`));
+  // One line naming 20,000 recipients, each with an error: the line is read once.
+  decodeFile(Buffer.from(`${head}${Array.from({ length: 20_000 }, (_, i) => `u${i}@b.example 550 unknown user; `).join('')}\n`));
   // A list robot's refusal naming "<a@" then a dotted run that never closes.
   decodeFile(Buffer.from(`${head}You are not a member of the list <a@${'1.'.repeat(3 * n)}\n`));
   for (const lead of leads) {
