@@ -2,11 +2,15 @@
 // earlier, broader rule that steals it is an ordering bug), and no pattern may take long
 // on hostile input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { classify, findReplyCode, findStatus } from '../src/classify/index.ts';
+import fc from 'fast-check';
+import { classify, findReplyCode, findStatus, fold } from '../src/classify/index.ts';
+import { Prefilter, requiredNeedles } from '../src/classify/prefilter.ts';
+import { decode } from '../src/parse/index.ts';
+import { CORPUS_DIR, corpusFiles } from './support/corpus.ts';
 import { bounceType, REASONS } from '../src/classify/reasons.ts';
 import { loadRuleFile, RuleFileError } from '../src/classify/rule-file.ts';
 import { STATUS_RULES, TEXT_RULES } from '../src/classify/rules.ts';
@@ -284,4 +288,37 @@ test('operators add rules from a file; they come before the built-in ones', () =
   assert.throws(() => loadRuleFile(file), (err: Error) => err instanceof RuleFileError && /bad pattern/.test(err.message));
   writeFileSync(file, '{');
   assert.throws(() => loadRuleFile(file), RuleFileError);
+});
+
+test('the prefilter reads the words a pattern requires, and gives up where it cannot tell', () => {
+  assert.deepEqual(requiredNeedles(/abc(d|ef)?g/), ['abc']);
+  assert.deepEqual(requiredNeedles(/(user|mailbox) unknown/), [' unknown']);
+  assert.deepEqual(requiredNeedles(/a?bcd|xyz+w/), ['bcd', 'xyz']);
+  assert.deepEqual(requiredNeedles(/(?<!not )listed (at|in) /), ['listed ']);
+  assert.deepEqual(requiredNeedles(/(?:mailbox|account) is (full|disabled)/), ['mailbox', 'account']);
+  assert.deepEqual(requiredNeedles(/容量|quota/), ['容量', 'quota']);
+  // An alternative without a word of three characters, a class, a case-insensitive pattern.
+  assert.equal(requiredNeedles(/abc|x\d+/), null);
+  assert.equal(requiredNeedles(/[ab]cd/), null);
+  assert.equal(requiredNeedles(/user unknown/i), null);
+});
+
+test('the prefilter never skips a rule that matches: rule examples, the corpus, and generated texts', () => {
+  const prefilter = new Prefilter(TEXT_RULES.map((r) => r.text));
+  const assertSound = (text: string) => {
+    const possible = prefilter.candidates(text);
+    TEXT_RULES.forEach((rule, i) => {
+      if (!possible[i] && rule.text!.test(text)) assert.fail(`prefilter skipped ${rule.id} for ${JSON.stringify(text.slice(0, 200))}`);
+    });
+  };
+  for (const rule of TEXT_RULES) assertSound(fold(rule.example));
+  for (const file of corpusFiles()) for (const r of decode(readFileSync(CORPUS_DIR + file)).recipients) assertSound(fold(r.diagnosticCode ?? ''));
+  // Texts stitched from the rules' own examples and words, cut and joined anywhere.
+  const words = [...new Set(TEXT_RULES.flatMap((r) => fold(r.example).split(/(?<=\s)/)))];
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 }), fc.constantFrom(' ', '-', ':', '<', '>', '@', '.')), { maxLength: 30 }), (parts) => {
+      assertSound(parts.join(''));
+    }),
+    { numRuns: 3000, seed: 7 },
+  );
 });

@@ -1,6 +1,7 @@
 // Classification: the words of the receiver first, then its status code, then nothing
 // ("onhold": a failure we saw but cannot explain; we say so rather than guess).
 import { bounceType, type BounceType, type Reason } from './reasons.ts';
+import { Prefilter } from './prefilter.ts';
 import { STATUS_RULES, TEXT_RULES, type Rule } from './rules.ts';
 
 export interface Evidence {
@@ -79,9 +80,16 @@ function textRules(rules: RuleSet): Rule[] {
   return all;
 }
 
+const prefilters = new WeakMap<Rule[], Prefilter>();
+
+/** The first rule, in table order, whose words the text says. */
 function firstTextRule(rules: Rule[], text: string): Rule | undefined {
   if (!text) return undefined;
-  for (const rule of rules) if (rule.text?.test(text)) return rule;
+  let prefilter = prefilters.get(rules);
+  if (!prefilter) prefilters.set(rules, (prefilter = new Prefilter(rules.map((r) => r.text))));
+  // Only the rules whose required words occur in the text run their pattern.
+  const possible = prefilter.candidates(text);
+  for (let i = 0; i < rules.length; i++) if (possible[i] && rules[i]!.text?.test(text)) return rules[i];
   return undefined;
 }
 

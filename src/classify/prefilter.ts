@@ -1,0 +1,216 @@
+// Which rules could match a text, found in one pass over it, so that only those run their
+// regular expression (the rule table is a third of the decoder's time otherwise).
+//
+// Each rule's pattern is read for its required words: strings one of which every match must
+// contain ("user unknown|no such user" needs "user unknown" or "no such user"). A rule whose
+// pattern cannot be read that way (an alternative made only of classes, dots, optional
+// parts) is always tried. The reading is conservative: a part it does not understand counts
+// as optional, which can only make a rule tried more often, never skipped wrongly.
+
+/** The shortest required word worth indexing (a key of the index is its first 3 characters). */
+const MIN_NEEDLE = 3;
+
+/** Words of two characters are indexed too where both are not ASCII (CJK: 容量, 満杯). */
+function indexable(needle: string): boolean {
+  return needle.length >= MIN_NEEDLE || (needle.length === 2 && needle.charCodeAt(0) > 0x7f && needle.charCodeAt(1) > 0x7f);
+}
+
+/** Strings one of which every match of `re` contains; null when there is no such set. */
+export function requiredNeedles(re: RegExp): string[] | null {
+  // Case-insensitive or sticky patterns would need other texts than the literal: always tried.
+  if (re.flags.replace(/[gu]/g, '') !== '') return null;
+  try {
+    const needles = alternation(new Reader(re.source));
+    return needles && needles.length ? [...new Set(needles)] : null;
+  } catch {
+    return null;
+  }
+}
+
+class Reader {
+  at = 0;
+  constructor(readonly src: string) {}
+  get done(): boolean {
+    return this.at >= this.src.length;
+  }
+  peek(offset = 0): string {
+    return this.src[this.at + offset] ?? '';
+  }
+}
+
+/** `a|b|c` up to the end or an unmatched ")": the union of each alternative's needles. */
+function alternation(r: Reader): string[] | null {
+  const all: string[] = [];
+  let ok = true;
+  for (;;) {
+    const needles = sequence(r);
+    if (needles === null) ok = false;
+    else all.push(...needles);
+    if (r.peek() === '|') {
+      r.at++;
+      continue;
+    }
+    return ok ? all : null;
+  }
+}
+
+/**
+ * One alternative: the required literal runs and required groups it is made of. It answers
+ * with the most selective of them (the one whose shortest needle is longest).
+ */
+function sequence(r: Reader): string[] | null {
+  let best: string[] | null = null;
+  let run = '';
+  const offer = (candidate: string[] | null) => {
+    if (!candidate || !candidate.every(indexable)) return;
+    if (!best || shortest(candidate) > shortest(best) || (shortest(candidate) === shortest(best) && candidate.length < best.length)) best = candidate;
+  };
+  const endRun = () => {
+    offer(run ? [run] : null);
+    run = '';
+  };
+  while (!r.done && r.peek() !== '|' && r.peek() !== ')') {
+    const c = r.peek();
+    let literal: string | null = null;
+    let inner: string[] | null = null;
+    if (c === '\\') {
+      const e = r.peek(1);
+      r.at += 2;
+      if (/[.\/\-()[\]?*+|\\$^{}'"#:;,!@%&=<>~`\s]/.test(e)) literal = e;
+      else if (/[ux]/.test(e)) r.at += e === 'x' ? 2 : r.peek() === '{' ? r.src.indexOf('}', r.at) - r.at + 1 : 4;
+      else if (e === 'c') r.at += 1;
+      else if (/[pP]/.test(e) && r.peek() === '{') r.at = r.src.indexOf('}', r.at) + 1;
+      else if (e === 'k' && r.peek() === '<') r.at = r.src.indexOf('>', r.at) + 1;
+      // \b \B \d \w \s \1 \n …: not a literal character.
+    } else if (c === '[') {
+      skipClass(r);
+    } else if (c === '(') {
+      r.at++;
+      const look = /^\?(?:[=!]|<[=!])/.exec(r.src.slice(r.at, r.at + 3));
+      if (look) {
+        r.at += look[0].length;
+        alternation(r);
+      } else {
+        if (r.peek() === '?') {
+          // (?: …) or (?<name> …)
+          r.at += r.peek(1) === '<' ? r.src.indexOf('>', r.at) - r.at + 1 : 2;
+        }
+        inner = alternation(r);
+      }
+      if (r.peek() !== ')') throw new Error('unbalanced group');
+      r.at++;
+      if (look) inner = null;
+    } else if (c === '.' || c === '^' || c === '$') {
+      r.at++;
+    } else {
+      literal = c;
+      r.at++;
+    }
+    const q = quantifier(r);
+    if (literal !== null && q !== 'optional') {
+      run += literal;
+      if (q === 'repeated') endRun();
+    } else {
+      endRun();
+      if (inner && q !== 'optional') offer(inner);
+    }
+  }
+  endRun();
+  return best;
+}
+
+function shortest(needles: string[]): number {
+  return Math.min(...needles.map((n) => n.length));
+}
+
+function skipClass(r: Reader): void {
+  r.at++;
+  if (r.peek() === '^') r.at++;
+  if (r.peek() === ']') r.at++;
+  while (!r.done && r.peek() !== ']') r.at += r.peek() === '\\' ? 2 : 1;
+  if (r.done) throw new Error('unbalanced class');
+  r.at++;
+}
+
+/** The quantifier after an atom: none, one that may skip it, or one that repeats it. */
+function quantifier(r: Reader): 'none' | 'optional' | 'repeated' {
+  const c = r.peek();
+  let kind: 'none' | 'optional' | 'repeated' = 'none';
+  if (c === '?' || c === '*') {
+    r.at++;
+    kind = 'optional';
+  } else if (c === '+') {
+    r.at++;
+    kind = 'repeated';
+  } else if (c === '{') {
+    const m = /^\{(\d*)(,?)(\d*)\}/.exec(r.src.slice(r.at));
+    if (!m) return 'none'; // a literal "{"
+    r.at += m[0].length;
+    kind = Number(m[1] || 0) === 0 ? 'optional' : 'repeated';
+  }
+  if (kind !== 'none' && r.peek() === '?') r.at++; // lazy
+  return kind;
+}
+
+/**
+ * The needles of a list of patterns, indexed by their first three characters: one pass over
+ * a text says which patterns could match it.
+ */
+export class Prefilter {
+  /** Needles by their first three characters, packed in one number (see keyAt). */
+  private readonly byKey = new Map<number, Array<{ needle: string; pattern: number }>>();
+  /** Two-character needles (not ASCII), by those two characters. */
+  private readonly byPair = new Map<number, number[]>();
+  /** Whether some needle starts with these two ASCII characters: most positions stop here. */
+  private readonly asciiStarts = new Uint8Array(128 * 128);
+  /** Patterns with no needles: always tried. */
+  private readonly always: Uint8Array;
+
+  constructor(patterns: Array<RegExp | undefined>) {
+    this.always = new Uint8Array(patterns.length);
+    patterns.forEach((re, i) => {
+      const needles = re ? requiredNeedles(re) : null;
+      if (!needles) {
+        this.always[i] = 1;
+        return;
+      }
+      for (const needle of needles) {
+        if (needle.length === 2) {
+          const pair = needle.charCodeAt(0) * 65536 + needle.charCodeAt(1);
+          this.byPair.set(pair, [...(this.byPair.get(pair) ?? []), i]);
+          continue;
+        }
+        const key = keyAt(needle, 0);
+        const [c0, c1] = [needle.charCodeAt(0), needle.charCodeAt(1)];
+        if (c0 < 128 && c1 < 128) this.asciiStarts[c0 * 128 + c1] = 1;
+        let list = this.byKey.get(key);
+        if (!list) this.byKey.set(key, (list = []));
+        list.push({ needle, pattern: i });
+      }
+    });
+  }
+
+  /** 1 for each pattern that could match `text`, 0 for those that cannot. */
+  candidates(text: string): Uint8Array {
+    const possible = this.always.slice();
+    for (let i = 0; i + 1 < text.length; i++) {
+      const c0 = text.charCodeAt(i);
+      const c1 = text.charCodeAt(i + 1);
+      if (c0 < 128 && c1 < 128) {
+        if (!this.asciiStarts[c0 * 128 + c1]) continue;
+      } else if (c0 > 0x7f && this.byPair.size) {
+        for (const pattern of this.byPair.get(c0 * 65536 + c1) ?? []) possible[pattern] = 1;
+      }
+      if (i + MIN_NEEDLE > text.length) break;
+      const list = this.byKey.get(keyAt(text, i));
+      if (!list) continue;
+      for (const { needle, pattern } of list) if (!possible[pattern] && text.startsWith(needle, i)) possible[pattern] = 1;
+    }
+    return possible;
+  }
+}
+
+/** Three UTF-16 code units from `at`, as one number (48 bits: exact in a double). */
+function keyAt(text: string, at: number): number {
+  return (text.charCodeAt(at) * 65536 + text.charCodeAt(at + 1)) * 65536 + text.charCodeAt(at + 2);
+}
