@@ -157,7 +157,7 @@ function quantifier(r: Reader): 'none' | 'optional' | 'repeated' {
  * a text says which patterns could match it.
  */
 export class Prefilter {
-  /** Needles by their first three characters, packed in one number (see keyAt). */
+  /** Needles by a hash of their first three characters (see keyAt). */
   private readonly byKey = new Map<number, Array<{ needle: string; pattern: number }>>();
   /** Two-character needles (not ASCII), by those two characters. */
   private readonly byPair = new Map<number, number[]>();
@@ -176,7 +176,7 @@ export class Prefilter {
       }
       for (const needle of needles) {
         if (needle.length === 2) {
-          const pair = needle.charCodeAt(0) * 65536 + needle.charCodeAt(1);
+          const pair = (needle.charCodeAt(0) * 65599 + needle.charCodeAt(1)) & 0x3fffffff;
           this.byPair.set(pair, [...(this.byPair.get(pair) ?? []), i]);
           continue;
         }
@@ -199,7 +199,8 @@ export class Prefilter {
       if (c0 < 128 && c1 < 128) {
         if (!this.asciiStarts[c0 * 128 + c1]) continue;
       } else if (c0 > 0x7f && this.byPair.size) {
-        for (const pattern of this.byPair.get(c0 * 65536 + c1) ?? []) possible[pattern] = 1;
+        // (A pair whose hash is another's only makes a pattern tried, never skipped.)
+        for (const pattern of this.byPair.get((c0 * 65599 + c1) & 0x3fffffff) ?? []) possible[pattern] = 1;
       }
       if (i + MIN_NEEDLE > text.length) break;
       const list = this.byKey.get(keyAt(text, i));
@@ -210,7 +211,10 @@ export class Prefilter {
   }
 }
 
-/** Three UTF-16 code units from `at`, as one number (48 bits: exact in a double). */
+/**
+ * A hash of three UTF-16 code units from `at`, small enough to be a tagged integer (a
+ * 48-bit key would be a heap number: slow to hash). Needles are checked in full anyway.
+ */
 function keyAt(text: string, at: number): number {
-  return (text.charCodeAt(at) * 65536 + text.charCodeAt(at + 1)) * 65536 + text.charCodeAt(at + 2);
+  return ((text.charCodeAt(at) * 65599 + text.charCodeAt(at + 1)) * 65599 + text.charCodeAt(at + 2)) & 0x3fffffff;
 }
