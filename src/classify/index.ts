@@ -96,8 +96,13 @@ function firstTextRule(rules: Rule[], text: string): Rule | undefined {
 // The recipients of one line of a notice share all their evidence: decide once.
 let lastDecided: { e: Evidence; rules: RuleSet; result: Classification } | undefined;
 
+const EVIDENCE_FIELDS = ['action', 'status', 'replyCode', 'diagnostic', 'context', 'command'] as const;
+// Every field of Evidence is compared: adding one without listing it here fails to compile.
+const everyField: Exclude<keyof Evidence, (typeof EVIDENCE_FIELDS)[number]> extends never ? true : never = true;
+void everyField;
+
 function sameEvidence(a: Evidence, b: Evidence): boolean {
-  return a.action === b.action && a.status === b.status && a.replyCode === b.replyCode && a.diagnostic === b.diagnostic && a.context === b.context && a.command === b.command;
+  return EVIDENCE_FIELDS.every((f) => a[f] === b[f]);
 }
 
 export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification {
