@@ -13,7 +13,7 @@ interface Row {
   file: string;
   kind: string;
   messageId?: string | null;
-  recipients: Array<{ address: string; action: string; status: string | null; replyCode?: string | null; reason: string; type: string }>;
+  recipients: Array<{ address: string; action: string; status: string | null; replyCode?: string | null; remoteMta?: string | null; reason: string; type: string }>;
 }
 
 const TABLE: Row[] = [
@@ -108,6 +108,11 @@ const TABLE: Row[] = [
     recipients: [{ address: 'omar@dest.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
   },
   {
+    // "Recipient:", "Reason:" and "Remote host:" labels, one a line (a generated notice).
+    file: 'text/recipient-reason-remote-host.eml', kind: 'bounce',
+    recipients: [{ address: 'zoe@dest.example', action: 'failed', status: '5.1.1', replyCode: '550', remoteMta: 'mx.dest.example', reason: 'userunknown', type: 'hard' }],
+  },
+  {
     // "advisory-only", "postponed", "will continue to try": a delay, not a failure.
     file: 'text/advisory-full-mailbox-delay.eml', kind: 'delay',
     recipients: [{ address: 'sam@dest.example', action: 'delayed', status: null, reason: 'mailboxfull', type: 'soft' }],
@@ -192,8 +197,11 @@ for (const row of TABLE) {
     assert.equal(report.kind, row.kind);
     if (row.messageId !== undefined) assert.equal(messageIdOf(report.original), row.messageId);
     assert.deepEqual(
-      report.recipients.map((r) => ({ address: r.address, action: r.action, status: r.status, reason: r.reason, type: r.type, ...('replyCode' in (row.recipients.find((x) => x.address === r.address) ?? {}) ? { replyCode: r.replyCode } : {}) })),
-      row.recipients.map((r) => ({ address: r.address, action: r.action, status: r.status, reason: r.reason, type: r.type, ...('replyCode' in r ? { replyCode: r.replyCode } : {}) })),
+      report.recipients.map((r) => {
+        const expected = row.recipients.find((x) => x.address === r.address) ?? {};
+        return { address: r.address, action: r.action, status: r.status, reason: r.reason, type: r.type, ...('replyCode' in expected ? { replyCode: r.replyCode } : {}), ...('remoteMta' in expected ? { remoteMta: r.remoteMta } : {}) };
+      }),
+      row.recipients.map((r) => ({ address: r.address, action: r.action, status: r.status, reason: r.reason, type: r.type, ...('replyCode' in r ? { replyCode: r.replyCode } : {}), ...('remoteMta' in r ? { remoteMta: r.remoteMta } : {}) })),
     );
   });
 }

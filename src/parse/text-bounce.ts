@@ -178,7 +178,7 @@ function explain(lines: string[], at: number, next: number, previousHit: number,
 }
 
 function describe(lines: string[], at: number, diagnostic: string): Explained {
-  const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote host\s+([0-9A-Za-z.:-]+)/i.exec(diagnostic);
+  const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote (?:host|server|mta)(?: name)?:?\s+\[?([0-9A-Za-z][0-9A-Za-z.:-]*[0-9A-Za-z])/i.exec(diagnostic);
   return {
     // A failed recipient's status is a failure's: a transcript's "250 2.1.5 Recipient OK"
     // before "500 Message rejected" says the RCPT went well, not why the message failed.
