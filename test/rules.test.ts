@@ -190,6 +190,7 @@ test('replies seen in the wild decide the reason their words say', () => {
     ['550 Benutzer hat zuviele Mails auf dem Server', 'mailboxfull'],
     ["SMTP module(domain example.net) reports: connection with mx1.example.net is broken", 'networkerror'],
     ['421 server too busy, try again', 'systemerror'],
+    ["Sorry, I couldn't find any host by that name.", 'hostunknown'],
     // The words win over the code they quote: a recipient's preferences, though under 5.1.1.
     ['550 5.1.1 RCP-P2 http://postmaster.example.com/response_codes#rcp Refused due to recipient preferences', 'filtered'],
     ['421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited.', 'ratelimited'],
