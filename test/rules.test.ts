@@ -191,6 +191,14 @@ test('replies seen in the wild decide the reason their words say', () => {
     ["SMTP module(domain example.net) reports: connection with mx1.example.net is broken", 'networkerror'],
     ['421 server too busy, try again', 'systemerror'],
     ["Sorry, I couldn't find any host by that name.", 'hostunknown'],
+    // Stock words of Postfix, Exim, Sendmail and Exchange.
+    ['unknown user: "rcpt"', 'userunknown'],
+    ['R=dnslookup defer (-1): host lookup did not complete', 'networkerror'],
+    ['Cannot send message for 5 days', 'expired'],
+    ['554 5.2.0 STOREDRV.Deliver.Exception:StoreDriverRetireException; Failed to process message due to a transient exception', 'systemerror'],
+    ['550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed as sender not authenticated', 'rejected'],
+    ['554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain', 'hostunknown'],
+    ['550 5.2.1 This mailbox has been blocked due to inactivity', 'suspend'],
     // The words win over the code they quote: a recipient's preferences, though under 5.1.1.
     ['550 5.1.1 RCP-P2 http://postmaster.example.com/response_codes#rcp Refused due to recipient preferences', 'filtered'],
     ['421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited.', 'ratelimited'],
