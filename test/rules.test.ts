@@ -199,6 +199,8 @@ test('replies seen in the wild decide the reason their words say', () => {
     ['550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed as sender not authenticated', 'rejected'],
     ['554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain', 'hostunknown'],
     ['550 5.2.1 This mailbox has been blocked due to inactivity', 'suspend'],
+    ['550 Maximum mail file size exceeded', 'mailboxfull'],
+    ['554 DT:SPM 163 smtp3,DdGowEB5ywCx,0 0 5 4 5 0 1 0', 'spamdetected'],
     // The words win over the code they quote: a recipient's preferences, though under 5.1.1.
     ['550 5.1.1 RCP-P2 http://postmaster.example.com/response_codes#rcp Refused due to recipient preferences', 'filtered'],
     ['421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited.', 'ratelimited'],
