@@ -294,7 +294,7 @@ test('an unsubscribe request is feedback of type opt-out from its sender', () =>
 test("Outlook's auto-reply subjects in other languages are auto-replies; a human reply is not", () => {
   const reply = (subject: string) =>
     Buffer.from(`From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: ${subject}\r\nIn-Reply-To: <t1@bounces.example.com>\r\n\r\nText.\r\n`);
-  for (const subject of ['Automatische Antwort: Hello', 'Automatisch antwoord: Hello', 'Automatisk svar: Hello', 'Resposta automática: Hello']) {
+  for (const subject of ['Automatische Antwort: Hello', 'Automatisch antwoord: Hello', 'Automatisk svar: Hello', 'Autosvar: Hello', 'Automatikus válasz: Hello', 'Resposta automática: Hello', '자동 응답: Hello']) {
     const report = decode(reply(subject));
     assert.equal(report.kind, 'autoreply', subject);
     assert.equal(report.recipients[0]?.address, 'max@dest.example');

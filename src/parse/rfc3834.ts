@@ -3,7 +3,7 @@
 // and the subjects Outlook gives them in its languages.
 import { headerValue, type Header } from './mime.ts';
 
-const AUTO_SUBJECT = /^\s*(auto(matic)?[ -]?(reply|response|respons|antwort|answer)|out of (the )?office|vacation|away from|on vacation|i am away|abwesen|absence|r[ée]ponse automatique|respuesta autom[aá]tica|risposta automatica|resposta autom[aá]tica|automatische antwort|automatisch antwoord|automatisk svar|automaattinen vastaus|odpowied[źz] automatyczna|automatick[áa] odpov[ěe]d|автоматический ответ|автоответ|otomatik yan[ıi]t|자동 회신|自動回覆|自動応答|自動返信|自动回复|autoreply|ooo\b)/i;
+const AUTO_SUBJECT = /^\s*(auto(matic)?[ -]?(reply|response|respons|antwort|answer)|out of (the )?office|vacation|away from|on vacation|i am away|abwesen|absence|r[ée]ponse automatique|respuesta autom[aá]tica|risposta automatica|resposta autom[aá]tica|automatische antwort|automatisch antwoord|automatisk svar|autosvar|automatikus v[áa]lasz|r[ăa]spuns automat|자동 응답|不在通知|automaattinen vastaus|odpowied[źz] automatyczna|automatick[áa] odpov[ěe]d|автоматический ответ|автоответ|otomatik yan[ıi]t|자동 회신|自動回覆|自動応答|自動返信|自动回复|autoreply|ooo\b)/i;
 
 export function isAutoReply(headers: Header[], subject: string): boolean {
   const auto = headerValue(headers, 'auto-submitted')?.toLowerCase() ?? '';
