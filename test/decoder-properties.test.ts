@@ -65,6 +65,21 @@ test('every corpus message decodes to a well-formed report', () => {
   for (const message of corpus) assertWellFormed(decode(message));
 });
 
+// Bounces arrive over SMTP with CRLF; the corpus is mostly LF; some MTAs write lone CR.
+// The facts must not depend on which.
+test('line ends do not change what a bounce says: LF, CRLF and CR decode alike', () => {
+  const facts = (raw: string) => {
+    const r = decode(Buffer.from(raw, 'latin1'));
+    return JSON.stringify([r.kind, r.original?.messageId, r.recipients.map((x) => [x.address, x.action, x.status, x.reason, x.type])]);
+  };
+  for (const message of corpus) {
+    const lf = message.toString('latin1').replace(/\r\n?/g, '\n');
+    const expected = facts(lf);
+    assert.equal(facts(lf.replace(/\n/g, '\r\n')), expected);
+    assert.equal(facts(lf.replace(/\n/g, '\r')), expected);
+  }
+});
+
 // Whole notices whose body is one long run after the lines the readers look for (an
 // address, a transcript, a list robot's words): linear readers take about a second here,
 // a quadratic pattern hits the thirty-second deadline.
