@@ -202,6 +202,7 @@ test('replies seen in the wild decide the reason their words say', () => {
     ['550 Maximum mail file size exceeded', 'mailboxfull'],
     ['554 DT:SPM 163 smtp3,DdGowEB5ywCx,0 0 5 4 5 0 1 0', 'spamdetected'],
     ['553 5.7.2 [TSS09] All recipients of this message have been blocked due to a complaint.', 'blocked'],
+    ['550 Mailbox unavailable - Max recipient limit exceeded', 'ratelimited'],
     ['554 5.7.1 [192.0.2.1] Comcast block for spam. Please see http://postmaster.comcast.net/smtp-error-codes.php#BL000000', 'blocked'],
     // The words win over the code they quote: a recipient's preferences, though under 5.1.1.
     ['550 5.1.1 RCP-P2 http://postmaster.example.com/response_codes#rcp Refused due to recipient preferences', 'filtered'],
