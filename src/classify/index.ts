@@ -70,14 +70,15 @@ export function remoteReply(text: string): string | undefined {
   return after !== undefined && after < text.length ? text.slice(after) : undefined;
 }
 
-const withExtra = new WeakMap<RuleSet, Rule[]>();
+const ORDERED: { text: Rule[]; status: Rule[] } = { text: TEXT_RULES, status: STATUS_RULES };
+const withExtra = new WeakMap<RuleSet, { text: Rule[]; status: Rule[] }>();
 
-/** The operators' rules, then ours: one array per rule set. */
-function textRules(rules: RuleSet): Rule[] {
-  if (rules.extra.length === 0) return TEXT_RULES;
-  let all = withExtra.get(rules);
-  if (!all) withExtra.set(rules, (all = [...rules.extra, ...TEXT_RULES]));
-  return all;
+/** The operators' rules, then ours, text and status: built once per rule set. */
+function ordered(rules: RuleSet): { text: Rule[]; status: Rule[] } {
+  if (rules.extra.length === 0) return ORDERED;
+  let both = withExtra.get(rules);
+  if (!both) withExtra.set(rules, (both = { text: [...rules.extra, ...TEXT_RULES], status: [...rules.extra, ...STATUS_RULES] }));
+  return both;
 }
 
 const prefilters = new WeakMap<Rule[], Prefilter>();
@@ -118,7 +119,7 @@ function decide(e: Evidence, rules: RuleSet): Classification {
   if (action === 'delivered' || action === 'relayed' || action === 'expanded') return decided('delivered', `action.${action}`);
   if (e.status?.startsWith('2.')) return decided('delivered', 'status.2');
 
-  const all = textRules(rules);
+  const { text: all, status: statusRules } = ordered(rules);
   const diagnostic = fold(e.diagnostic ?? '');
   const quoted = remoteReply(diagnostic);
   const byWords = (quoted && firstTextRule(all, quoted)) || firstTextRule(all, diagnostic);
@@ -130,7 +131,7 @@ function decide(e: Evidence, rules: RuleSet): Classification {
   if (action === 'delayed') return decided('expired', 'action.delayed');
   const status = e.status ?? '';
   if (status && !/^[45]\.0\.0$/.test(status)) {
-    for (const rule of [...rules.extra, ...STATUS_RULES]) if (rule.status?.test(status)) return decided(rule.reason, rule.id);
+    for (const rule of statusRules) if (rule.status?.test(status)) return decided(rule.reason, rule.id);
   }
   const { byContext, stage } = readContext(e.context ?? '', all);
   // Words around the recipient weigh as its own would: "unknown user" stays unconfirmed there too.

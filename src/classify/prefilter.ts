@@ -88,6 +88,7 @@ function sequence(r: Reader): string[] | null {
       r.at++;
       const look = /^\?(?:[=!]|<[=!])/.exec(r.src.slice(r.at, r.at + 3));
       if (look) {
+        // A lookaround matches no text: its words are not required.
         r.at += look[0].length;
         alternation(r);
       } else {
@@ -99,7 +100,6 @@ function sequence(r: Reader): string[] | null {
       }
       if (r.peek() !== ')') throw new Error('unbalanced group');
       r.at++;
-      if (look) inner = null;
     } else if (c === '.' || c === '^' || c === '$') {
       r.at++;
     } else {

@@ -237,15 +237,15 @@ function lineFacts(line: string): LineFacts {
  * `fallback` taken only when the notice names no failed recipient at all.
  */
 function roleOnLine(line: string, facts: LineFacts, m: RegExpExecArray, address: string): 'recipient' | 'other' | 'fallback' {
-  // The words just before the address (a line may name thousands of addresses: look back
-  // a little, not to its start).
-  const before = line.slice(Math.max(0, m.index - 120), m.index);
   if (facts.header) return 'other';
   // An address written as the display name of another ("a@b <c@d>") is not the address,
   // here or where the line names it again (Exim: "<c@d> may not follow a@b").
   if (facts.displayNames.has(address.toLowerCase())) return 'other';
   // A path or an ARN that ends in an address ("/home/u/.forward/x@y", "identity/x@y") is not one.
   if (address.includes('/')) return 'other';
+  // The words just before the address (a line may name thousands of addresses: look back
+  // a little, not to its start).
+  const before = line.slice(Math.max(0, m.index - 120), m.index);
   // A Received header of the returned message: "for <x@y>; Thu, 29 Apr 2009 …".
   if (/^>?;/.test(line.slice(m.index + m[0].length, m.index + m[0].length + 2)) && /\bfor\s+<?$/i.test(before)) return 'other';
   // A header summary ("To: x@y", "Cc: …") names the message's recipients, not the failed one;
@@ -270,6 +270,7 @@ function paragraphAbove(lines: string[], at: number, after: number): string[] {
   return lines.slice(start, at);
 }
 
+/** The first failure status (4.x.x, 5.x.x) of a text: never a success code it quotes. */
 function failureStatus(text: string): string | null {
   const status = findStatus(text);
   return status?.startsWith('2') ? null : status;
