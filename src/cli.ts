@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { RuleSet } from './classify/index.ts';
 import { loadRuleFile, RuleFileError } from './classify/rule-file.ts';
+import { runApply } from './commands/apply.ts';
 import { runClassify } from './commands/classify.ts';
 import { runParse } from './commands/parse.ts';
 import { UsageError } from './commands/duration.ts';
@@ -27,9 +28,10 @@ commands:
   migrate                            apply the database migrations and exit
   parse [--json] [--rules F] PATH…   decode bounce files or folders (no database), one line per file
   classify [--rules F] "TEXT"        the reason, type and rule for one line of bounce text
-  token mint --send-id ID [--ttl 14d] [--domain D]   a signed return-path token (keys: TOKEN_KEYS)
-  token verify TOKEN|ADDRESS         check a token: its send id and expiry, or why it is refused
+  token mint --send-id ID [--recipient A] [--ttl 14d] [--domain D]   a signed return-path token (keys: TOKEN_KEYS)
+  token verify TOKEN|ADDRESS [--recipient A]   check a token: its send id, expiry and recipient, or why it is refused
   release --domain D --since T [--dry-run]   undo the quarantines an outage of domain D caused since T
+  apply --event ID | --message ID [--actor NAME] [--note T] [--dry-run]   apply by hand facts recorded and not applied
   reprocess [--since 30d] [--dry-run]        decode stored messages again with the current rules
   fetch URL [--once] [--interval 300] […]    read bounces from a POP3/IMAP mailbox (password: MAILBOX_PASSWORD)
 
@@ -37,7 +39,7 @@ configuration is read from environment variables: see README.md`;
 
 /** Commands of the design that later releases bring. */
 const NOT_YET = new Set<string>();
-const WITH_ARGUMENTS = new Set(['token', 'release', 'reprocess', 'fetch']);
+const WITH_ARGUMENTS = new Set(['token', 'release', 'reprocess', 'fetch', 'apply']);
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -68,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   const log = createLogger(config.logLevel);
   try {
     if (command === 'fetch') fetchRunFrom(rest, config); // usage errors before the database opens
-    if (command === 'release' || command === 'reprocess' || command === 'fetch') return await withDatabase(config, log, (pool) => operate(command, rest, config, pool, log));
+    if (command === 'release' || command === 'reprocess' || command === 'fetch' || command === 'apply') return await withDatabase(config, log, (pool) => operate(command, rest, config, pool, log));
     return command === 'serve' ? await serve(config, log) : await runMigrate(config, log);
   } catch (err) {
     if (err instanceof UsageError || err instanceof MailboxUrlError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usageError((err as Error).message);
@@ -136,10 +138,11 @@ async function serve(config: Config, log: ReturnType<typeof createLogger>): Prom
 }
 
 /** release and reprocess: on the migrated database, one line per change on stdout. */
-function operate(command: 'release' | 'reprocess' | 'fetch', args: string[], config: Config, pool: Pool, log: ReturnType<typeof createLogger>): Promise<number> {
+function operate(command: 'release' | 'reprocess' | 'fetch' | 'apply', args: string[], config: Config, pool: Pool, log: ReturnType<typeof createLogger>): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   if (command === 'release') return runRelease(args, pool, out);
   if (command === 'fetch') return runFetch(args, config, pool, log, out);
+  if (command === 'apply') return runApply(args, pool, eventsOptions(config), out);
   return runReprocess(args, pool, eventsOptions(config), out);
 }
 

@@ -33,6 +33,7 @@ export function eventsOptions(config: Config): EventsOptions {
   return {
     correlation: { keys: config.tokens.keyring?.all ?? [], ...config.correlation },
     policy: config.standing,
+    evidence: config.evidence,
     breaker: config.breaker,
   };
 }

@@ -86,7 +86,7 @@ test('bounced classify prints reason, type and rule for one line', () => {
 });
 
 test('bounced token mint and verify, with the keys from TOKEN_KEYS', () => {
-  const env = { TOKEN_KEYS: '5:cli-secret-0123456789abcdef', BOUNCE_DOMAINS: 'bounces.example.com' };
+  const env = { TOKEN_KEYS: '5:cli-secret-0123456789abcdef0123456789', BOUNCE_DOMAINS: 'bounces.example.com' };
   const minted = run(['token', 'mint', '--send-id', 'order-77', '--ttl', '2d'], env);
   assert.equal(minted.code, 0, minted.stderr);
   const { token, returnPath, messageId } = JSON.parse(minted.stdout);
@@ -95,10 +95,22 @@ test('bounced token mint and verify, with the keys from TOKEN_KEYS', () => {
   const verified = run(['token', 'verify', returnPath], env);
   assert.equal(verified.code, 0);
   assert.equal(JSON.parse(verified.stdout).sendId, 'order-77');
-  const forged = run(['token', 'verify', `b+${token.slice(0, -2)}aa@bounces.example.com`], env);
+  // Two characters changed, always to others than they were (never the token itself again).
+  const other = (ch: string) => (ch === 'a' ? 'b' : 'a');
+  const forgedToken = token.slice(0, -2) + other(token.at(-2)!) + other(token.at(-1)!);
+  const forged = run(['token', 'verify', `b+${forgedToken}@bounces.example.com`], env);
   assert.equal(forged.code, 1);
   assert.equal(JSON.parse(forged.stdout).valid, false);
+  // Bound to its recipient: verify says so, and --recipient checks an address against it.
+  const bound = run(['token', 'mint', '--send-id', 'order-78', '--recipient', 'Alice@Example.org'], env);
+  assert.equal(bound.code, 0, bound.stderr);
+  const boundPath = JSON.parse(bound.stdout).returnPath;
+  assert.equal(JSON.parse(run(['token', 'verify', boundPath, '--recipient', 'alice@example.org'], env).stdout).recipientMatches, true);
+  const wrong = run(['token', 'verify', boundPath, '--recipient', 'ceo@example.org'], env);
+  assert.equal(wrong.code, 1);
+  assert.equal(JSON.parse(wrong.stdout).recipientMatches, false);
   assert.equal(run(['token', 'mint', '--send-id', 'x'], {}).code, 2, 'no TOKEN_KEYS');
+  assert.equal(run(['token', 'mint', '--send-id', 'x'], { TOKEN_KEYS: '1:CHANGE-ME-32-random-bytes-base64-xx' }).code, 2, 'a placeholder secret');
   assert.equal(run(['token', 'mint', '--send-id', 'x', '--ttl', 'soon'], env).code, 2);
   assert.equal(run(['token', 'frobnicate'], env).code, 2);
 });

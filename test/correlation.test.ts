@@ -14,8 +14,8 @@ import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
 import { RawSmtpClient, toCrlf } from './support/smtp-client.ts';
 
-const KEYS = '3:correlation-test-secret-0123';
-const API = 'registry-secret';
+const KEYS = '3:correlation-test-secret-0123456789abcdef';
+const API = 'registry-secret-0123456789abcdef-0123';
 const ring = parseKeyring(KEYS);
 let db: TestDatabase;
 let server: RunningServer;
@@ -178,8 +178,13 @@ describe('standing', () => {
 
   test('the same soft bounce received twice is counted once', async () => {
     const raw = fixture('text/exim-quota.eml').replace('dave@quota.example', 'zed@quota.example').replace(/dave@quota\.example/g, 'zed@quota.example');
-    await eventsOf(await deliver(raw, `b+one@${BOUNCE_DOMAIN}`));
-    await eventsOf(await deliver(raw, `b+two@${BOUNCE_DOMAIN}`));
+    // Two copies through the send's own return path (two tokens of one send: a remote MTA retrying with another envelope).
+    const returnPath = () => returnPathAddress(mintToken({ sendId: 'send-zed', recipient: 'zed@quota.example', key: ring.current }), BOUNCE_DOMAIN);
+    const first = returnPath();
+    let second = returnPath();
+    while (second === first) second = returnPath();
+    await eventsOf(await deliver(raw, first));
+    await eventsOf(await deliver(raw, second));
     const { rows } = await pool.query(`select state, soft_count from address_standing where address = 'zed@quota.example'`);
     assert.deepEqual(rows, [{ state: 'soft_bouncing', soft_count: 1 }]);
   });
@@ -198,7 +203,8 @@ describe('standing', () => {
     assert.deepEqual(standing, [{ state: 'complained' }]);
   });
 
-  test('a complaint suppresses the address for good', async () => {
+  test('a complaint about a registered send suppresses the address for good', async () => {
+    assert.equal((await register([{ messageId: 't7@bounces.example.com', recipient: 'grace@isp.example', campaign: 'nov-news-2' }])).status, 200);
     await eventsOf(await deliver(fixture('other/arf-abuse.eml'), `fbl@${BOUNCE_DOMAIN}`));
     const { rows } = await pool.query(`select state from suppression_list where address = 'grace@isp.example'`);
     assert.deepEqual(rows, [{ state: 'complained' }]);
@@ -220,10 +226,12 @@ describe('views', () => {
 describe('outage breaker', () => {
   test('a burst of hard bounces from one domain trips the breaker; release undoes the quarantines', async () => {
     const started = new Date(Date.now() - 1000);
-    const template = fixture('dsn/postfix-rcpt-unknown.eml').replace('Message-ID: <tok123@bounces.example.com>', 'Message-ID: <burst@sender.example>');
+    const template = fixture('dsn/postfix-rcpt-unknown.eml');
+    const sends = Array.from({ length: 7 }, (_, i) => ({ messageId: `burst-${i + 1}@sender.example`, recipient: `user${i + 1}@outage.example`, campaign: 'burst' }));
+    assert.equal((await register(sends)).status, 200);
     const effects: string[] = [];
     for (let n = 1; n <= 7; n++) {
-      const raw = template.replace(/alice@receiver\.example/g, `user${n}@outage.example`);
+      const raw = template.replace(/alice@receiver\.example/g, `user${n}@outage.example`).replace('Message-ID: <tok123@bounces.example.com>', `Message-ID: <burst-${n}@sender.example>`);
       const rows = await eventsOf(await deliver(raw));
       effects.push(rows[0].standing_effect);
     }

@@ -23,6 +23,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PROMETHEUS_DIR = join(ROOT, '.tools/prometheus/usr/bin');
 const PROMTOOL = join(PROMETHEUS_DIR, 'promtool');
 const DEPLOY = join(ROOT, 'deploy');
+const OBS_TOKEN = 'observability-test-token-0123456789abcdef';
 
 function promtool(args: string[], input?: string) {
   assert.ok(existsSync(PROMTOOL), `promtool is missing: run scripts/install-test-deps.sh (npm test does)`);
@@ -91,7 +92,7 @@ describe('a real Prometheus scraping bounced', () => {
 
   before(async () => {
     db = await createTestDatabase();
-    server = await startTestServer(db.url, { SENT_API_TOKEN: 'obs-token' });
+    server = await startTestServer(db.url, { SENT_API_TOKEN: OBS_TOKEN });
     folder = mkdtempSync(join(tmpdir(), 'bounced-prom-'));
     chmodSync(folder, 0o755);
     promPort = await freePort();
@@ -162,7 +163,7 @@ describe('a real Prometheus scraping bounced', () => {
     const sends = Array.from({ length: 40 }, (_, n) => ({ messageId: `obs-${n}@sender.example`, recipient: `r${n}@example.org`, campaign: 'obs' }));
     const res = await fetch(`http://127.0.0.1:${server.httpPort}/v1/sent-messages`, {
       method: 'POST',
-      headers: { authorization: 'Bearer obs-token', 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${OBS_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(sends),
     });
     assert.equal(res.status, 200);

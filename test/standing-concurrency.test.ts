@@ -10,7 +10,9 @@ import { reportStage } from '../src/ingest/decode-stage.ts';
 import { Spool } from '../src/ingest/spool.ts';
 import { Metrics } from '../src/metrics/index.ts';
 import { createPool } from '../src/store/database.ts';
-import { DEFAULT_POLICY } from '../src/store/standing-policy.ts';
+import { mintToken, parseKeyring, returnPathAddress } from '../src/correlate/token.ts';
+import { DEFAULT_EVIDENCE_POLICY } from '../src/standing/evidence.ts';
+import { DEFAULT_POLICY } from '../src/standing/policy.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { toCrlf } from './support/smtp-client.ts';
 import { decodeWithWorkers } from './support/workers.ts';
@@ -30,6 +32,10 @@ after(async () => {
 const template = toCrlf(readFileSync(new URL('./fixtures/decoder/text/exim-quota.eml', import.meta.url))).toString('latin1');
 const hard = toCrlf(readFileSync(new URL('./fixtures/decoder/dsn/postfix-rcpt-unknown.eml', import.meta.url))).toString('latin1');
 const DAY = 86_400_000;
+// Each bounce comes back through the return path of its own send, a token bound to the
+// recipient: the authenticated evidence a fact needs to change a standing.
+const ring = parseKeyring('7:concurrency-test-secret-0123456789abcdef');
+const returnPath = (sendId: string, recipient: string) => returnPathAddress(mintToken({ sendId, recipient, key: ring.current }), 'bounces.example.com');
 
 test('two concurrent workers: soft bounces counted once a day up to quarantine, a hard bounce quarantines once', async () => {
   const spool = new Spool(pool, { windowMs: 1, maxBatch: 50, deadlineMs: 10_000, maxConcurrentCommits: 2, instance: 'test' });
@@ -39,14 +45,14 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
     for (const copy of ['a', 'b']) {
       const raw = template.replace(/dave@quota\.example/g, 'walk@soft.example');
       stores.push(spool.store({
-        envelope: { mailFrom: '', rcptTo: [`b+${day}${copy}@bounces.example.com`], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(base + day * DAY + (copy === 'b' ? 3_600_000 : 0)), source: 'smtp' },
+        envelope: { mailFrom: '', rcptTo: [returnPath(`soft-${day}${copy}`, 'walk@soft.example')], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(base + day * DAY + (copy === 'b' ? 3_600_000 : 0)), source: 'smtp' },
         raw: Buffer.from(raw, 'latin1'),
       }));
     }
   }
   for (let n = 0; n < 4; n++) {
     stores.push(spool.store({
-      envelope: { mailFrom: '', rcptTo: [`b+h${n}@bounces.example.com`], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(base + n * 60_000), source: 'smtp' },
+      envelope: { mailFrom: '', rcptTo: [returnPath(`hard-${n}`, 'dup@hard.example')], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(base + n * 60_000), source: 'smtp' },
       raw: Buffer.from(hard.replace(/alice@receiver\.example/g, 'dup@hard.example'), 'latin1'),
     }));
   }
@@ -54,8 +60,9 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
   await spool.close();
 
   const stage = reportStage(() => ({ extra: [] }), new Metrics(), {
-    correlation: { keys: [], headers: [], recentSendWindowMs: 0 },
+    correlation: { keys: ring.all, headers: [], recentSendWindowMs: 0 },
     policy: DEFAULT_POLICY,
+    evidence: DEFAULT_EVIDENCE_POLICY,
     breaker: { windowMs: 600_000, minHard: 1000, minRatio: 1 },
   });
   await decodeWithWorkers(pool, stage, 2, 2);

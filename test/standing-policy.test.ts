@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BounceType, Reason } from '../src/classify/reasons.ts';
-import { decide, DEFAULT_POLICY, type Decision, type Standing } from '../src/store/standing-policy.ts';
+import { decide, DEFAULT_POLICY, type Decision, type Standing } from '../src/standing/policy.ts';
 
 const T0 = new Date('2026-11-01T08:00:00Z');
 const at = (days: number, hours = 0) => new Date(T0.getTime() + days * 86_400_000 + hours * 3_600_000);

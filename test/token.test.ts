@@ -2,13 +2,13 @@
 // RCPT check with REQUIRE_TOKEN over real SMTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { base32Decode, base32Encode, mintToken, parseKeyring, returnPathAddress, TokenError, verifyToken } from '../src/correlate/token.ts';
+import { base32Decode, base32Encode, mintToken, parseKeyring, returnPathAddress, TokenError, tokenNamesRecipient, verifyToken } from '../src/correlate/token.ts';
 import type { RunningServer } from '../src/serve.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
 import { RawSmtpClient } from './support/smtp-client.ts';
 
-const KEYS = '2:current-secret-0123456789,1:previous-secret-0123456789';
+const KEYS = '2:current-secret-0123456789abcdefghijkl,1:previous-secret-0123456789abcdefghijk';
 const ring = parseKeyring(KEYS);
 const NOW = new Date('2026-11-28T12:00:00Z');
 
@@ -56,7 +56,7 @@ describe('tokens', () => {
   });
 
   test('a token signed with another secret under the same key id is refused', () => {
-    const other = parseKeyring('2:some-other-secret-000000');
+    const other = parseKeyring('2:some-other-secret-0000000000000000000');
     const token = mintToken({ sendId: 'send-1', key: other.current, now: NOW });
     assert.deepEqual(verifyToken(token, ring.all, NOW), { ok: false, problem: 'bad-signature' });
   });
@@ -70,15 +70,49 @@ describe('tokens', () => {
   test('key rotation: tokens of the previous key still verify; a retired key does not', () => {
     const old = mintToken({ sendId: 'send-1', key: ring.all[1]!, now: NOW });
     assert.equal(verifyToken(old, ring.all, NOW).ok, true);
-    const afterRetirement = parseKeyring('3:newest-secret-0123456789,2:current-secret-0123456789');
+    const afterRetirement = parseKeyring('3:newest-secret-0123456789abcdefghijklm,2:current-secret-0123456789abcdefghijkl');
     assert.deepEqual(verifyToken(old, afterRetirement.all, NOW), { ok: false, problem: 'unknown-key' });
   });
 
-  test('TOKEN_KEYS is checked: ids 0-255, secrets of 16 characters or more, no duplicates', () => {
-    assert.throws(() => parseKeyring('x:0123456789abcdef'), /0-255/);
-    assert.throws(() => parseKeyring('1:short'), /at least 16/);
-    assert.throws(() => parseKeyring('1:0123456789abcdef,1:0123456789abcdeg'), /same id/);
+  test('TOKEN_KEYS is checked: ids 0-255, secrets of 32 characters or more and no placeholder, no duplicates', () => {
+    const long = '0123456789abcdef0123456789abcdef';
+    assert.throws(() => parseKeyring(`x:${long}`), /0-255/);
+    assert.throws(() => parseKeyring('1:short'), /at least 32/);
+    assert.throws(() => parseKeyring('1:0123456789abcdef'), /at least 32/);
+    assert.throws(() => parseKeyring('1:CHANGE-ME-32-random-bytes-base64-xx'), /placeholder/);
+    assert.throws(() => parseKeyring(`1:${long},1:${long}x`), /same id/);
     assert.throws(() => parseKeyring(''), /no key/);
+    assert.equal(parseKeyring(`1:${long}`).current.id, 1);
+  });
+
+  test('a token bound to its recipient says which address it was minted for, in any case', () => {
+    const token = mintToken({ sendId: '2f1e6c1a-9d3b-4c8e-a1f2-3b4c5d6e7f80', recipient: 'Alice@Example.org', key: ring.current, now: NOW });
+    assert.ok(`b+${token}`.length <= 64, `b+${token} is ${token.length + 2} characters`);
+    const check = verifyToken(token.toUpperCase(), ring.all, NOW);
+    assert.ok(check.ok);
+    assert.equal(check.token.sendId, '2f1e6c1a-9d3b-4c8e-a1f2-3b4c5d6e7f80');
+    assert.equal(tokenNamesRecipient(check.token, 'alice@example.org', ring.all), true);
+    assert.equal(tokenNamesRecipient(check.token, 'ALICE@EXAMPLE.ORG', ring.all), true);
+    assert.equal(tokenNamesRecipient(check.token, 'ceo@example.org', ring.all), false);
+    assert.equal(tokenNamesRecipient(check.token, 'alice@example.org.evil', ring.all), false);
+    // The return path does not show the address.
+    assert.doesNotMatch(Buffer.from(base32Decode(token)!).toString('latin1'), /alice/i);
+    // An unbound token names nobody: the registry must.
+    const unbound = verifyToken(mintToken({ sendId: 'send-1', key: ring.current, now: NOW }), ring.all, NOW);
+    assert.ok(unbound.ok);
+    assert.equal(tokenNamesRecipient(unbound.token, 'alice@example.org', ring.all), null);
+    // An 18-byte send id still fits a local part with the recipient bound; a longer one is refused, not truncated.
+    assert.ok(`b+${mintToken({ sendId: 'x'.repeat(18), recipient: 'a@b.example', key: ring.current })}`.length <= 64);
+    assert.throws(() => mintToken({ sendId: 'x'.repeat(19), recipient: 'a@b.example', key: ring.current }), /1-18 bytes/);
+    assert.throws(() => mintToken({ sendId: 'x', recipient: 'not an address', key: ring.current }), TokenError);
+  });
+
+  test('the bound recipient cannot be swapped: any changed character of a bound token is refused', () => {
+    const token = mintToken({ sendId: 'send-42', recipient: 'alice@example.org', key: ring.current, now: NOW });
+    for (let i = 0; i < token.length; i++) {
+      const ch = token[i] === 'q' ? 'r' : 'q';
+      assert.equal(verifyToken(token.slice(0, i) + ch + token.slice(i + 1), ring.all, NOW).ok, false, `position ${i}`);
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseKeyring, TokenError, type TokenKeyring } from '../correlate/token.ts';
-import type { StandingPolicy } from '../store/standing-policy.ts';
+import type { StandingPolicy } from '../standing/policy.ts';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -24,6 +24,7 @@ export interface Config {
   standing: StandingPolicy;
   breaker: BreakerConfig;
   correlation: CorrelationConfig;
+  evidence: EvidenceConfig;
   /** Months of bounce_events to keep; 0 keeps all. */
   eventsRetentionMonths: number;
   fetch: FetchConfig;
@@ -87,6 +88,18 @@ export interface CorrelationConfig {
   headers: string[];
   /** The last resort: a send to the same recipient within this window before the bounce. */
   recentSendWindowMs: number;
+}
+
+export interface EvidenceConfig {
+  /**
+   * EVIDENCE_REQUIRED: what a fact must carry to change a standing. `authenticated` (our
+   * token, a registered Message-ID or ENVID) by default; `weak` also trusts a recent send to
+   * the same address or an unsigned X- header, which anyone who knows we mail an address
+   * can forge.
+   */
+  required: 'authenticated' | 'weak';
+  /** MAX_ADDRESSES_PER_MESSAGE: standings one message may change. */
+  maxAddressesPerMessage: number;
 }
 
 export interface IngestConfig {
@@ -163,6 +176,21 @@ function tokens(env: Env): TokenConfig {
   return { keyring, require, freeLocalParts };
 }
 
+function evidence(env: Env): EvidenceConfig {
+  const required = text(env, 'EVIDENCE_REQUIRED', 'authenticated').toLowerCase();
+  if (required !== 'authenticated' && required !== 'weak') throw new ConfigError('EVIDENCE_REQUIRED', `expected authenticated or weak, got ${JSON.stringify(required)}`);
+  return { required, maxAddressesPerMessage: integer(env, 'MAX_ADDRESSES_PER_MESSAGE', 5, 1, 1000) };
+}
+
+/** A bearer token anyone could guess would let a stranger fill the registry that proves bounces. */
+function sentApiToken(env: Env): string | undefined {
+  const value = env.SENT_API_TOKEN?.trim();
+  if (!value) return undefined;
+  if (value.length < 32) throw new ConfigError('SENT_API_TOKEN', `must be at least 32 characters, got ${value.length} (openssl rand -base64 32)`);
+  if (/change|placeholder/i.test(value)) throw new ConfigError('SENT_API_TOKEN', 'is a placeholder; generate one (openssl rand -base64 32)');
+  return value;
+}
+
 function nonBounce(env: Env): 'keep' | 'move' {
   const v = text(env, 'FETCH_NON_BOUNCE', 'keep');
   if (v !== 'keep' && v !== 'move') throw new ConfigError('FETCH_NON_BOUNCE', 'expected keep or move');
@@ -227,8 +255,9 @@ export function loadConfig(env: Env = process.env): Config {
         .filter(Boolean),
       recentSendWindowMs: integer(env, 'CORRELATION_WINDOW_DAYS', 7, 0, 365) * DAY,
     },
+    evidence: evidence(env),
     eventsRetentionMonths: integer(env, 'BOUNCE_EVENTS_RETENTION_MONTHS', 0, 0, 1200),
-    sentApiToken: env.SENT_API_TOKEN?.trim() || undefined,
+    sentApiToken: sentApiToken(env),
     metricsDomains: env.METRICS_DOMAINS?.trim() ? domains(env, 'METRICS_DOMAINS', '') : undefined,
     fetch: {
       url: env.FETCH_URL?.trim() || undefined,

@@ -3,9 +3,17 @@
 // names the send it belongs to, and a forged address can be refused at RCPT time.
 //
 // Layout, before base32: version+flags (1) | key id (1) | expiry, unix seconds (4) |
-// send id (1-24 bytes; a UUID packed in 16) | HMAC-SHA256 truncated to 10 bytes (80 bits).
+// [version 2: recipient tag (4)] | send id (1-24 bytes; a UUID packed in 16) |
+// HMAC-SHA256 truncated to 10 bytes (80 bits).
 // Base32 (RFC 4648, lower case, no padding) keeps it case-insensitive: some MTAs lower-case
 // local parts. A 20-character send id gives a 58-character token, within the 64 of a local part.
+//
+// Version 2 binds the token to the address it was sent to: the recipient tag is a keyed
+// hash of that address (so the return path does not reveal it), covered by the MAC. A token
+// read from one newsletter's Return-Path then authenticates bounces about that recipient
+// only: a forged report naming anyone else is recorded and changes nothing. Version 1
+// tokens (no recipient) still verify; the recipient of their send must come from the
+// sent-message registry.
 //
 // This module is what the sending side imports: mintToken() and returnPathAddress().
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -27,17 +35,24 @@ export interface ReturnPathToken {
   sendId: string;
   expiresAt: Date;
   keyId: number;
+  /** Version 2: the keyed hash of the recipient the token was minted for (hex). */
+  recipientTag?: string;
 }
 
 export type TokenProblem = 'malformed' | 'unknown-key' | 'bad-signature' | 'expired';
 
 export type TokenCheck = { ok: true; token: ReturnPathToken } | { ok: false; problem: TokenProblem };
 
-const VERSION = 1;
+const VERSION_UNBOUND = 1;
+const VERSION_BOUND = 2;
 const FLAG_UUID = 0x10;
 const MAC_BYTES = 10;
+const TAG_BYTES = 4;
 const MAX_SEND_ID_BYTES = 24;
+/** A bound token with a longer send id would make "b+TOKEN" longer than a 64-octet local part. */
+const MAX_BOUND_SEND_ID_BYTES = 18;
 const DOMAIN_SEPARATION = Buffer.from('bounced-return-path-token-v1');
+const RECIPIENT_SEPARATION = Buffer.from('bounced-return-path-recipient-v2');
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -85,11 +100,16 @@ function mac(key: TokenKey, signed: Buffer): Buffer {
   return createHmac('sha256', key.secret).update(DOMAIN_SEPARATION).update(signed).digest().subarray(0, MAC_BYTES);
 }
 
-function encodeSendId(sendId: string): { flags: number; bytes: Buffer } {
+/** The keyed hash of a recipient address, compared case-insensitively. */
+function recipientTag(key: TokenKey, recipient: string): Buffer {
+  return createHmac('sha256', key.secret).update(RECIPIENT_SEPARATION).update(recipient.trim().toLowerCase()).digest().subarray(0, TAG_BYTES);
+}
+
+function encodeSendId(sendId: string, max: number): { flags: number; bytes: Buffer } {
   if (UUID.test(sendId)) return { flags: FLAG_UUID, bytes: Buffer.from(sendId.replace(/-/g, ''), 'hex') };
   const bytes = Buffer.from(sendId, 'utf8');
-  if (bytes.length === 0 || bytes.length > MAX_SEND_ID_BYTES) {
-    throw new TokenError(`a send id must be a UUID or 1-${MAX_SEND_ID_BYTES} bytes of UTF-8, got ${bytes.length} bytes`);
+  if (bytes.length === 0 || bytes.length > max) {
+    throw new TokenError(`a send id must be a UUID or 1-${max} bytes of UTF-8${max < MAX_SEND_ID_BYTES ? ' when the token names its recipient' : ''}, got ${bytes.length} bytes`);
   }
   return { flags: 0, bytes };
 }
@@ -104,6 +124,12 @@ function decodeSendId(flags: number, bytes: Buffer): string {
 
 export interface MintOptions {
   sendId: string;
+  /**
+   * The address this send goes to. Binds the token to it (version 2): bounces through the
+   * token then act on this address only. Leave it out only when the sent-message registry
+   * names each send's recipient.
+   */
+  recipient?: string;
   /** Lifetime of the token; bounces can arrive days after the send (default 14 days). */
   ttlSeconds?: number;
   key: TokenKey;
@@ -112,15 +138,17 @@ export interface MintOptions {
 
 /** A token for one send; put it in the return path with returnPathAddress(). */
 export function mintToken(opts: MintOptions): string {
-  const { flags, bytes } = encodeSendId(opts.sendId);
+  const bound = opts.recipient !== undefined;
+  if (bound && !/^[^@\s]+@[^@\s]+$/.test(opts.recipient!.trim())) throw new TokenError(`the recipient must be an address, got ${JSON.stringify(opts.recipient)}`);
+  const { flags, bytes } = encodeSendId(opts.sendId, bound ? MAX_BOUND_SEND_ID_BYTES : MAX_SEND_ID_BYTES);
   const now = opts.now ?? new Date();
   const expiry = Math.floor(now.getTime() / 1000) + (opts.ttlSeconds ?? 14 * 86_400);
   if (opts.key.id < 0 || opts.key.id > 255) throw new TokenError('a key id must be 0-255');
   const head = Buffer.alloc(6);
-  head.writeUInt8(VERSION | flags, 0);
+  head.writeUInt8((bound ? VERSION_BOUND : VERSION_UNBOUND) | flags, 0);
   head.writeUInt8(opts.key.id, 1);
   head.writeUInt32BE(expiry, 2);
-  const signed = Buffer.concat([head, bytes]);
+  const signed = Buffer.concat(bound ? [head, recipientTag(opts.key, opts.recipient!), bytes] : [head, bytes]);
   return base32Encode(Buffer.concat([signed, mac(opts.key, signed)]));
 }
 
@@ -138,7 +166,10 @@ export function verifyToken(token: string, keys: TokenKey[], now: Date | null = 
   const bytes = base32Decode(token);
   if (!bytes || bytes.length < 6 + 1 + MAC_BYTES) return { ok: false, problem: 'malformed' };
   const versionAndFlags = bytes.readUInt8(0);
-  if ((versionAndFlags & 0x0f) !== VERSION) return { ok: false, problem: 'malformed' };
+  const version = versionAndFlags & 0x0f;
+  if (version !== VERSION_UNBOUND && version !== VERSION_BOUND) return { ok: false, problem: 'malformed' };
+  const idStart = version === VERSION_BOUND ? 6 + TAG_BYTES : 6;
+  if (bytes.length < idStart + 1 + MAC_BYTES) return { ok: false, problem: 'malformed' };
   const key = keys.find((k) => k.id === bytes.readUInt8(1));
   if (!key) return { ok: false, problem: 'unknown-key' };
   const signed = bytes.subarray(0, bytes.length - MAC_BYTES);
@@ -146,7 +177,20 @@ export function verifyToken(token: string, keys: TokenKey[], now: Date | null = 
   if (!timingSafeEqual(expected, bytes.subarray(bytes.length - MAC_BYTES))) return { ok: false, problem: 'bad-signature' };
   const expiresAt = new Date(bytes.readUInt32BE(2) * 1000);
   if (now && expiresAt.getTime() < now.getTime()) return { ok: false, problem: 'expired' };
-  return { ok: true, token: { sendId: decodeSendId(versionAndFlags, signed.subarray(6)), expiresAt, keyId: key.id } };
+  const sendId = decodeSendId(versionAndFlags, signed.subarray(idStart));
+  if (version === VERSION_UNBOUND) return { ok: true, token: { sendId, expiresAt, keyId: key.id } };
+  return { ok: true, token: { sendId, expiresAt, keyId: key.id, recipientTag: signed.subarray(6, idStart).toString('hex') } };
+}
+
+/**
+ * Whether a verified token was minted for this address: true or false for a bound
+ * (version 2) token, null when the token names no recipient.
+ */
+export function tokenNamesRecipient(token: ReturnPathToken, address: string, keys: TokenKey[]): boolean | null {
+  if (token.recipientTag === undefined) return null;
+  const key = keys.find((k) => k.id === token.keyId);
+  if (!key) return false;
+  return timingSafeEqual(recipientTag(key, address), Buffer.from(token.recipientTag, 'hex'));
 }
 
 /** The token in a local part "b+TOKEN" (the prefix is whatever stands before the "+"). */
@@ -157,9 +201,12 @@ export function tokenInLocalPart(localPart: string): string | null {
   return /^[a-z2-7]+$/i.test(token) ? token : null;
 }
 
+/** A secret shorter than this, or a placeholder, is refused: it would let anyone mint tokens. */
+export const MIN_SECRET_LENGTH = 32;
+
 /**
- * TOKEN_KEYS: "ID:SECRET,ID:SECRET", the first one current. Secrets are at least 16
- * characters (take 32 random bytes, base64).
+ * TOKEN_KEYS: "ID:SECRET,ID:SECRET", the first one current. Secrets are at least 32
+ * characters and no placeholder (take 32 random bytes, base64: `openssl rand -base64 32`).
  */
 export function parseKeyring(value: string): TokenKeyring {
   const all = value
@@ -171,7 +218,8 @@ export function parseKeyring(value: string): TokenKeyring {
       const id = Number(entry.slice(0, colon));
       const secret = entry.slice(colon + 1);
       if (colon <= 0 || !Number.isInteger(id) || id < 0 || id > 255) throw new TokenError(`key "${entry.slice(0, Math.max(colon, 0))}…": the id must be a whole number 0-255, as ID:SECRET`);
-      if (secret.length < 16) throw new TokenError(`key ${id}: the secret must be at least 16 characters`);
+      if (secret.length < MIN_SECRET_LENGTH) throw new TokenError(`key ${id}: the secret must be at least ${MIN_SECRET_LENGTH} characters (openssl rand -base64 32)`);
+      if (/change|placeholder/i.test(secret)) throw new TokenError(`key ${id}: the secret is a placeholder; generate one (openssl rand -base64 32)`);
       return { id, secret: Buffer.from(secret, 'utf8') };
     });
   if (all.length === 0) throw new TokenError('no key given; expected ID:SECRET[,ID:SECRET…]');

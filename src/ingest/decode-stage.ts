@@ -19,6 +19,8 @@ export function reportStage(rules: () => RuleSet, metrics: Metrics, events: Even
     }
     for (const r of recorded.filter((x) => x.inserted)) {
       metrics.correlations.inc({ method: r.correlation });
+      if (r.unapplied) metrics.factEvidence.inc({ evidence: r.evidence, outcome: r.unapplied });
+      else if (r.mayAffect) metrics.factEvidence.inc({ evidence: r.evidence, outcome: 'applied' });
       if (r.effect !== 'none') metrics.standingChanges.inc({ effect: r.effect });
     }
   };

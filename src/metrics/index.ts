@@ -53,6 +53,11 @@ export class Metrics {
   readonly recipientFacts = this.counter('bounced_decode_recipient_facts_total', 'Recipient facts decoded, by type (hard, soft, ignored) and reason (34 values)', ['type', 'reason']);
   readonly correlations = this.counter('bounced_correlation_total', 'Recipient facts linked to their send, by the method that matched (none = unmatched)', ['method']);
   readonly standingChanges = this.counter('bounced_standing_changes_total', 'What facts did to address standing: counted, quarantined, complained, held (by a breaker)', ['effect']);
+  readonly factEvidence = this.counter(
+    'bounced_fact_evidence_total',
+    'Recipient facts that could change a standing, by the evidence they carried (authenticated, weak, none) and outcome (applied, or why not)',
+    ['evidence', 'outcome'],
+  );
   readonly sentRegistered = this.counter('bounced_sent_messages_registered_total', 'Sent messages registered through POST /v1/sent-messages');
   readonly breakersTripped = this.gauge('bounced_breakers_tripped', 'Receiving domains whose outage breaker is tripped now (quarantines held)');
   readonly factsByDomain = this.counter('bounced_recipient_facts_by_domain_total', 'Recipient facts by receiving domain (a configured list of large providers, else "other"), kind and type', ['domain', 'kind', 'type']);
@@ -79,6 +84,12 @@ export class Metrics {
     for (const result of ['accepted', 'duplicate', 'too_big', 'temp_failed']) this.smtpDataReplySeconds.zero({ result });
     for (const method of ['token', 'message-id', 'envelope-id', 'x-header', 'in-reply-to', 'recent-send', 'none']) this.correlations.inc({ method }, 0);
     for (const effect of ['counted', 'quarantined', 'complained', 'held']) this.standingChanges.inc({ effect }, 0);
+    for (const [evidence, outcome] of [
+      ['authenticated', 'applied'], ['weak', 'applied'], ['weak', 'weak-evidence'], ['none', 'no-evidence'],
+      ['none', 'not-the-send-recipient'], ['weak', 'too-many-addresses'], ['authenticated', 'too-many-addresses'],
+    ] as const) {
+      this.factEvidence.inc({ evidence, outcome }, 0);
+    }
     for (const result of ['fetched', 'stored', 'duplicate', 'removed', 'kept', 'failed']) this.mailboxMessages.inc({ result }, 0);
   }
 

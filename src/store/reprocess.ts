@@ -4,10 +4,9 @@
 // it is; new facts change it as usual.
 import type { Pool } from 'pg';
 import type { RuleSet } from '../classify/index.ts';
-import type { SpooledMessage } from '../ingest/decode-queue.ts';
 import { decode } from '../parse/index.ts';
 import type { Report } from '../parse/report.ts';
-import { recordFacts, type EventsOptions } from './events.ts';
+import { recordFacts, type EventsOptions, type FactSource } from './events.ts';
 
 export interface ReprocessChange {
   rawMessageId: string;
@@ -65,7 +64,7 @@ export async function reprocess(
             [row.id, r.address.toLowerCase(), r.reason, r.type, r.rule, r.status, r.replyCode, report.kind],
           );
         }
-        const message: SpooledMessage = { id: String(row.id), receivedAt: row.received_at, mailFrom: row.mail_from, rcptTo: row.rcpt_to, raw: row.raw };
+        const message: FactSource = { id: String(row.id), receivedAt: row.received_at, rcptTo: row.rcpt_to };
         await recordFacts(client, message, report, opts.events); // facts that are new now
       }
       await client.query(opts.dryRun ? 'rollback' : 'commit');
