@@ -6,7 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production SMTP_PORT=2525 HTTP_PORT=9325 DATA_DIR=/var/lib/bounced
+# HTTP on every address of the container: what is published is the compose file's choice.
+ENV NODE_ENV=production SMTP_PORT=2525 HTTP_HOST=:: HTTP_PORT=9325 DATA_DIR=/var/lib/bounced
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./

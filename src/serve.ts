@@ -8,7 +8,7 @@ import { DecodeWorker } from './ingest/decode-queue.ts';
 import { reportStage } from './ingest/decode-stage.ts';
 import { Spool } from './ingest/spool.ts';
 import { protocolLogger } from './log.ts';
-import { startHttp, type HttpEndpoints } from './metrics/http.ts';
+import { startHttp, type HttpEndpoints } from './api/http.ts';
 import { Metrics } from './metrics/index.ts';
 import { SmtpListener } from './smtp/listener.ts';
 import { openDatabase, type Database } from './store/database.ts';
@@ -160,6 +160,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       host: config.http.host,
       port: config.http.port,
       pool: database.pool,
+      probePool: database.probePool,
       metrics,
       log,
       isDraining: () => smtp.isDraining,

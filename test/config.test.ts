@@ -11,6 +11,10 @@ test('defaults: embedded database, port 2525, 10 MiB, the local bounce domain', 
   assert.deepEqual(c.bounceDomains, ['bounces.localhost']);
   assert.equal(c.smtp.tls, undefined);
   assert.ok(c.dataDir.endsWith('/data'));
+  // The registry and metrics listen on loopback unless told otherwise.
+  assert.equal(c.http.host, '127.0.0.1');
+  // Only authenticated evidence changes a standing; one message changes at most 5.
+  assert.deepEqual(c.evidence, { required: 'authenticated', maxAddressesPerMessage: 5 });
 });
 
 test('values are parsed and normalised', () => {
@@ -29,6 +33,13 @@ const BAD: Array<[Record<string, string>, string, RegExp]> = [
   [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres:\/\//],
   [{ TLS_CERT_FILE: '/tmp/cert.pem' }, 'TLS_KEY_FILE', /needed/],
   [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of/],
+  // Secrets anyone could guess, or the placeholders of an example file.
+  [{ TOKEN_KEYS: '1:0123456789abcdef' }, 'TOKEN_KEYS', /at least 32 characters/],
+  [{ TOKEN_KEYS: '1:CHANGE-ME-32-random-bytes-base64-xxxx' }, 'TOKEN_KEYS', /placeholder/],
+  [{ SENT_API_TOKEN: 'change-me' }, 'SENT_API_TOKEN', /at least 32 characters/],
+  [{ SENT_API_TOKEN: 'CHANGE-ME-0123456789abcdef0123456789' }, 'SENT_API_TOKEN', /placeholder/],
+  [{ EVIDENCE_REQUIRED: 'none' }, 'EVIDENCE_REQUIRED', /authenticated or weak/],
+  [{ MAX_ADDRESSES_PER_MESSAGE: '0' }, 'MAX_ADDRESSES_PER_MESSAGE', /between 1 and 1000/],
 ];
 
 for (const [env, variable, problem] of BAD) {

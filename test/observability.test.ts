@@ -199,6 +199,10 @@ describe('deployment files', () => {
     assert.deepEqual(Object.keys(compose.services).sort(), ['bounced', 'grafana', 'postgres', 'prometheus']);
     assert.ok(compose.services.postgres.volumes.some((v: string) => v.startsWith('pgdata:')));
     assert.ok(compose.services.bounced.ports.includes('25:2525'));
+    // The registry and metrics are not published to the world, and no secret has a default.
+    assert.deepEqual(compose.services.bounced.ports.filter((p: string) => !p.startsWith('127.0.0.1:') && p !== '25:2525'), []);
+    assert.equal(compose.services.postgres.ports, undefined);
+    for (const name of ['TOKEN_KEYS', 'SENT_API_TOKEN']) assert.match(compose.services.bounced.environment[name], new RegExp(`^\\$\\{${name}:\\?`), name);
     assert.match(compose.services.bounced.environment.DATABASE_URL, /@postgres:5432\//);
     assert.ok(compose.services.prometheus.volumes.some((v: string) => v.startsWith('./deploy/prometheus:')));
     assert.ok(compose.services.grafana.volumes.some((v: string) => v.startsWith('./deploy/grafana/provisioning:')));

@@ -270,7 +270,8 @@ export function loadConfig(env: Env = process.env): Config {
       insecureTls: bool(env, 'FETCH_INSECURE_TLS', false),
     },
     http: {
-      host: text(env, 'HTTP_HOST', '::'),
+      // Loopback unless configured: the registry and the metrics are not for the world.
+      host: text(env, 'HTTP_HOST', '127.0.0.1'),
       port: integer(env, 'HTTP_PORT', 9325, 0, 65535),
     },
     ingest: {

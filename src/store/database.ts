@@ -6,6 +6,11 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
 
 export interface Database {
   pool: pg.Pool;
+  /**
+   * Two connections of their own for readiness and metrics, with a short timeout: they
+   * answer during an SMTP flood without taking the spool's connections, and fail fast.
+   */
+  probePool: pg.Pool;
   /** Where it points, with the password hidden, for logs. */
   describe: string;
   close(): Promise<void>;
@@ -32,6 +37,9 @@ export function createPool(url: string, opts: PoolOptions, log: Logger): pg.Pool
   return pool;
 }
 
+/** Readiness and metrics give up after this: a probe that hangs is worse than a 503. */
+const PROBE_TIMEOUT_MS = 2000;
+
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -50,10 +58,13 @@ export async function openDatabase(config: Config, log: Logger, timeoutMs: numbe
     url = embedded.url;
   }
   const pool = createPool(url, { max: config.pgPoolSize, timeoutMs, applicationName: `bounced ${config.instanceName}` }, log);
+  const probePool = createPool(url, { max: 2, timeoutMs: PROBE_TIMEOUT_MS, applicationName: `bounced ${config.instanceName} probe` }, log);
   return {
     pool,
+    probePool,
     describe: embedded ? `embedded Postgres in ${config.dataDir}` : redactUrl(url),
     async close() {
+      await probePool.end().catch(() => undefined);
       await pool.end().catch((err) => log.warn({ err: (err as Error).message }, 'closing the Postgres pool'));
       if (embedded) await embedded.stop();
     },
