@@ -52,6 +52,12 @@ export interface SmtpConfig {
   /** Concurrent sessions from one client address; past it 421 4.7.0 (rate_limited). */
   maxConnectionsPerIp: number;
   idleTimeoutMs: number;
+  /** SMTP_SESSION_MAX_MS: a session is closed with 421 after this long, busy or not. */
+  sessionMaxMs: number;
+  /** SMTP_DATA_MAX_MS: DATA must end within this (slow senders are cut off with 421). */
+  dataMaxMs: number;
+  /** SMTP_MAX_ERRORS: refused commands in one session before 421 and close. */
+  maxErrors: number;
   tls: { certFile: string; keyFile: string } | undefined;
 }
 
@@ -234,6 +240,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxConnections: integer(env, 'MAX_CONNECTIONS', 500, 1, 100_000),
       maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 100_000),
       idleTimeoutMs: integer(env, 'SMTP_IDLE_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+      sessionMaxMs: integer(env, 'SMTP_SESSION_MAX_MS', 600_000, 1000, 86_400_000),
+      dataMaxMs: integer(env, 'SMTP_DATA_MAX_MS', 300_000, 1000, 3_600_000),
+      maxErrors: integer(env, 'SMTP_MAX_ERRORS', 20, 1, 10_000),
       tls: tls(env),
     },
     tokens: tokens(env),

@@ -22,7 +22,7 @@ export const DEFAULT_LABELLED_DOMAINS = [
   'mail.ru', 'qq.com', '163.com',
 ];
 
-export type ConnectionResult = 'accepted' | 'refused_busy' | 'refused_shutdown' | 'rate_limited';
+export type ConnectionResult = 'accepted' | 'refused_busy' | 'refused_shutdown' | 'rate_limited' | 'cut_off';
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -80,7 +80,7 @@ export class Metrics {
     for (const result of ['accepted', 'duplicate', 'relay_refused', 'token_refused', 'too_many_recipients', 'too_big', 'temp_failed', 'rate_limited', 'aborted']) {
       this.smtpTransactions.inc({ result }, 0);
     }
-    for (const result of ['accepted', 'refused_busy', 'refused_shutdown', 'rate_limited']) this.smtpConnections.inc({ result }, 0);
+    for (const result of ['accepted', 'refused_busy', 'refused_shutdown', 'rate_limited', 'cut_off']) this.smtpConnections.inc({ result }, 0);
     for (const result of ['accepted', 'duplicate', 'too_big', 'temp_failed']) this.smtpDataReplySeconds.zero({ result });
     for (const method of ['token', 'message-id', 'envelope-id', 'x-header', 'in-reply-to', 'recent-send', 'none']) this.correlations.inc({ method }, 0);
     for (const effect of ['counted', 'quarantined', 'complained', 'held']) this.standingChanges.inc({ effect }, 0);

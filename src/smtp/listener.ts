@@ -13,6 +13,7 @@ import type { Metrics, TransactionResult } from '../metrics/index.ts';
 import { readLimited } from './read-limited.ts';
 import { acceptsDomain, recipientDomain } from './recipient-policy.ts';
 import { Replies, SmtpReply, accepted } from './reply.ts';
+import { clientKey, isBarePostmaster, recipientSpellingProblem } from './session-limits.ts';
 
 export interface MessageSink {
   store(msg: IncomingMessage): Promise<StoredMessage>;
@@ -34,7 +35,10 @@ export interface SmtpListenerOptions {
 export class SmtpListener {
   private readonly server: SMTPServer;
   private readonly sessions = new Set<string>();
-  private readonly perAddress = new Map<string, number>();
+  /** Open sessions by client (an IPv4 address or an IPv6 /64). */
+  private readonly perClient = new Map<string, number>();
+  /** Per open session: its time-limit timer and how many of its commands we refused. */
+  private readonly guards = new Map<string, { timer: NodeJS.Timeout; errors: number }>();
   private draining = false;
   private dataInFlight = 0;
   private dataDone: Array<() => void> = [];
@@ -58,7 +62,7 @@ export class SmtpListener {
       onConnect: (session, cb) => this.onConnect(session, cb),
       onClose: (session) => this.onClose(session),
       onMailFrom: (_address, _session, cb) => cb(this.draining ? Replies.shuttingDown() : undefined),
-      onRcptTo: (address, session, cb) => cb(this.checkRecipient(address.address, session)),
+      onRcptTo: (address, session, cb) => cb(this.counted(session, this.checkRecipient(address.address, session))),
       onData: (stream, session, cb) => void this.onData(stream, session, cb),
     });
     this.server.on('error', (err) => opts.log.error({ err }, 'SMTP server error'));
@@ -110,32 +114,77 @@ export class SmtpListener {
       this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, open: this.sessions.size }, 'connection refused: too many connections');
       return cb(Replies.tooManyConnections());
     }
-    const from = session.remoteAddress;
-    const fromThere = this.perAddress.get(from) ?? 0;
+    const client = clientKey(session.remoteAddress);
+    const fromThere = this.perClient.get(client) ?? 0;
     if (fromThere >= this.opts.config.maxConnectionsPerIp) {
       // One sender opening more sessions than any MTA needs: let it come back later.
       this.opts.metrics.smtpConnections.inc({ result: 'rate_limited' });
       this.opts.metrics.smtpTransactions.inc({ result: 'rate_limited' });
-      this.opts.log.warn({ session: session.id, remoteIp: from, open: fromThere }, 'connection refused: too many from one address');
+      this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, client, open: fromThere }, 'connection refused: too many from one client');
       return cb(Replies.tooManyConnections());
     }
-    this.perAddress.set(from, fromThere + 1);
+    this.perClient.set(client, fromThere + 1);
     this.sessions.add(session.id);
+    // Whatever the session is doing, it ends at the session time limit: an idle timeout
+    // alone lets a client that sends a byte now and then hold it forever.
+    const timer = setTimeout(() => this.cutOff(session, Replies.sessionTooLong(), 'session time limit'), this.opts.config.sessionMaxMs);
+    timer.unref();
+    this.guards.set(session.id, { timer, errors: 0 });
     this.opts.metrics.smtpConnections.inc({ result: 'accepted' });
     this.opts.metrics.smtpActiveSessions.set(this.sessions.size);
     cb();
   }
 
   private onClose(session: SMTPServerSession): void {
+    const guard = this.guards.get(session.id);
+    if (guard) clearTimeout(guard.timer);
+    this.guards.delete(session.id);
     if (!this.sessions.delete(session.id)) return;
     this.opts.metrics.smtpActiveSessions.set(this.sessions.size);
-    const left = (this.perAddress.get(session.remoteAddress) ?? 1) - 1;
-    if (left > 0) this.perAddress.set(session.remoteAddress, left);
-    else this.perAddress.delete(session.remoteAddress);
+    const client = clientKey(session.remoteAddress);
+    const left = (this.perClient.get(client) ?? 1) - 1;
+    if (left > 0) this.perClient.set(client, left);
+    else this.perClient.delete(client);
+  }
+
+  /** Sends a 421 and closes the session's connection (smtp-server closes after any 421). */
+  private cutOff(session: SMTPServerSession, reply: SmtpReply, why: string): void {
+    const connection = [...this.server.connections].find((c) => (c as { session?: SMTPServerSession }).session === session) as
+      | { send(code: number, text: string): void }
+      | undefined;
+    this.opts.metrics.smtpConnections.inc({ result: 'cut_off' });
+    this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, why }, 'session cut off');
+    connection?.send(reply.responseCode, reply.message);
+  }
+
+  /** Counts a refused command; past the limit the answer becomes 421 and the session ends. */
+  private counted(session: SMTPServerSession, reply: SmtpReply | undefined): SmtpReply | undefined {
+    if (!reply || reply.responseCode === 421) return reply;
+    const guard = this.guards.get(session.id);
+    if (!guard) return reply;
+    guard.errors++;
+    if (guard.errors < this.opts.config.maxErrors) return reply;
+    this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, errors: guard.errors }, 'session closed: too many errors');
+    return Replies.tooManyErrors();
   }
 
   private checkRecipient(address: string, session: SMTPServerSession): SmtpReply | undefined {
     if (this.draining) return Replies.shuttingDown();
+    if (session.envelope.rcptTo.length >= this.opts.config.maxRecipients) {
+      this.opts.metrics.smtpTransactions.inc({ result: 'too_many_recipients' });
+      return Replies.tooManyRecipients(this.opts.config.maxRecipients);
+    }
+    // Mail to the postmaster is always taken (RFC 5321 4.5.1); stored and decoded like the
+    // rest, and it changes a standing only on the same evidence as any other message.
+    if (isBarePostmaster(address)) return undefined;
+    const mailFrom = session.envelope.mailFrom as { args?: Record<string, unknown> } | false;
+    const smtpUtf8 = Boolean(mailFrom && mailFrom.args?.SMTPUTF8);
+    const spelling = recipientSpellingProblem(address, smtpUtf8);
+    if (spelling) {
+      if (spelling.enhancedStatus === '5.7.1') this.opts.metrics.smtpTransactions.inc({ result: 'relay_refused' });
+      this.opts.log.info({ session: session.id, remoteIp: session.remoteAddress, reply: spelling.message }, 'recipient refused');
+      return spelling;
+    }
     const domain = recipientDomain(address);
     if (!domain) return Replies.badRecipient();
     if (!acceptsDomain(domain, this.opts.bounceDomains)) {
@@ -148,10 +197,6 @@ export class SmtpListener {
       this.opts.metrics.smtpTransactions.inc({ result: 'token_refused' });
       this.opts.log.info({ session: session.id, remoteIp: session.remoteAddress, problem: tokenProblem }, 'recipient refused: return-path token');
       return Replies.badToken(tokenProblem);
-    }
-    if (session.envelope.rcptTo.length >= this.opts.config.maxRecipients) {
-      this.opts.metrics.smtpTransactions.inc({ result: 'too_many_recipients' });
-      return Replies.tooManyRecipients(this.opts.config.maxRecipients);
     }
     return undefined;
   }
@@ -175,6 +220,10 @@ export class SmtpListener {
   ): Promise<void> {
     this.dataInFlight++;
     const started = Date.now();
+    // DATA ends by the DATA time limit: a sender trickling bytes is cut off with 421, and
+    // nothing of its message is stored.
+    const dataTimer = setTimeout(() => this.cutOff(session, Replies.dataTooSlow(), 'DATA time limit'), this.opts.config.dataMaxMs);
+    dataTimer.unref();
     let endOfData = process.hrtime.bigint();
     let result: TransactionResult = 'aborted';
     let reply: string | SmtpReply = Replies.storageUnavailable();
@@ -207,6 +256,7 @@ export class SmtpListener {
       // The client went away in the middle of DATA: there is nobody to answer.
       this.opts.log.info({ session: session.id, err: (err as Error).message }, 'DATA interrupted');
     } finally {
+      clearTimeout(dataTimer);
       const seconds = Number(process.hrtime.bigint() - endOfData) / 1e9;
       this.opts.metrics.smtpTransactions.inc({ result });
       if (result !== 'aborted') this.opts.metrics.smtpDataReplySeconds.observe({ result }, seconds);

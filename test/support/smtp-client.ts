@@ -26,16 +26,17 @@ export class RawSmtpClient {
     socket.on('error', (err) => (this.closedWith = err));
   }
 
-  static open(port: number, host = '127.0.0.1'): Promise<RawSmtpClient> {
+  /** `localAddress` picks the client's own address (127.0.0.2 is another client on loopback). */
+  static open(port: number, host = '127.0.0.1', localAddress?: string): Promise<RawSmtpClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host }, () => resolve(new RawSmtpClient(socket)));
+      const socket = connect({ port, host, localAddress }, () => resolve(new RawSmtpClient(socket)));
       socket.once('error', reject);
     });
   }
 
   /** Opens a connection and reads the greeting. */
-  static async greet(port: number, host = '127.0.0.1'): Promise<{ client: RawSmtpClient; greeting: Reply }> {
-    const client = await RawSmtpClient.open(port, host);
+  static async greet(port: number, host = '127.0.0.1', localAddress?: string): Promise<{ client: RawSmtpClient; greeting: Reply }> {
+    const client = await RawSmtpClient.open(port, host, localAddress);
     return { client, greeting: await client.read() };
   }
 
