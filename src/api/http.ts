@@ -142,7 +142,7 @@ export async function startHttp(opts: HttpOptions): Promise<HttpEndpoints> {
     });
   });
   const port = (server.address() as AddressInfo).port;
-  opts.log.info({ host: opts.host, port }, 'HTTP listening (/metrics /healthz /readyz /v1/sent-messages)');
+  opts.log.info({ host: opts.host, port }, 'HTTP listening (/metrics /healthz /readyz)');
   return {
     server,
     port,
