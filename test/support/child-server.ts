@@ -47,6 +47,10 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 30_00
       reject(new Error(`server exited (${code}) before it was ready; stderr: ${stderr}`));
     });
   });
-  const { smtp, http } = await ports;
+  // A server that never got ready must not outlive the test (it would keep the runner waiting).
+  const { smtp, http } = await ports.catch((err: Error) => {
+    proc.kill('SIGKILL');
+    throw err;
+  });
   return { proc, smtpPort: smtp, httpPort: http, logs, exited };
 }
