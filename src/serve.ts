@@ -1,11 +1,11 @@
 // `bounced serve`: wires the stages together, and takes them down in order on shutdown.
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
-import type { RuleSet } from './classify/index.ts';
 import { fetchSession, type FetchRun } from './commands/fetch.ts';
 import { loadRulesFromDatabase } from './classify/rule-store.ts';
 import { DecodeWorker } from './ingest/decode-queue.ts';
 import { reportStage } from './ingest/decode-stage.ts';
+import { DecoderThread } from './ingest/decoder-thread.ts';
 import { Spool } from './ingest/spool.ts';
 import { protocolLogger } from './log.ts';
 import { startHttp, type HttpEndpoints } from './api/http.ts';
@@ -73,13 +73,20 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
     cleanups.push(() => spool.close());
 
-    // Decoding runs after the 250, from the stored rows: the queue is raw_messages itself.
-    let rules: RuleSet = { extra: [] };
+    // Decoding runs after the 250, from the stored rows (the queue is raw_messages itself),
+    // in a thread of its own with a time budget per message.
+    const decoderThread = new DecoderThread(config.decodeBudgetMs, (why) => {
+      metrics.decoderRestarts.inc({ why });
+      log.warn({ why, budgetMs: config.decodeBudgetMs }, 'decoder thread restarted');
+    });
+    await decoderThread.start();
+    cleanups.push(() => decoderThread.close());
     const refreshRules = async () => {
       try {
         const loaded = await loadRulesFromDatabase(database.pool);
-        rules = { extra: loaded.rules };
+        decoderThread.setRules(loaded.specs);
         metrics.rulesLoaded.set(loaded.rules.length);
+        metrics.rulesRefused.set(loaded.skipped.length);
         for (const why of loaded.skipped) log.warn({ rule: why }, 'classification rule skipped');
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'could not load classification rules; keeping the previous ones');
@@ -105,7 +112,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     cleanups.push(async () => clearInterval(partitionTimer));
     const decoder = new DecodeWorker(
       database.pool,
-      reportStage(() => rules, metrics, eventsOptions(config)),
+      reportStage((raw) => decoderThread.decode(raw), metrics, eventsOptions(config)),
       { batchSize: 50, pollMs: 2000 },
       (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'),
       {
@@ -178,6 +185,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         await smtp.close();
         await spool.close();
         await decoder.stop();
+        await decoderThread.close();
         clearInterval(rulesTimer);
         clearInterval(partitionTimer);
         await http.close();

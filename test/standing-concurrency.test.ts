@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
 import { reportStage } from '../src/ingest/decode-stage.ts';
+import { decode } from '../src/parse/index.ts';
 import { Spool } from '../src/ingest/spool.ts';
 import { Metrics } from '../src/metrics/index.ts';
 import { createPool } from '../src/store/database.ts';
@@ -59,7 +60,7 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
   await Promise.all(stores);
   await spool.close();
 
-  const stage = reportStage(() => ({ extra: [] }), new Metrics(), {
+  const stage = reportStage((raw) => decode(raw), new Metrics(), {
     correlation: { keys: ring.all, headers: [], recentSendWindowMs: 0 },
     policy: DEFAULT_POLICY,
     evidence: DEFAULT_EVIDENCE_POLICY,

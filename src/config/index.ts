@@ -35,6 +35,8 @@ export interface Config {
   http: { host: string; port: number };
   ingest: IngestConfig;
   shutdownDrainMs: number;
+  /** DECODE_BUDGET_MS: a message whose decoding takes longer is parked as failed, with the reason. */
+  decodeBudgetMs: number;
   logLevel: string;
   smtpLogLevel: string;
   pgPoolSize: number;
@@ -289,6 +291,7 @@ export function loadConfig(env: Env = process.env): Config {
       commitDeadlineMs: integer(env, 'COMMIT_DEADLINE_MS', 15_000, 100, 600_000),
     },
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 30_000, 0, 3_600_000),
+    decodeBudgetMs: integer(env, 'DECODE_BUDGET_MS', 5000, 10, 600_000),
     logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
     smtpLogLevel: logLevel(env, 'SMTP_LOG_LEVEL', 'warn'),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 2, 1000),

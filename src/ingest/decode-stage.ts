@@ -1,15 +1,17 @@
 // The decoding stage of the server: decodes a stored message with the current rules,
 // writes the Report next to it, and records its facts (events, links to sends, standing),
 // all in the transaction that marks the row decoded.
-import type { RuleSet } from '../classify/index.ts';
 import type { Metrics } from '../metrics/index.ts';
-import { decode } from '../parse/index.ts';
+import type { Report } from '../parse/report.ts';
 import { recordFacts, type EventsOptions } from '../store/events.ts';
 import type { DecodeStage } from './decode-queue.ts';
 
-export function reportStage(rules: () => RuleSet, metrics: Metrics, events: EventsOptions): DecodeStage {
+/** Bytes to Report: in the server, a DecoderThread; in tests and tools, decode() itself. */
+export type ReportDecoder = (raw: Buffer) => Report | Promise<Report>;
+
+export function reportStage(decodeReport: ReportDecoder, metrics: Metrics, events: EventsOptions): DecodeStage {
   return async (message, tx) => {
-    const report = decode(message.raw, rules());
+    const report = await decodeReport(message.raw);
     await tx.query('update raw_messages set report = $2, report_kind = $3 where id = $1', [message.id, JSON.stringify(report), report.kind]);
     const recorded = await recordFacts(tx, message, report, events);
     metrics.decodedReports.inc({ kind: report.kind });

@@ -63,6 +63,8 @@ export class Metrics {
   readonly factsByDomain = this.counter('bounced_recipient_facts_by_domain_total', 'Recipient facts by receiving domain (a configured list of large providers, else "other"), kind and type', ['domain', 'kind', 'type']);
   readonly mailboxMessages = this.counter('bounced_mailbox_messages_total', 'Messages of POP3/IMAP mailboxes, by result: fetched, stored, duplicate, removed, kept, failed', ['result']);
   readonly rulesLoaded = this.gauge('bounced_classification_rules_loaded', 'Operator rules from classification_rules in use');
+  readonly rulesRefused = this.gauge('bounced_classification_rules_refused', 'Operator rules not in use: a pattern that does not compile or could backtrack catastrophically (see classification_rules.problem)');
+  readonly decoderRestarts = this.counter('bounced_decoder_restarts_total', 'Times the decoder thread was started again: a message past DECODE_BUDGET_MS (budget), or a crash', ['why']);
   readonly databaseUp = this.gauge('bounced_database_up', '1 when the last look at Postgres (scrape or readiness) succeeded');
   readonly backlogMessages = this.gauge('bounced_decode_backlog_messages', 'Stored messages not decoded yet (all instances)');
   readonly backlogOldestSeconds = this.gauge('bounced_decode_backlog_oldest_seconds', 'Age of the oldest stored message not decoded yet; 0 when none');
@@ -91,6 +93,7 @@ export class Metrics {
       this.factEvidence.inc({ evidence, outcome }, 0);
     }
     for (const result of ['fetched', 'stored', 'duplicate', 'removed', 'kept', 'failed']) this.mailboxMessages.inc({ result }, 0);
+    for (const why of ['budget', 'crash']) this.decoderRestarts.inc({ why }, 0);
   }
 
   /** A bounded label for a receiving domain. */

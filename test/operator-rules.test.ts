@@ -1,0 +1,136 @@
+// Operators' rules cannot stall the server: a pattern that backtracks catastrophically is
+// refused (from a file: exit 2; from classification_rules: skipped, the reason written
+// beside it), and a decode past DECODE_BUDGET_MS is stopped and parked as failed while
+// SMTP keeps answering.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { checkPatternSync } from '../src/classify/pattern-safety.ts';
+import type { RunningServer } from '../src/serve.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
+import { RawSmtpClient } from './support/smtp-client.ts';
+
+const BIN = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
+
+describe('pattern safety', () => {
+  const rows: Array<[string, boolean]> = [
+    ['(x+x+)+y', false],
+    ['^(a|a)*$', false],
+    ['(\\w+\\s?)+$', false],
+    ['acme box overflow', true],
+    ['\\bno such (user|mailbox)\\b', true],
+    ['^5\\.2\\.2$', true],
+    // Quadratic, common, and cheap on the at most 4,096 characters an operator rule reads.
+    ['mailbox.*full', true],
+  ];
+  for (const [source, safe] of rows) {
+    test(`${source}: ${safe ? 'accepted' : 'refused'}`, () => {
+      const verdict = checkPatternSync(source);
+      assert.equal(verdict.safe, safe, JSON.stringify(verdict));
+      if (!verdict.safe) assert.match(verdict.why, /backtracks/);
+    });
+  }
+
+  test('bounced classify --rules refuses a catastrophic pattern with one line and exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bounced-rules-'));
+    try {
+      const file = join(dir, 'rules.json');
+      writeFileSync(file, JSON.stringify([{ id: 'evil', reason: 'mailboxfull', text: '(x+x+)+y', example: 'xxxx' }]));
+      const bad = spawnSync(process.execPath, [BIN, 'classify', '--rules', file, 'x'.repeat(40)], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /^bounced: .*\(evil\): refused: the pattern backtracks exponentially/);
+      assert.equal(bad.stderr.trim().split('\n').length, 1);
+      writeFileSync(file, JSON.stringify([{ id: 'acme', reason: 'mailboxfull', text: 'acme box overflow', example: '550 acme box overflow' }]));
+      const good = spawnSync(process.execPath, [BIN, 'classify', '--rules', file, '550 acme box overflow'], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(good.status, 0, good.stderr);
+      assert.match(good.stdout, /reason=mailboxfull .*rule=custom\.acme/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('in the server', () => {
+  let db: TestDatabase;
+  let server: RunningServer;
+  let pool: pg.Pool;
+
+  before(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    await pool.query(
+      `insert into classification_rules (id, reason, text_pattern, example) values
+         ('evil', 'mailboxfull', '(x+x+)+y', '550 xxxx'),
+         ('acme-full', 'mailboxfull', 'acme box overflow', '550 acme box overflow')`,
+    );
+    server = await startTestServer(db.url, { DECODE_BUDGET_MS: '100' });
+  });
+  after(async () => {
+    await server?.shutdown();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  async function deliver(raw: string): Promise<string> {
+    const { client } = await RawSmtpClient.greet(server.smtpPort);
+    await client.command('EHLO mx.example.net');
+    const reply = await client.send('', [`b@${BOUNCE_DOMAIN}`], Buffer.from(raw.replace(/\r?\n/g, '\r\n')));
+    await client.quit();
+    assert.equal(reply.code, 250, reply.text);
+    return /stored as (\d+)/.exec(reply.text)![1]!;
+  }
+
+  async function settled(id: string): Promise<{ decode_state: string; decode_error: string | null; report: { recipients: Array<{ reason: string; rule: string }> } | null }> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { rows } = await pool.query(`select decode_state, decode_error, report from raw_messages where id = $1`, [id]);
+      if (rows[0].decode_state !== 'pending' || Date.now() > deadline) return rows[0];
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  const notice = (blocks: string) => `From: Mail Delivery System <Mailer-Daemon@relay.example>
+Subject: Mail delivery failed: returning message to sender
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+${blocks}`;
+
+  test('a catastrophic pattern in classification_rules is skipped, and why is written beside it', async () => {
+    const { rows } = await pool.query(`select id, problem from classification_rules order by id`);
+    assert.equal(rows.find((r) => r.id === 'acme-full').problem, null);
+    assert.match(rows.find((r) => r.id === 'evil').problem, /\(evil\): refused: the pattern backtracks exponentially/);
+    const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+    assert.match(metrics, /^bounced_classification_rules_refused 1$/m);
+    assert.match(metrics, /^bounced_classification_rules_loaded 1$/m);
+    // The safe rule decides in the decoder thread; the refused one never runs.
+    const id = await deliver(notice(`  a@full.example\n    SMTP error from remote mail server after RCPT TO:<a@full.example>:\n    550 acme box overflow ${'x'.repeat(40)}\n`));
+    const row = await settled(id);
+    assert.equal(row.decode_state, 'decoded');
+    assert.deepEqual(row.report!.recipients.map((r) => [r.reason, r.rule]), [['mailboxfull', 'custom.acme-full']]);
+  });
+
+  test('a decode past DECODE_BUDGET_MS is parked as failed with the reason; SMTP answers and the next message decodes', async () => {
+    // 20,000 recipients take several hundred milliseconds to decode: past a 100 ms budget.
+    const blocks = Array.from({ length: 20_000 }, (_, i) => `  u${i}@d${i % 500}.example\n    SMTP error from remote mail server after RCPT TO:<u${i}@d${i % 500}.example>:\n    550 5.1.1 User unknown\n`);
+    const heavy = await deliver(notice(blocks.join('\n')));
+    const light = await deliver(notice('  b@x.example\n    SMTP error from remote mail server after RCPT TO:<b@x.example>:\n    550 5.1.1 User unknown\n'));
+    const parked = await settled(heavy);
+    assert.equal(parked.decode_state, 'failed');
+    assert.match(parked.decode_error!, /decoding took longer than its budget of 100 ms \(DECODE_BUDGET_MS\): parked/);
+    const next = await settled(light);
+    assert.equal(next.decode_state, 'decoded');
+    assert.equal(next.report!.recipients.length, 1);
+    const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+    assert.match(metrics, /^bounced_decoder_restarts_total\{why="budget"\} 1$/m);
+  });
+});
