@@ -144,8 +144,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       const run: FetchRun = {
         url: config.fetch.url,
         password: config.fetch.password,
-        limits: { maxMessages: config.fetch.maxMessages, maxBytes: config.fetch.maxBytes, nonBounce: config.fetch.nonBounce },
-        trust: { caFile: config.fetch.caFile, insecure: config.fetch.insecureTls },
+        limits: { maxMessages: config.fetch.maxMessages, maxBytes: config.fetch.maxBytes, maxMessageBytes: config.smtp.maxMessageBytes, nonBounce: config.fetch.nonBounce },
+        trust: {
+          caFile: config.fetch.caFile,
+          insecure: config.fetch.insecureTls,
+          allowPlaintextLogin: config.fetch.allowPlaintextLogin,
+          maxMessageBytes: config.smtp.maxMessageBytes,
+        },
       };
       const poll = () => {
         fetching ??= fetchSession(run, database.pool, spool, log, (result) => metrics.mailboxMessages.inc({ result }))

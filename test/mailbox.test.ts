@@ -45,6 +45,12 @@ function fetchCli(url: string, extra: string[] = [], password = dovecot.password
   });
 }
 
+/** POP3 on the plain port, upgraded with STLS (the password never goes out in clear). */
+const pop3Url = () => `pop3://bounces@127.0.0.1:${dovecot.ports.pop3}?starttls=1`;
+function pop3Cli(extra: string[] = [], password = dovecot.password) {
+  return fetchCli(pop3Url(), ['--ca', dovecot.certFile, ...extra], password);
+}
+
 async function stored(source: string): Promise<number> {
   const { rows } = await pool.query('select count(*)::int as n from raw_messages where source = $1', [source]);
   return rows[0].n;
@@ -54,13 +60,13 @@ describe('POP3', () => {
   test('bounces are stored once and deleted; other mail is stored and kept; a second run changes nothing', async () => {
     for (const f of BOUNCES) dovecot.deliver(corpusMessage(f), f);
     dovecot.deliver(NOT_A_BOUNCE, 'offer');
-    const first = fetchCli(`pop3://bounces@127.0.0.1:${dovecot.ports.pop3}`);
+    const first = pop3Cli();
     assert.equal(first.status, 0, first.stderr);
     const summary = JSON.parse(first.stdout.trim().split('\n').pop()!);
     assert.deepEqual({ stored: summary.stored, removed: summary.removed, kept: summary.kept }, { stored: 6, removed: 5, kept: 1 });
     assert.equal(await stored('pop3'), 6);
     assert.equal(dovecot.count(), 1, 'only the non-bounce is left');
-    const second = fetchCli(`pop3://bounces@127.0.0.1:${dovecot.ports.pop3}`);
+    const second = pop3Cli();
     assert.equal(second.status, 0, second.stderr);
     assert.equal(await stored('pop3'), 6);
     assert.equal(dovecot.count(), 1);
@@ -70,15 +76,17 @@ describe('POP3', () => {
     const before = await stored('pop3');
     for (const f of BOUNCES.slice(0, 3)) dovecot.deliver(Buffer.concat([Buffer.from(`X-Run: broken-${f}\r\n`), corpusMessage(f)]), f);
     const spool = new Spool(pool, { windowMs: 0, maxBatch: 10, deadlineMs: 10_000, maxConcurrentCommits: 1, instance: 'test' });
-    const target = parseMailboxUrl(`pop3://bounces@127.0.0.1:${dovecot.ports.pop3}`);
-    const session = await openMailbox(target, dovecot.password);
+    const target = parseMailboxUrl(pop3Url());
+    const trust = { caFile: dovecot.certFile };
+    const limits = { maxMessages: 100, maxBytes: 1e9, maxMessageBytes: 1e7, nonBounce: 'keep' as const };
+    const session = await openMailbox(target, dovecot.password, trust);
     await assert.rejects(
-      fetchOnce(session, { pool, sink: spool, log: silent, afterStore: () => session.abort() }, { maxMessages: 100, maxBytes: 1e9, nonBounce: 'keep' }),
+      fetchOnce(session, { pool, sink: spool, log: silent, afterStore: () => session.abort() }, limits),
     );
     assert.equal(await stored('pop3'), before + 1, 'the first message was committed');
     assert.equal(dovecot.count(), 4, 'nothing was deleted (no QUIT)');
-    const again = await openMailbox(target, dovecot.password);
-    const summary = await fetchOnce(again, { pool, sink: spool, log: silent }, { maxMessages: 100, maxBytes: 1e9, nonBounce: 'keep' });
+    const again = await openMailbox(target, dovecot.password, trust);
+    const summary = await fetchOnce(again, { pool, sink: spool, log: silent }, limits);
     await again.close();
     await spool.close();
     assert.equal(summary.stored, 2);
@@ -88,10 +96,10 @@ describe('POP3', () => {
 
   test('at most --max-messages per session', async () => {
     for (const f of BOUNCES.slice(0, 3)) dovecot.deliver(Buffer.concat([Buffer.from(`X-Run: limit-${f}\r\n`), corpusMessage(f)]), f);
-    const r = fetchCli(`pop3://bounces@127.0.0.1:${dovecot.ports.pop3}`, ['--max-messages', '2']);
+    const r = pop3Cli(['--max-messages', '2']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(dovecot.count(), 2, 'one bounce and the kept non-bounce are left');
-    assert.equal(fetchCli(`pop3://bounces@127.0.0.1:${dovecot.ports.pop3}`).status, 0);
+    assert.equal(pop3Cli().status, 0);
     assert.equal(dovecot.count(), 1);
   });
 
@@ -105,8 +113,37 @@ describe('POP3', () => {
     assert.equal(dovecot.count(), 1);
   });
 
+  test('the password is not sent in clear unless the operator allows it', () => {
+    dovecot.deliver(Buffer.concat([Buffer.from('X-Run: plain\r\n'), corpusMessage('lhost-postfix-01.eml')]), 'plain');
+    const refused = fetchCli(`pop3://bounces@127.0.0.1:${dovecot.ports.pop3}`);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /refusing to send the password without TLS/);
+    assert.equal(dovecot.count(), 2, 'nothing fetched');
+    const allowed = fetchCli(`pop3://bounces@127.0.0.1:${dovecot.ports.pop3}`, ['--allow-plaintext-login']);
+    assert.equal(allowed.status, 0, allowed.stderr);
+    assert.equal(dovecot.count(), 1);
+  });
+
+  test('a message over MAX_MESSAGE_BYTES stays in the mailbox, the first one of a session too', async () => {
+    // A bounce with 8 KB of epilogue after its last boundary.
+    const big = Buffer.concat([Buffer.from('X-Run: big\r\n'), corpusMessage('lhost-postfix-04.eml'), Buffer.from('\r\n'), Buffer.alloc(8000, 'b'), Buffer.from('\r\n')]);
+    dovecot.deliver(big, 'big');
+    const before = await stored('pop3');
+    const r = spawnSync(process.execPath, [BIN, 'fetch', pop3Url(), '--once', '--ca', dovecot.certFile], {
+      env: { ...process.env, DATABASE_URL: db.url, MAILBOX_PASSWORD: dovecot.password, LOG_LEVEL: 'silent', MAX_MESSAGE_BYTES: '4096' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).tooBig, 1);
+    assert.equal(await stored('pop3'), before);
+    assert.equal(dovecot.count(), 2, 'the big one and the kept non-bounce are left');
+    assert.equal(pop3Cli().status, 0, 'with the default limit it is fetched');
+    assert.equal(dovecot.count(), 1);
+  });
+
   test('a wrong password is a clear error and a non-zero exit', () => {
-    const r = fetchCli(`pop3://bounces@127.0.0.1:${dovecot.ports.pop3}`, [], 'wrong-password');
+    const r = pop3Cli([], 'wrong-password');
     assert.equal(r.status, 1);
     assert.match(r.stderr, /login refused/);
   });
@@ -117,7 +154,8 @@ describe('alongside serve', () => {
     const { startTestServer } = await import('./support/server.ts');
     dovecot.deliver(Buffer.concat([Buffer.from('X-Run: serve\r\n'), corpusMessage('lhost-postfix-03.eml')]), 'serve');
     const server = await startTestServer(db.url, {
-      FETCH_URL: `pop3://bounces@127.0.0.1:${dovecot.ports.pop3}`,
+      FETCH_URL: pop3Url(),
+      FETCH_CA_FILE: dovecot.certFile,
       MAILBOX_PASSWORD: dovecot.password,
       FETCH_INTERVAL_SECONDS: '5',
     });

@@ -1,5 +1,5 @@
 // `bounced fetch URL [--once] [--interval 300] [--max-messages 200] [--max-bytes N]
-//   [--non-bounce keep|move] [--ca FILE] [--insecure-tls]`: reads a POP3/IMAP mailbox into
+//   [--non-bounce keep|move] [--ca FILE] [--insecure-tls] [--allow-plaintext-login]`: reads a POP3/IMAP mailbox into
 // the spool. The password comes from MAILBOX_PASSWORD, never from the command line.
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
@@ -29,6 +29,7 @@ export function fetchRunFrom(args: string[], config: Config): { run: FetchRun; o
       'non-bounce': { type: 'string' },
       ca: { type: 'string' },
       'insecure-tls': { type: 'boolean', default: false },
+      'allow-plaintext-login': { type: 'boolean', default: false },
     },
   });
   const url = positionals[0] ?? config.fetch.url;
@@ -50,9 +51,15 @@ export function fetchRunFrom(args: string[], config: Config): { run: FetchRun; o
       limits: {
         maxMessages: number(values['max-messages'], config.fetch.maxMessages, 'max-messages'),
         maxBytes: number(values['max-bytes'], config.fetch.maxBytes, 'max-bytes'),
+        maxMessageBytes: config.smtp.maxMessageBytes,
         nonBounce,
       },
-      trust: { caFile: values.ca ?? config.fetch.caFile, insecure: values['insecure-tls'] || config.fetch.insecureTls },
+      trust: {
+        caFile: values.ca ?? config.fetch.caFile,
+        insecure: values['insecure-tls'] || config.fetch.insecureTls,
+        allowPlaintextLogin: values['allow-plaintext-login'] || config.fetch.allowPlaintextLogin,
+        maxMessageBytes: config.smtp.maxMessageBytes,
+      },
     },
     once: values.once ?? false,
     intervalSeconds: number(values.interval, config.fetch.intervalSeconds, 'interval'),

@@ -83,6 +83,8 @@ export interface FetchConfig {
   nonBounce: 'keep' | 'move';
   caFile: string | undefined;
   insecureTls: boolean;
+  /** FETCH_ALLOW_PLAINTEXT_LOGIN: send the mailbox password without TLS (refused by default). */
+  allowPlaintextLogin: boolean;
 }
 
 export interface BreakerConfig {
@@ -279,6 +281,7 @@ export function loadConfig(env: Env = process.env): Config {
       nonBounce: nonBounce(env),
       caFile: env.FETCH_CA_FILE?.trim() || undefined,
       insecureTls: bool(env, 'FETCH_INSECURE_TLS', false),
+      allowPlaintextLogin: bool(env, 'FETCH_ALLOW_PLAINTEXT_LOGIN', false),
     },
     http: {
       // Loopback unless configured: the registry and the metrics are not for the world.

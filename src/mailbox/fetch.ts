@@ -11,7 +11,10 @@ import type { MailboxSession } from './session.ts';
 
 export interface FetchLimits {
   maxMessages: number;
+  /** Bytes per session, the first message included. */
   maxBytes: number;
+  /** Bytes per message (as SMTP's MAX_MESSAGE_BYTES): a larger one stays in the mailbox. */
+  maxMessageBytes: number;
   /** What to do with mail that is not a bounce: leave it, or move it aside (IMAP). */
   nonBounce: 'keep' | 'move';
 }
@@ -23,6 +26,8 @@ export interface FetchSummary {
   removed: number;
   kept: number;
   failed: number;
+  /** Over maxMessageBytes: left in the mailbox, for a person to look at. */
+  tooBig: number;
 }
 
 export interface FetchDeps {
@@ -37,7 +42,7 @@ export interface FetchDeps {
 }
 
 export async function fetchOnce(session: MailboxSession, deps: FetchDeps, limits: FetchLimits): Promise<FetchSummary> {
-  const summary: FetchSummary = { listed: 0, stored: 0, alreadyStored: 0, removed: 0, kept: 0, failed: 0 };
+  const summary: FetchSummary = { listed: 0, stored: 0, alreadyStored: 0, removed: 0, kept: 0, failed: 0, tooBig: 0 };
   const count = (result: string) => deps.count?.(result);
   const refs = await session.list();
   summary.listed = refs.length;
@@ -47,12 +52,19 @@ export async function fetchOnce(session: MailboxSession, deps: FetchDeps, limits
   );
   const seen = new Map(seenRows.map((r) => [r.uid, r]));
   // Mail already stored and kept on purpose needs no work: it does not count against the limits.
-  const work = refs.filter((r) => !(seen.get(r.uid)?.is_bounce === false && limits.nonBounce === 'keep'));
-  summary.kept = refs.length - work.length;
+  const wanted = refs.filter((r) => !(seen.get(r.uid)?.is_bounce === false && limits.nonBounce === 'keep'));
+  summary.kept = refs.length - wanted.length;
+  // A message over the per-message cap is never fetched (the SMTP side would refuse it too).
+  const work = wanted.filter((r) => seen.has(r.uid) || r.size <= limits.maxMessageBytes);
+  for (const r of wanted.filter((w) => !work.includes(w))) {
+    summary.tooBig++;
+    count('too_big');
+    deps.log.warn({ mailbox: session.name, uid: r.uid, size: r.size, limit: limits.maxMessageBytes }, 'message over the size limit; it stays in the mailbox');
+  }
   let bytes = 0;
   let done = 0;
   const batch = work.filter((r) => {
-    if (done >= limits.maxMessages || (done > 0 && bytes + r.size > limits.maxBytes)) return false;
+    if (done >= limits.maxMessages || bytes + r.size > limits.maxBytes) return false;
     done++;
     bytes += r.size;
     return true;

@@ -14,14 +14,70 @@ export interface Pop3Options {
   security: 'tls' | 'starttls' | 'none';
   tls?: ConnectionOptions;
   timeoutMs?: number;
+  /** USER/PASS over a connection without TLS; refused unless the operator allowed it. */
+  allowPlaintextLogin?: boolean;
+  /** A single answer (a message, a listing) longer than this ends the session. */
+  maxAnswerBytes?: number;
+}
+
+/**
+ * Received bytes, appended in amortized constant time (the capacity doubles) and searched
+ * from where the last search stopped: a 10 MB message read in 64 KB chunks costs linear
+ * time, not a concatenation and a scan from the start per chunk.
+ */
+class ReceivedBytes {
+  private data = Buffer.alloc(64 * 1024);
+  private start = 0;
+  private end = 0;
+
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  append(chunk: Buffer): void {
+    if (this.end + chunk.length > this.data.length) {
+      const needed = this.length + chunk.length;
+      const next = needed > this.data.length / 2 ? Buffer.alloc(Math.max(this.data.length * 2, needed)) : this.data;
+      this.data.copy(next, 0, this.start, this.end);
+      this.data = next;
+      this.end -= this.start;
+      this.start = 0;
+    }
+    chunk.copy(this.data, this.end);
+    this.end += chunk.length;
+  }
+
+  /** Position (from the start of what is unread) of `sequence`, searching from `from`; -1 if absent. */
+  indexOf(sequence: string, from: number): number {
+    const at = this.data.subarray(this.start, this.end).indexOf(sequence, Math.max(0, from), 'latin1');
+    return at;
+  }
+
+  startsWith(sequence: string): boolean {
+    return this.length >= sequence.length && this.data.toString('latin1', this.start, this.start + sequence.length) === sequence;
+  }
+
+  /** The first `n` unread bytes, copied out, and consumed. */
+  take(n: number): Buffer {
+    const out = Buffer.from(this.data.subarray(this.start, this.start + n));
+    this.start += n;
+    if (this.start === this.end) this.start = this.end = 0;
+    return out;
+  }
 }
 
 export class Pop3Client {
-  private buffer = Buffer.alloc(0);
+  private received = new ReceivedBytes();
   private waiter: (() => void) | undefined;
   private failure: Error | undefined;
+  private secure: boolean;
 
-  private constructor(private socket: Socket | TLSSocket, private readonly timeoutMs: number) {
+  private constructor(
+    private socket: Socket | TLSSocket,
+    private readonly timeoutMs: number,
+    private readonly opts: Pop3Options,
+  ) {
+    this.secure = opts.security === 'tls';
     this.attach(socket);
   }
 
@@ -35,10 +91,17 @@ export class Pop3Client {
       s.once('error', reject);
       s.setTimeout(timeoutMs, () => s.destroy(new Pop3Error(`no answer from ${opts.host}:${opts.port} in ${timeoutMs} ms`)));
     });
-    const client = new Pop3Client(socket, timeoutMs);
+    const client = new Pop3Client(socket, timeoutMs, opts);
     await client.expectOk('greeting');
     if (opts.security === 'starttls') {
       await client.command('STLS');
+      // STARTTLS injection (RFC 2595 and CVE-2011-0411's kind): anything the server, or a man
+      // in the middle, sent after "+OK" and before the handshake would be read later as if it
+      // came over TLS. There should be nothing: refuse rather than discard and go on.
+      if (client.received.length > 0) {
+        client.destroy();
+        throw new Pop3Error('the server sent data after +OK to STLS, before the TLS handshake (STARTTLS injection?): not continuing');
+      }
       await client.upgrade({ host: opts.host, ...opts.tls });
     }
     return client;
@@ -46,7 +109,7 @@ export class Pop3Client {
 
   private attach(socket: Socket | TLSSocket): void {
     socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.received.append(chunk);
       this.waiter?.();
     });
     socket.on('error', (err) => {
@@ -69,16 +132,25 @@ export class Pop3Client {
       s.once('error', reject);
     });
     this.socket.setTimeout(this.timeoutMs, () => this.socket.destroy(new Pop3Error('no answer in time')));
+    this.secure = true;
     this.attach(this.socket);
   }
 
-  private async readUntil(find: (buf: Buffer) => number): Promise<Buffer> {
+  /**
+   * Reads until `find` locates the end of an answer. `find` gets where the previous look
+   * stopped, so each byte is searched about once. Past maxAnswerBytes the session ends: a
+   * server that never ends its answer cannot fill our memory.
+   */
+  private async readUntil(find: (scannedUpTo: number) => number): Promise<Buffer> {
+    const limit = this.opts.maxAnswerBytes ?? Number.POSITIVE_INFINITY;
+    let scanned = 0;
     for (;;) {
-      const end = find(this.buffer);
-      if (end >= 0) {
-        const out = this.buffer.subarray(0, end);
-        this.buffer = this.buffer.subarray(end);
-        return out;
+      const end = find(scanned);
+      if (end >= 0) return this.received.take(end);
+      scanned = this.received.length;
+      if (scanned > limit) {
+        this.destroy();
+        throw new Pop3Error(`an answer of the server is over ${limit} bytes: not reading it`);
       }
       if (this.failure) throw this.failure;
       await new Promise<void>((resolve) => (this.waiter = resolve));
@@ -87,8 +159,8 @@ export class Pop3Client {
   }
 
   private async line(): Promise<string> {
-    const raw = await this.readUntil((b) => {
-      const i = b.indexOf('\r\n');
+    const raw = await this.readUntil((from) => {
+      const i = this.received.indexOf('\r\n', from - 1);
       return i < 0 ? -1 : i + 2;
     });
     return raw.toString('latin1').slice(0, -2);
@@ -107,9 +179,9 @@ export class Pop3Client {
 
   /** A multi-line answer, dot-unstuffed, as bytes (RFC 1939 section 3). */
   private async multiline(): Promise<Buffer> {
-    const body = await this.readUntil((b) => {
-      if (b.subarray(0, 3).toString() === '.\r\n') return 3;
-      const i = b.indexOf('\r\n.\r\n');
+    const body = await this.readUntil((from) => {
+      if (this.received.startsWith('.\r\n')) return 3;
+      const i = this.received.indexOf('\r\n.\r\n', from - 4);
       return i < 0 ? -1 : i + 5;
     });
     const text = body.toString('latin1');
@@ -118,6 +190,11 @@ export class Pop3Client {
   }
 
   async login(user: string, password: string): Promise<void> {
+    if (!this.secure && !this.opts.allowPlaintextLogin) {
+      this.destroy();
+      throw new Pop3Error('refusing to send the password without TLS: use pop3s:// or ?starttls=1 (or allow plain-text login explicitly)');
+    }
+    if (/[\r\n]/.test(user) || /[\r\n]/.test(password)) throw new Pop3Error('a user name or password with a line break cannot be sent');
     await this.command(`USER ${user}`, 'login');
     await this.command(`PASS ${password}`, 'login');
   }
@@ -146,6 +223,7 @@ export class Pop3Client {
     return sizes;
   }
 
+  /** The message; one over maxAnswerBytes (whatever LIST claimed) ends the session with an error. */
   async retrieve(number: number): Promise<Buffer> {
     await this.command(`RETR ${number}`);
     return this.multiline();

@@ -75,6 +75,10 @@ export interface TlsTrust {
   caFile?: string;
   /** Accept any certificate: only for tests and trusted networks. */
   insecure?: boolean;
+  /** Send the password over a connection without TLS: only for a mailbox on this host or a trusted network. */
+  allowPlaintextLogin?: boolean;
+  /** The largest answer (a message) read from the server; past it the session ends. */
+  maxMessageBytes?: number;
 }
 
 function tlsOptions(trust: TlsTrust): ConnectionOptions {
@@ -92,7 +96,15 @@ function addressOf(target: MailboxTarget): string {
 export async function openMailbox(target: MailboxTarget, password: string, trust: TlsTrust = {}): Promise<MailboxSession> {
   const base = `${target.protocol}://${target.user}@${target.host}:${target.port}/`;
   if (target.protocol === 'pop3') {
-    const pop = await Pop3Client.connect({ host: target.host, port: target.port, security: target.security, tls: tlsOptions(trust) });
+    const pop = await Pop3Client.connect({
+      host: target.host,
+      port: target.port,
+      security: target.security,
+      tls: tlsOptions(trust),
+      allowPlaintextLogin: trust.allowPlaintextLogin,
+      // Room for the dot-stuffing of a message at the cap (at most one byte a line).
+      maxAnswerBytes: trust.maxMessageBytes === undefined ? undefined : Math.ceil(trust.maxMessageBytes * 1.1) + 1024,
+    });
     try {
       await pop.login(target.user, password);
     } catch (err) {
@@ -115,6 +127,9 @@ export async function openMailbox(target: MailboxTarget, password: string, trust
       close: () => pop.quit(),
       abort: () => pop.destroy(),
     };
+  }
+  if (target.security === 'none' && !trust.allowPlaintextLogin) {
+    throw new MailboxError(`${base}: refusing to send the password without TLS: use imaps:// or ?starttls=1 (or allow plain-text login explicitly)`);
   }
   const imap = new ImapFlow({
     host: target.host,

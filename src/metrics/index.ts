@@ -61,7 +61,7 @@ export class Metrics {
   readonly sentRegistered = this.counter('bounced_sent_messages_registered_total', 'Sent messages registered through POST /v1/sent-messages');
   readonly breakersTripped = this.gauge('bounced_breakers_tripped', 'Receiving domains whose outage breaker is tripped now (quarantines held)');
   readonly factsByDomain = this.counter('bounced_recipient_facts_by_domain_total', 'Recipient facts by receiving domain (a configured list of large providers, else "other"), kind and type', ['domain', 'kind', 'type']);
-  readonly mailboxMessages = this.counter('bounced_mailbox_messages_total', 'Messages of POP3/IMAP mailboxes, by result: fetched, stored, duplicate, removed, kept, failed', ['result']);
+  readonly mailboxMessages = this.counter('bounced_mailbox_messages_total', 'Messages of POP3/IMAP mailboxes, by result: fetched, stored, duplicate, removed, kept, failed, too_big', ['result']);
   readonly rulesLoaded = this.gauge('bounced_classification_rules_loaded', 'Operator rules from classification_rules in use');
   readonly rulesRefused = this.gauge('bounced_classification_rules_refused', 'Operator rules not in use: a pattern that does not compile or could backtrack catastrophically (see classification_rules.problem)');
   readonly decoderRestarts = this.counter('bounced_decoder_restarts_total', 'Times the decoder thread was started again: a message past DECODE_BUDGET_MS (budget), or a crash', ['why']);
@@ -92,7 +92,7 @@ export class Metrics {
     ] as const) {
       this.factEvidence.inc({ evidence, outcome }, 0);
     }
-    for (const result of ['fetched', 'stored', 'duplicate', 'removed', 'kept', 'failed']) this.mailboxMessages.inc({ result }, 0);
+    for (const result of ['fetched', 'stored', 'duplicate', 'removed', 'kept', 'failed', 'too_big']) this.mailboxMessages.inc({ result }, 0);
     for (const why of ['budget', 'crash']) this.decoderRestarts.inc({ why }, 0);
   }
 
