@@ -4,15 +4,15 @@ import type { Config } from './config/index.ts';
 import { fetchSession, type FetchRun } from './commands/fetch.ts';
 import { loadRulesFromDatabase } from './classify/rule-store.ts';
 import { DecodeWorker } from './ingest/decode-queue.ts';
-import { reportStage } from './ingest/decode-stage.ts';
-import { DecoderThread } from './ingest/decoder-thread.ts';
+import { reportStage } from './pipeline/decode-stage.ts';
+import { DecoderThread } from './pipeline/decoder-thread.ts';
 import { Spool } from './ingest/spool.ts';
 import { protocolLogger } from './log.ts';
 import { startHttp, type HttpEndpoints } from './api/http.ts';
 import { Metrics } from './metrics/index.ts';
 import { SmtpListener } from './smtp/listener.ts';
 import { openDatabase, type Database } from './store/database.ts';
-import type { EventsOptions } from './store/events.ts';
+import type { EventsOptions } from './pipeline/facts.ts';
 import { migrate } from './store/migrate.ts';
 import { dropExpiredPartitions, ensureMonthlyPartitions } from './store/partitions.ts';
 

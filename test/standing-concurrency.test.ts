@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import { reportStage } from '../src/ingest/decode-stage.ts';
+import { reportStage } from '../src/pipeline/decode-stage.ts';
 import { decode } from '../src/parse/index.ts';
 import { Spool } from '../src/ingest/spool.ts';
 import { Metrics } from '../src/metrics/index.ts';

@@ -3,8 +3,8 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
-import type { EventsOptions } from '../store/events.ts';
-import { applyUnapplied } from '../store/apply.ts';
+import type { EventsOptions } from '../pipeline/facts.ts';
+import { applyUnapplied } from '../pipeline/apply.ts';
 import { UsageError } from './duration.ts';
 
 const USAGE = 'usage: bounced apply --event ID [--event ID…] | --message RAW_ID [--actor NAME] [--note TEXT] [--dry-run]';
@@ -41,7 +41,8 @@ export async function runApply(args: string[], pool: Pool, events: EventsOptions
   const selection = { eventIds: ids(values.event, '--event'), rawMessageIds: ids(values.message, '--message') };
   if (positionals.length || (selection.eventIds.length === 0 && selection.rawMessageIds.length === 0)) throw new UsageError(USAGE);
   const dryRun = values['dry-run'] ?? false;
-  const applied = await applyUnapplied(pool, selection, { actor: operatorName(values.actor), note: values.note ?? null, dryRun, events });
+  const operator = { actor: operatorName(values.actor), note: values.note ?? null };
+  const applied = await applyUnapplied(pool, selection, { operator, dryRun, events });
   for (const a of applied) out(JSON.stringify(a));
   out(`${dryRun ? 'would apply' : 'applied'} ${applied.length} fact(s)${applied.length === 0 ? ' (none of these is an unapplied fact: see the unapplied_facts view)' : ''}`);
   return applied.length === 0 ? 1 : 0;

@@ -3,8 +3,8 @@
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
 import { loadRulesFromDatabase } from '../classify/rule-store.ts';
-import type { EventsOptions } from '../store/events.ts';
-import { reprocess } from '../store/reprocess.ts';
+import type { EventsOptions } from '../pipeline/facts.ts';
+import { reprocess } from '../pipeline/reprocess.ts';
 import { parseSince, UsageError } from './duration.ts';
 
 export async function runReprocess(args: string[], pool: Pool, events: EventsOptions, out: (line: string) => void): Promise<number> {

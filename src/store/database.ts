@@ -37,6 +37,25 @@ export function createPool(url: string, opts: PoolOptions, log: Logger): pg.Pool
   return pool;
 }
 
+/**
+ * Runs `work` in one transaction on a client of its own: committed when it resolves (or
+ * rolled back, for a dry run), rolled back when it throws. The client goes back either way.
+ */
+export async function withTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>, opts: { rollback?: boolean } = {}): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query(opts.rollback ? 'rollback' : 'commit');
+    return result;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** Readiness and metrics give up after this: a probe that hangs is worse than a 503. */
 const PROBE_TIMEOUT_MS = 2000;
 

@@ -3,8 +3,8 @@
 // all in the transaction that marks the row decoded.
 import type { Metrics } from '../metrics/index.ts';
 import type { Report } from '../parse/report.ts';
-import { recordFacts, type EventsOptions } from '../store/events.ts';
-import type { DecodeStage } from './decode-queue.ts';
+import { recordFacts, type EventsOptions } from './facts.ts';
+import type { DecodeStage } from '../ingest/decode-queue.ts';
 
 /** Bytes to Report: in the server, a DecoderThread; in tests and tools, decode() itself. */
 export type ReportDecoder = (raw: Buffer) => Report | Promise<Report>;

@@ -9,6 +9,33 @@ import { decode } from '../parse/index.ts';
 export type DecoderRequest = { type: 'rules'; specs: RuleSpec[] } | { type: 'decode'; id: number; raw: Uint8Array };
 export type DecoderResponse = { type: 'ready' } | { type: 'decoded'; id: number; report: ReturnType<typeof decode> } | { type: 'error'; id: number; error: string };
 
+// Decoded once before the thread says it is ready: the first real message, and the first
+// after a restart, then does not pay for compiling the rule tables and warming the JIT
+// against its time budget.
+const WARM_UP = Buffer.from(
+  [
+    'From: MAILER-DAEMON@mx.example.net',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="w"',
+    '',
+    '--w',
+    'Content-Type: text/plain',
+    '',
+    '<warm@example.org>: host mx.example.org said: 550 5.1.1 <warm@example.org>: Recipient address rejected: User unknown',
+    '--w',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example.net',
+    '',
+    'Final-Recipient: rfc822; warm@example.org',
+    'Action: failed',
+    'Status: 5.1.1',
+    'Diagnostic-Code: smtp; 550 5.1.1 <warm@example.org>: Recipient address rejected: User unknown',
+    '--w--',
+    '',
+  ].join('\r\n'),
+);
+
 const port = parentPort;
 if (port) {
   let rules: RuleSet = { extra: [] };
@@ -25,5 +52,6 @@ if (port) {
       port.postMessage({ type: 'error', id: request.id, error: String((err as Error).stack ?? err) } satisfies DecoderResponse);
     }
   });
+  decode(WARM_UP);
   port.postMessage({ type: 'ready' } satisfies DecoderResponse);
 }

@@ -1,0 +1,60 @@
+// Decoding stored messages again with the current rules: after a decoder fix, or after an
+// operator added a rule. Shows the difference per recipient, then (unless a dry run)
+// writes the new reports and facts. Standing already changed by the old facts is left as
+// it is; new facts change it as usual.
+import type { Pool } from 'pg';
+import type { RuleSet } from '../classify/index.ts';
+import { decode } from '../parse/index.ts';
+import type { Report } from '../parse/report.ts';
+import { withTransaction } from '../store/database.ts';
+import { lockDecodedSince, reclassifyEvent, writeReport } from '../store/stored-messages.ts';
+import { recordFacts, type EventsOptions } from './facts.ts';
+
+export interface ReprocessChange {
+  rawMessageId: string;
+  recipient: string;
+  before: string | null;
+  after: string | null;
+}
+
+export interface ReprocessSummary {
+  messages: number;
+  changed: ReprocessChange[];
+}
+
+const facts = (report: Report | null) => new Map((report?.recipients ?? []).map((r) => [r.address.toLowerCase(), `${r.reason}/${r.type}`]));
+
+export async function reprocess(
+  pool: Pool,
+  opts: { since: Date; dryRun: boolean; rules: RuleSet; events: EventsOptions; batchSize?: number },
+): Promise<ReprocessSummary> {
+  const summary: ReprocessSummary = { messages: 0, changed: [] };
+  let after = '0';
+  for (;;) {
+    const taken = await withTransaction(
+      pool,
+      async (tx) => {
+        const rows = await lockDecodedSince(tx, after, opts.since, opts.batchSize ?? 200);
+        for (const row of rows) {
+          after = row.id;
+          summary.messages++;
+          const report = decode(row.raw, opts.rules);
+          const before = facts(row.report);
+          const now = facts(report);
+          for (const recipient of new Set([...before.keys(), ...now.keys()])) {
+            if (before.get(recipient) !== now.get(recipient)) {
+              summary.changed.push({ rawMessageId: row.id, recipient, before: before.get(recipient) ?? null, after: now.get(recipient) ?? null });
+            }
+          }
+          if (opts.dryRun) continue;
+          await writeReport(tx, row.id, report);
+          for (const r of report.recipients) await reclassifyEvent(tx, row.id, report.kind, r);
+          await recordFacts(tx, row, report, opts.events); // facts that are new now
+        }
+        return rows.length;
+      },
+      { rollback: opts.dryRun },
+    );
+    if (taken === 0) return summary;
+  }
+}

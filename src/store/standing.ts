@@ -1,0 +1,104 @@
+// Where addresses stand, in Postgres: the row of each address (locked while a fact is
+// applied, so that workers and instances change a standing one at a time), its history,
+// and the outage breakers of receiving domains. What to change is decided elsewhere
+// (src/standing/); this module only reads and writes it.
+import type { PoolClient } from 'pg';
+import type { BreakerConfig } from '../config/index.ts';
+import type { Change, Standing, StandingState } from '../standing/policy.ts';
+
+interface StandingRow {
+  state: StandingState;
+  soft_count: number;
+  last_counted_at: Date | null;
+  last_event_at: Date | null;
+  last_reason: string | null;
+  quarantined_at: Date | null;
+  release_at: Date | null;
+}
+
+/** The address's standing, its row created if new and locked until the transaction ends. */
+export async function lockStanding(tx: PoolClient, address: string, domain: string): Promise<Standing> {
+  await tx.query(`insert into address_standing (address, domain, state) values ($1, $2, 'fine') on conflict (address) do nothing`, [address, domain]);
+  const { rows } = await tx.query<StandingRow>(
+    `select state, soft_count, last_counted_at, last_event_at, last_reason, quarantined_at, release_at
+       from address_standing where address = $1 for update`,
+    [address],
+  );
+  const row = rows[0]!;
+  return {
+    state: row.state,
+    softCount: row.soft_count,
+    lastCountedAt: row.last_counted_at,
+    lastEventAt: row.last_event_at,
+    lastReason: row.last_reason,
+    quarantinedAt: row.quarantined_at,
+    releaseAt: row.release_at,
+  };
+}
+
+/** Writes a new standing; updated_at is the time of the write, not of the transaction's start. */
+export async function saveStanding(tx: PoolClient, address: string, n: Standing): Promise<void> {
+  await tx.query(
+    `update address_standing
+        set state = $2, soft_count = $3, last_counted_at = $4, last_event_at = $5, last_reason = $6,
+            quarantined_at = $7, release_at = $8, updated_at = clock_timestamp()
+      where address = $1`,
+    [address, n.state, n.softCount, n.lastCountedAt, n.lastEventAt, n.lastReason, n.quarantinedAt, n.releaseAt],
+  );
+}
+
+export interface HistoryEntry {
+  at: Date;
+  change: Change;
+  /** 'operator' for a change an operator made by hand, else the change's own cause. */
+  cause: string;
+  rawMessageId: string;
+  actor: string;
+  note: string | null;
+}
+
+export async function appendHistory(tx: PoolClient, address: string, entry: HistoryEntry): Promise<void> {
+  await tx.query(
+    `insert into address_standing_history (address, at, from_state, to_state, reason, cause, raw_message_id, actor, note)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [address, entry.at, entry.change.from, entry.change.to, entry.change.reason, entry.cause, entry.rawMessageId, entry.actor, entry.note],
+  );
+}
+
+/**
+ * The outage breaker of a receiving domain: an abnormal burst of hard bounces (at least
+ * minHard in the window, and at least minRatio of its bounces) trips it, and quarantine
+ * decisions for the domain are held until the burst is over, or an operator releases it.
+ * `evaluate` (a hard bounce) looks at the window again; otherwise only the state is read.
+ */
+export async function breakerHolds(tx: PoolClient, domain: string, at: Date, cfg: BreakerConfig, evaluate: boolean): Promise<boolean> {
+  if (evaluate) {
+    const { rows } = await tx.query<{ hard: string; total: string }>(
+      `select count(*) filter (where type = 'hard') as hard, count(*) as total
+         from bounce_events
+        where recipient_domain = $1 and kind = 'bounce'
+          and occurred_at > $2::timestamptz - make_interval(secs => $3) and occurred_at <= $2`,
+      [domain, at, cfg.windowMs / 1000],
+    );
+    const hard = Number(rows[0]!.hard);
+    const ratio = hard / Math.max(1, Number(rows[0]!.total));
+    if (hard >= cfg.minHard && ratio >= cfg.minRatio) {
+      await tx.query(
+        `insert into domain_breakers (domain, tripped_at, hard_count, ratio) values ($1, $2, $3, $4)
+         on conflict (domain) do update set tripped_at = excluded.tripped_at, hard_count = excluded.hard_count,
+                                            ratio = excluded.ratio, released_at = null
+          where domain_breakers.released_at is not null`,
+        [domain, at, hard, ratio],
+      );
+    } else {
+      // The burst is over once a whole window has passed below the thresholds.
+      await tx.query(
+        `update domain_breakers set released_at = $2
+          where domain = $1 and released_at is null and tripped_at < $2::timestamptz - make_interval(secs => $3)`,
+        [domain, at, cfg.windowMs / 1000],
+      );
+    }
+  }
+  const { rowCount } = await tx.query('select 1 from domain_breakers where domain = $1 and released_at is null', [domain]);
+  return Boolean(rowCount);
+}
