@@ -46,8 +46,9 @@ describe('POST /v1/sent-messages', () => {
   const BAD: Array<[string, string, RegExp]> = [
     ['not JSON', '[{', /not JSON/],
     ['not an array', '{}', /JSON array/],
-    ['sentAt "1" (Date.parse would take it as 2001)', one({ sentAt: '1' }), /item 0: "sentAt" must be an RFC 3339 date-time/],
-    ['sentAt a date without a time', one({ sentAt: '2026-12-04' }), /"sentAt"/],
+    ['sentAt "1" (Date.parse would take it as 2001)', one({ sentAt: '1' }), /item 0: "sentAt" must be a date-time such as 2026-12-04T10:00:00Z, got "1"/],
+    ['sentAt "next tuesday"', one({ sentAt: 'next tuesday' }), /"sentAt" must be a date-time/],
+    ['sentAt "2026-13-45T99:00:00Z"', one({ sentAt: '2026-13-45T99:00:00Z' }), /"sentAt" must be a date-time/],
     ['sentAt in the year 275760', one({ sentAt: '+275760-09-13T00:00:00Z' }), /"sentAt"/],
     ['sentAt in 1900', one({ sentAt: '1900-01-01T00:00:00Z' }), /"sentAt" is out of range/],
     ['metadata of 15 MB', one({ metadata: { blob: 'x'.repeat(15 * 1024 * 1024) } }), /item 0: "metadata" is \d+ bytes as JSON; at most 16384/],
@@ -73,12 +74,21 @@ describe('POST /v1/sent-messages', () => {
     assert.equal(rows[0].n, 0);
   });
 
-  test('a valid batch is stored; RFC 3339 with an offset and a fraction is a date', async () => {
-    const res = await post(one({ sentAt: '2026-12-04T10:00:00.123+01:00', metadata: { list: 'news' } }));
+  test('a valid batch is stored; the date forms platforms write are read as the moment they name', async () => {
+    const forms: Array<[string, string]> = [
+      ['2026-12-04T10:00:00.123+01:00', '2026-12-04T09:00:00.123Z'],
+      ['2026-12-04T10:00:00Z', '2026-12-04T10:00:00.000Z'],
+      ['2026-12-04 10:00:00', '2026-12-04T10:00:00.000Z'], // no zone: UTC
+      ['2026-12-04T10:00+0200', '2026-12-04T08:00:00.000Z'],
+      ['2026-12-04', '2026-12-04T00:00:00.000Z'],
+      ['Fri, 04 Dec 2026 10:00:00 +0100', '2026-12-04T09:00:00.000Z'],
+    ];
+    const batch = forms.map(([sentAt], i) => ({ messageId: `<d${i}@sender.example>`, recipient: 'a@receiver.example', sentAt, metadata: { list: 'news' } }));
+    const res = await post(JSON.stringify(batch));
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(JSON.parse(res.text), { inserted: 1, duplicates: 0 });
-    const { rows } = await probePool.query(`select sent_at from sent_messages where message_id = 'm1@sender.example'`);
-    assert.equal(rows[0].sent_at.toISOString(), '2026-12-04T09:00:00.123Z');
+    assert.deepEqual(JSON.parse(res.text), { inserted: forms.length, duplicates: 0 });
+    const { rows } = await probePool.query(`select message_id, sent_at from sent_messages where message_id like 'd%@sender.example' order by message_id`);
+    assert.deepEqual(rows.map((r) => r.sent_at.toISOString()), forms.map(([, at]) => at));
   });
 
   test("503 when the database cannot be reached, without the database's words", async () => {

@@ -20,9 +20,24 @@ export const MAX_BATCH = 10_000;
 /** Serialized JSON of one message's metadata: room for ids and tags, not for documents. */
 export const MAX_METADATA_BYTES = 16 * 1024;
 
-// RFC 3339 date-time (what JSON producers write): "2026-12-04T10:00:00Z", with a fraction
-// or an offset. Date.parse alone takes "1" (the year 2001) and other guesses.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+// The dates a platform writes: ISO 8601 / RFC 3339 ("2026-12-04T10:00:00Z", a fraction, an
+// offset, a space for the T; a date alone; no zone is UTC) or an RFC 5322 Date: header value
+// ("Fri, 04 Dec 2026 10:00:00 +0000"). Date.parse alone takes "1" (the year 2001) and other
+// guesses; Postgres would read a zone-less time in its own time zone.
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const MAIL_DATE = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|UT|GMT|Z)$/i;
+
+/** The moment a sentAt names, or NaN when it is not one of the forms above. */
+function parseSentAt(text: string): number {
+  const iso = ISO_DATE.exec(text);
+  if (iso) {
+    const [, date, time, zone] = iso;
+    if (!time) return Date.parse(`${date}T00:00:00Z`);
+    const offset = !zone ? 'Z' : /^[+-]\d{4}$/.test(zone) ? `${zone.slice(0, 3)}:${zone.slice(3)}` : /^[+-]\d{2}$/.test(zone) ? `${zone}:00` : zone;
+    return Date.parse(`${date}T${time}${offset}`);
+  }
+  return MAIL_DATE.test(text) ? Date.parse(text) : Number.NaN;
+}
 const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
 const LATEST_AHEAD_MS = 366 * 86_400_000;
 
@@ -57,11 +72,13 @@ export function validateBatch(body: unknown, now: Date = new Date()): SentMessag
     if (!messageId || /\s/.test(messageId)) throw new SentMessageError(`${where}: "messageId" must be one Message-ID, without white space`);
     const recipient = text('recipient', true, 320)!.trim();
     if (!/^[^@\s]+@[^@\s]+$/.test(recipient)) throw new SentMessageError(`${where}: "recipient" is not an address`);
-    const sentAt = text('sentAt', false, 40);
-    if (sentAt !== null) {
-      const at = Date.parse(sentAt);
-      if (!RFC3339.test(sentAt) || Number.isNaN(at)) throw new SentMessageError(`${where}: "sentAt" must be an RFC 3339 date-time such as 2026-12-04T10:00:00Z, got ${JSON.stringify(sentAt)}`);
+    const sentAtText = text('sentAt', false, 40);
+    let sentAt: string | null = null;
+    if (sentAtText !== null) {
+      const at = parseSentAt(sentAtText.trim());
+      if (Number.isNaN(at)) throw new SentMessageError(`${where}: "sentAt" must be a date-time such as 2026-12-04T10:00:00Z, got ${JSON.stringify(sentAtText)}`);
       if (at < EARLIEST || at > now.getTime() + LATEST_AHEAD_MS) throw new SentMessageError(`${where}: "sentAt" is out of range (2000 to a year from now)`);
+      sentAt = new Date(at).toISOString();
     }
     let metadata: Record<string, unknown> | null = null;
     if (m.metadata !== undefined && m.metadata !== null) {
