@@ -12,7 +12,8 @@ import { mintToken, parseKeyring, returnPathAddress } from '../src/correlate/tok
 import type { RunningServer } from '../src/serve.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
-import { RawSmtpClient, toCrlf } from './support/smtp-client.ts';
+import { deliver as deliverOver, waitForDecode } from './support/deliver.ts';
+import { toCrlf } from './support/smtp-client.ts';
 
 const KEYS = '9:forgery-test-secret-0123456789abcdefgh';
 const API = 'forgery-test-registry-token-0123456789';
@@ -142,14 +143,7 @@ recipients. This is a permanent error. The following address(es) failed:
 ${blocks.join('\n')}`;
 }
 
-async function deliver(server: RunningServer, raw: string, rcpt = `b@${BOUNCE_DOMAIN}`): Promise<string> {
-  const { client } = await RawSmtpClient.greet(server.smtpPort);
-  await client.command('EHLO mx.stranger.example');
-  const reply = await client.send('', [rcpt], toCrlf(Buffer.from(raw, 'latin1')));
-  await client.quit();
-  assert.equal(reply.code, 250, reply.text);
-  return /stored as (\d+)/.exec(reply.text)![1]!;
-}
+const deliver = (server: RunningServer, raw: string, rcpt = `b@${BOUNCE_DOMAIN}`) => deliverOver(server.smtpPort, toCrlf(Buffer.from(raw, 'latin1')), rcpt);
 
 interface EventRow {
   id: string;
@@ -164,12 +158,7 @@ interface EventRow {
 }
 
 async function decoded(rawId: string): Promise<EventRow[]> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const { rows } = await pool.query(`select decode_state from raw_messages where id = $1`, [rawId]);
-    if (rows[0]?.decode_state === 'decoded') break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  assert.equal(await waitForDecode(pool, rawId), 'decoded');
   const { rows } = await pool.query<EventRow>(
     `select id::text, recipient, named_recipient, kind, evidence, unapplied, correlation, send_id, standing_effect
        from bounce_events where raw_message_id = $1 order by recipient`,

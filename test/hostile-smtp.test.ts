@@ -3,63 +3,41 @@
 // and idle sessions, connection floods. Each case gets a precise reply; nothing is lost,
 // doubled or crashed, and a normal client is served afterwards.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
-import type { RunningServer } from '../src/serve.ts';
+import { describe, test } from 'node:test';
 import { clientKey } from '../src/smtp/session-limits.ts';
-import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
+import { waitForDecode } from './support/deliver.ts';
+import { BOUNCE_DOMAIN, useTestServer } from './support/server.ts';
 import { RawSmtpClient, type Reply } from './support/smtp-client.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
-let pool: pg.Pool;
-
-before(async () => {
-  db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  server = await startTestServer(db.url, {
-    MAX_CONNECTIONS: '10',
-    MAX_CONNECTIONS_PER_IP: '4',
-    MAX_RECIPIENTS: '3',
-    MAX_MESSAGE_BYTES: String(4 * 1024 * 1024),
-    SMTP_DATA_MAX_MS: '1500',
-    SMTP_SESSION_MAX_MS: '5000',
-    SMTP_IDLE_TIMEOUT_MS: '2000',
-    SMTP_MAX_ERRORS: '5',
-  });
-});
-after(async () => {
-  await server?.shutdown();
-  await pool?.end();
-  await db?.drop();
+const fixture = useTestServer({
+  MAX_CONNECTIONS: '10',
+  MAX_CONNECTIONS_PER_IP: '4',
+  MAX_RECIPIENTS: '3',
+  MAX_MESSAGE_BYTES: String(4 * 1024 * 1024),
+  SMTP_DATA_MAX_MS: '1500',
+  SMTP_SESSION_MAX_MS: '5000',
+  SMTP_IDLE_TIMEOUT_MS: '2000',
+  SMTP_MAX_ERRORS: '5',
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function session(localAddress?: string): Promise<RawSmtpClient> {
-  const { client, greeting } = await RawSmtpClient.greet(server.smtpPort, '127.0.0.1', localAddress);
+  const { client, greeting } = await RawSmtpClient.greet(fixture.server.smtpPort, '127.0.0.1', localAddress);
   assert.equal(greeting.code, 220, greeting.text);
   assert.equal((await client.command('EHLO mta.example.net')).code, 250);
   return client;
 }
 
 async function rowsWith(marker: string) {
-  const { rows } = await pool.query<{ id: string; raw: Buffer; rcpt_to: string[]; decode_state: string; decode_error: string | null }>(
+  const { rows } = await fixture.pool.query<{ id: string; raw: Buffer; rcpt_to: string[]; decode_state: string; decode_error: string | null }>(
     `select id, raw, rcpt_to, decode_state, decode_error from raw_messages where position($1::bytea in raw) > 0 order by id`,
     [Buffer.from(marker)],
   );
   return rows;
 }
 
-async function decodedState(id: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await pool.query(`select decode_state from raw_messages where id = $1`, [id]);
-    if (rows[0].decode_state !== 'pending' || Date.now() > deadline) return rows[0].decode_state;
-    await sleep(50);
-  }
-}
+const decodedState = (id: string) => waitForDecode(fixture.pool, id);
 
 /** The server still takes a normal bounce. */
 async function stillServes(localAddress?: string): Promise<void> {
@@ -102,13 +80,13 @@ describe('SMTP smuggling', () => {
       const rows = await rowsWith(marker);
       assert.equal(rows.length, 1);
       assert.ok(rows[0]!.raw.includes('MAIL FROM:<evil@attacker.example>'), 'the smuggled lines are content');
-      const smuggled = await pool.query(`select 1 from raw_messages where $1 = any(rcpt_to)`, [`smuggled@${BOUNCE_DOMAIN}`]);
+      const smuggled = await fixture.pool.query(`select 1 from raw_messages where $1 = any(rcpt_to)`, [`smuggled@${BOUNCE_DOMAIN}`]);
       assert.equal(smuggled.rowCount, 0);
     });
   }
 
   test('bare LF ends a command, as Postfix normalizes it', async () => {
-    const { client } = await RawSmtpClient.greet(server.smtpPort);
+    const { client } = await RawSmtpClient.greet(fixture.server.smtpPort);
     client.write('EHLO lf.example\n');
     expectReply(await client.read(), 250);
     client.write('NOOP\n');
@@ -262,7 +240,7 @@ describe('slow and idle sessions', () => {
   });
 
   test('an idle session is closed at the idle timeout', async () => {
-    const { client } = await RawSmtpClient.greet(server.smtpPort);
+    const { client } = await RawSmtpClient.greet(fixture.server.smtpPort);
     const reply = await client.read();
     assert.equal(reply.code, 421);
     client.destroy();
@@ -284,9 +262,9 @@ describe('slow and idle sessions', () => {
 
 describe('connection floods', () => {
   test('past MAX_CONNECTIONS_PER_IP one client gets 421 4.7.0 while another client is served', async () => {
-    const flood = await Promise.all([1, 2, 3, 4].map(() => RawSmtpClient.greet(server.smtpPort, '127.0.0.1', '127.0.0.3')));
+    const flood = await Promise.all([1, 2, 3, 4].map(() => RawSmtpClient.greet(fixture.server.smtpPort, '127.0.0.1', '127.0.0.3')));
     for (const { greeting } of flood) assert.equal(greeting.code, 220);
-    const { client: fifth, greeting } = await RawSmtpClient.greet(server.smtpPort, '127.0.0.1', '127.0.0.3');
+    const { client: fifth, greeting } = await RawSmtpClient.greet(fixture.server.smtpPort, '127.0.0.1', '127.0.0.3');
     expectReply(greeting, 421, '4.7.0');
     fifth.destroy();
     await stillServes('127.0.0.4');
@@ -297,7 +275,7 @@ describe('connection floods', () => {
     await sleep(100);
     const flood = [];
     for (const local of ['127.0.0.5', '127.0.0.6', '127.0.0.7']) {
-      for (let i = 0; i < 4; i++) flood.push(await RawSmtpClient.greet(server.smtpPort, '127.0.0.1', local).catch(() => undefined));
+      for (let i = 0; i < 4; i++) flood.push(await RawSmtpClient.greet(fixture.server.smtpPort, '127.0.0.1', local).catch(() => undefined));
     }
     const codes = flood.map((f) => f?.greeting.code);
     assert.equal(codes.filter((c) => c === 220).length, 10, JSON.stringify(codes));
@@ -322,12 +300,12 @@ test('every stored message was decoded, none failed, none stored twice', async (
   const deadline = Date.now() + 30_000;
   let pending = -1;
   while (pending !== 0 && Date.now() < deadline) {
-    pending = (await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`)).rows[0].n;
+    pending = (await fixture.pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`)).rows[0].n;
     if (pending) await sleep(100);
   }
   assert.equal(pending, 0);
-  const failed = await pool.query(`select id, decode_error from raw_messages where decode_state = 'failed'`);
+  const failed = await fixture.pool.query(`select id, decode_error from raw_messages where decode_state = 'failed'`);
   assert.deepEqual(failed.rows, []);
-  const dupes = await pool.query(`select dedupe_key from raw_messages group by 1 having count(*) > 1`);
+  const dupes = await fixture.pool.query(`select dedupe_key from raw_messages group by 1 having count(*) > 1`);
   assert.equal(dupes.rowCount, 0);
 });

@@ -7,14 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { checkPatternSync } from '../src/classify/pattern-safety.ts';
-import type { RunningServer } from '../src/serve.ts';
-import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
-import { RawSmtpClient } from './support/smtp-client.ts';
+import { BOUNCE_DOMAIN, useTestServer } from './support/server.ts';
+import { deliver as deliverOver, waitForDecode } from './support/deliver.ts';
 
 const BIN = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
 
@@ -57,42 +54,20 @@ describe('pattern safety', () => {
 });
 
 describe('in the server', () => {
-  let db: TestDatabase;
-  let server: RunningServer;
-  let pool: pg.Pool;
-
-  before(async () => {
-    db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    await pool.query(
+  const fixture = useTestServer({ DECODE_BUDGET_MS: '250' }, (pool) =>
+    pool.query(
       `insert into classification_rules (id, reason, text_pattern, example) values
          ('evil', 'mailboxfull', '(x+x+)+y', '550 xxxx'),
          ('acme-full', 'mailboxfull', 'acme box overflow', '550 acme box overflow')`,
-    );
-    server = await startTestServer(db.url, { DECODE_BUDGET_MS: '250' });
-  });
-  after(async () => {
-    await server?.shutdown();
-    await pool?.end();
-    await db?.drop();
-  });
+    ),
+  );
 
-  async function deliver(raw: string): Promise<string> {
-    const { client } = await RawSmtpClient.greet(server.smtpPort);
-    await client.command('EHLO mx.example.net');
-    const reply = await client.send('', [`b@${BOUNCE_DOMAIN}`], Buffer.from(raw.replace(/\r?\n/g, '\r\n')));
-    await client.quit();
-    assert.equal(reply.code, 250, reply.text);
-    return /stored as (\d+)/.exec(reply.text)![1]!;
-  }
+  const deliver = (raw: string) => deliverOver(fixture.server.smtpPort, raw.replace(/\r?\n/g, '\r\n'), `b@${BOUNCE_DOMAIN}`);
 
   async function settled(id: string): Promise<{ decode_state: string; decode_error: string | null; report: { recipients: Array<{ reason: string; rule: string }> } | null }> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { rows } = await pool.query(`select decode_state, decode_error, report from raw_messages where id = $1`, [id]);
-      if (rows[0].decode_state !== 'pending' || Date.now() > deadline) return rows[0];
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForDecode(fixture.pool, id);
+    const { rows } = await fixture.pool.query(`select decode_state, decode_error, report from raw_messages where id = $1`, [id]);
+    return rows[0];
   }
 
   const notice = (blocks: string) => `From: Mail Delivery System <Mailer-Daemon@relay.example>
@@ -106,10 +81,10 @@ recipients. This is a permanent error. The following address(es) failed:
 ${blocks}`;
 
   test('a catastrophic pattern in classification_rules is skipped, and why is written beside it', async () => {
-    const { rows } = await pool.query(`select id, problem from classification_rules order by id`);
+    const { rows } = await fixture.pool.query(`select id, problem from classification_rules order by id`);
     assert.equal(rows.find((r) => r.id === 'acme-full').problem, null);
     assert.match(rows.find((r) => r.id === 'evil').problem, /\(evil\): refused: the pattern backtracks exponentially/);
-    const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${fixture.server.httpPort}/metrics`)).text();
     assert.match(metrics, /^bounced_classification_rules_refused 1$/m);
     assert.match(metrics, /^bounced_classification_rules_loaded 1$/m);
     // The safe rule decides in the decoder thread; the refused one never runs.
@@ -130,7 +105,7 @@ ${blocks}`;
     const next = await settled(light);
     assert.equal(next.decode_state, 'decoded');
     assert.equal(next.report!.recipients.length, 1);
-    const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${fixture.server.httpPort}/metrics`)).text();
     assert.match(metrics, /^bounced_decoder_restarts_total\{why="budget"\} 1$/m);
   });
 });

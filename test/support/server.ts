@@ -1,7 +1,10 @@
 // Starts the real server in this process, on port 0, against a test database.
+import { after, before } from 'node:test';
+import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { startServer, type RunningServer } from '../../src/serve.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const BOUNCE_DOMAIN = 'bounces.example.com';
 
@@ -23,4 +26,32 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
 export async function startTestServer(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const config = testConfig(databaseUrl, env);
   return startServer(config, pino({ level: config.logLevel }));
+}
+
+/** What useTestServer gives a test file, filled in by its before() hook. */
+export interface ServerFixture {
+  db: TestDatabase;
+  /** Two connections to the test database, for the test's own queries. */
+  pool: pg.Pool;
+  server: RunningServer;
+}
+
+/**
+ * A database of its own and a server on it, for the file (or the describe block) that calls
+ * this: started before its tests, taken down after. `seed` runs before the server starts.
+ */
+export function useTestServer(env: Record<string, string> = {}, seed?: (pool: pg.Pool) => Promise<unknown>): ServerFixture {
+  const fixture = {} as ServerFixture;
+  before(async () => {
+    fixture.db = await createTestDatabase();
+    fixture.pool = new pg.Pool({ connectionString: fixture.db.url, max: 2 });
+    await seed?.(fixture.pool);
+    fixture.server = await startTestServer(fixture.db.url, env);
+  });
+  after(async () => {
+    await fixture.server?.shutdown();
+    await fixture.pool?.end();
+    await fixture.db?.drop();
+  });
+  return fixture;
 }
