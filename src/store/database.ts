@@ -32,8 +32,14 @@ export function createPool(url: string, opts: PoolOptions, log: Logger): pg.Pool
     idleTimeoutMillis: 30_000,
     application_name: opts.applicationName ?? 'bounced',
   });
-  // An idle client losing its server emits here; without a listener it would crash us.
+  // An idle client losing its server emits on the pool; a checked-out one (idle in a
+  // transaction while a message decodes, for instance) emits on itself. Without a listener
+  // either would crash the process on a failover or a pg_terminate_backend; with one, the
+  // query in flight fails, its transaction is retried, and the pool replaces the client.
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle Postgres connection lost'));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ err: err.message }, 'Postgres connection lost'));
+  });
   return pool;
 }
 
