@@ -32,7 +32,7 @@ commands:
   token verify TOKEN|ADDRESS [--recipient A]   check a token: its send id, expiry and recipient, or why it is refused
   release --domain D --since T [--dry-run]   undo the quarantines an outage of domain D caused since T
   apply --event ID | --message ID [--actor NAME] [--note T] [--dry-run]   apply by hand facts recorded and not applied
-  reprocess [--since 30d] [--dry-run]        decode stored messages again with the current rules
+  reprocess [--since 30d] [--failed] [--dry-run]   decode stored messages again with the current rules
   fetch URL [--once] [--interval 300] […]    read bounces from a POP3/IMAP mailbox (password: MAILBOX_PASSWORD)
 
 configuration is read from environment variables: see README.md`;

@@ -118,6 +118,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       {
         decoded: (n) => metrics.decodedMessages.inc({ result: 'decoded' }, n),
         failed: (n) => metrics.decodedMessages.inc({ result: 'failed' }, n),
+        retried: (n) => metrics.decodedMessages.inc({ result: 'retried' }, n),
       },
     );
     decoder.start();

@@ -86,3 +86,53 @@ test('a worker started later picks up rows stored before it (restart, or another
   await worker.stop();
   assert.deepEqual(seen.sort(), [...ids].sort());
 });
+
+test('transient database faults (deadlock, serialization failure, statement timeout) go back to the queue and pass later', async () => {
+  const ids = await storeMessages(4, 'transient');
+  const faults = new Map<string, string[]>([
+    // Real errors from the real server, each of the class it names.
+    [ids[0]!, [`do $$ begin raise exception 'deadlock detected' using errcode = '40P01'; end $$`]],
+    [ids[1]!, [`do $$ begin raise exception 'could not serialize access' using errcode = '40001'; end $$`]],
+    [ids[2]!, ['set local statement_timeout = 50', 'select pg_sleep(1)']],
+  ]);
+  const attempts = new Map<string, number>();
+  const stage: DecodeStage = async (message, tx) => {
+    const n = (attempts.get(message.id) ?? 0) + 1;
+    attempts.set(message.id, n);
+    await tx.query(`update raw_messages set helo = 'touched' where id = $1`, [message.id]);
+    const fault = faults.get(message.id);
+    // Each faulty message fails twice, then passes.
+    if (fault && n <= 2) for (const sql of fault) await tx.query(sql);
+    if (fault) await tx.query('set local statement_timeout = 0');
+  };
+  const retried: number[] = [];
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await decodeBatch(pool, stage, 50, { decoded: () => undefined, failed: () => undefined, retried: (n) => retried.push(n) }, 50);
+    const { rows } = await pool.query(`select count(*)::int as n from raw_messages where id = any($1::bigint[]) and decode_state = 'pending'`, [ids]);
+    if (rows[0].n === 0 || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const { rows } = await pool.query<{ id: string; decode_state: string; decode_attempts: number; decode_error: string | null; next_attempt_at: Date | null }>(
+    'select id::text, decode_state, decode_attempts, decode_error, next_attempt_at from raw_messages where id = any($1::bigint[]) order by id',
+    [ids],
+  );
+  assert.deepEqual(rows.map((r) => [r.decode_state, r.decode_attempts, r.decode_error, r.next_attempt_at]), [
+    ['decoded', 3, null, null],
+    ['decoded', 3, null, null],
+    ['decoded', 3, null, null],
+    ['decoded', 1, null, null],
+  ]);
+  assert.equal(retried.reduce((a, b) => a + b, 0), 6);
+});
+
+test('a retried message waits for its next attempt time, doubling each attempt', async () => {
+  const { retryDelayMs } = await import('../src/ingest/decode-queue.ts');
+  assert.deepEqual([1, 2, 3, 4].map((n) => retryDelayMs(n, 1000)), [1000, 2000, 4000, 8000]);
+  assert.equal(retryDelayMs(30, 1000), 600_000);
+  const [id] = await storeMessages(1, 'waiting');
+  await pool.query(`update raw_messages set next_attempt_at = now() + interval '1 hour' where id = $1`, [id]);
+  const seen: string[] = [];
+  await decodeBatch(pool, async (m) => void seen.push(m.id), 50);
+  assert.ok(!seen.includes(id!), 'a message is not taken before its next attempt time');
+});

@@ -107,5 +107,12 @@ ${blocks}`;
     assert.equal(next.report!.recipients.length, 1);
     const metrics = await (await fetch(`http://127.0.0.1:${fixture.server.httpPort}/metrics`)).text();
     assert.match(metrics, /^bounced_decoder_restarts_total\{why="budget"\} 1$/m);
+    // bounced reprocess --failed takes exactly the parked messages, and decodes them.
+    const env = { ...process.env, DATABASE_URL: fixture.db.url, LOG_LEVEL: 'silent' };
+    const again = spawnSync(process.execPath, [BIN, 'reprocess', '--failed'], { env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /^1 message\(s\) decoded again, 20000 recipient fact\(s\) changed$/m);
+    const { rows } = await fixture.pool.query(`select decode_state, jsonb_array_length(report->'recipients') as n from raw_messages where id = $1`, [heavy]);
+    assert.deepEqual(rows, [{ decode_state: 'decoded', n: 20000 }]);
   });
 });

@@ -2,8 +2,12 @@
 // the queue: any instance claims a batch with FOR UPDATE SKIP LOCKED, so rows left by a
 // crash, or stored by another instance, are picked up, and two workers never take the same
 // row. Each row is decoded inside a savepoint: a message that fails to decode is marked
-// 'failed' with the error, stays stored, and is decoded again by `bounced reprocess`.
+// 'failed' with the error, stays stored, and is decoded again by `bounced reprocess`. A
+// transient database fault (store/transient.ts) is no verdict on the message: it goes back
+// to the queue with its attempts counted and a later next_attempt_at (exponential backoff),
+// never to 'failed'.
 import type { Pool, PoolClient } from 'pg';
+import { isTransient } from '../store/transient.ts';
 
 export interface SpooledMessage {
   id: string;
@@ -19,30 +23,42 @@ export type DecodeStage = (message: SpooledMessage, tx: PoolClient) => Promise<v
 export interface DecodeObserver {
   decoded(count: number): void;
   failed(count: number): void;
+  /** Messages put back in the queue after a transient database fault. */
+  retried?(count: number): void;
 }
 
 export interface DecodeQueueOptions {
   batchSize: number;
   /** How often to look for work stored by others or left by a crash. */
   pollMs: number;
+  /** The first retry after a transient fault waits this long, doubling each attempt up to 10 minutes (default 1 s). */
+  retryBaseMs?: number;
 }
 
 const CLAIM = `
-  select id, received_at, mail_from, rcpt_to, raw
+  select id, received_at, mail_from, rcpt_to, raw, decode_attempts
     from raw_messages
-   where decode_state = 'pending'
+   where decode_state = 'pending' and (next_attempt_at is null or next_attempt_at <= now())
    order by id
    limit $1
      for update skip locked`;
 
+const MAX_RETRY_DELAY_MS = 600_000;
+
+/** The wait before attempt `attempts` + 1: exponential, capped. */
+export function retryDelayMs(attempts: number, baseMs: number): number {
+  return Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** Math.min(attempts - 1, 20));
+}
+
 /** Claims and decodes one batch; returns how many rows it took. */
-export async function decodeBatch(pool: Pool, stage: DecodeStage, batchSize: number, observer?: DecodeObserver): Promise<number> {
+export async function decodeBatch(pool: Pool, stage: DecodeStage, batchSize: number, observer?: DecodeObserver, retryBaseMs = 1000): Promise<number> {
   const client = await pool.connect();
   let decoded = 0;
   let failed = 0;
+  let retried = 0;
   try {
     await client.query('begin');
-    const { rows } = await client.query<{ id: string; received_at: Date; mail_from: string; rcpt_to: string[]; raw: Buffer }>(
+    const { rows } = await client.query<{ id: string; received_at: Date; mail_from: string; rcpt_to: string[]; raw: Buffer; decode_attempts: number }>(
       CLAIM,
       [batchSize],
     );
@@ -58,25 +74,38 @@ export async function decodeBatch(pool: Pool, stage: DecodeStage, batchSize: num
       try {
         await stage(message, client);
         await client.query(
-          `update raw_messages set decode_state = 'decoded', decoded_at = now(), decode_error = null,
-                  decode_attempts = decode_attempts + 1 where id = $1`,
+          `update raw_messages set decode_state = 'decoded', decoded_at = clock_timestamp(), decode_error = null,
+                  decode_attempts = decode_attempts + 1, next_attempt_at = null where id = $1`,
           [message.id],
         );
         await client.query('release savepoint decode_one');
         decoded++;
       } catch (err) {
+        // If the connection itself is gone, this throws too: the whole batch rolls back and
+        // stays pending, to be claimed again.
         await client.query('rollback to savepoint decode_one');
-        await client.query(
-          `update raw_messages set decode_state = 'failed', decoded_at = now(), decode_error = $2,
-                  decode_attempts = decode_attempts + 1 where id = $1`,
-          [message.id, String((err as Error).stack ?? err).slice(0, 4000)],
-        );
-        failed++;
+        const why = String((err as Error).stack ?? err).slice(0, 4000);
+        if (isTransient(err)) {
+          await client.query(
+            `update raw_messages set decode_attempts = decode_attempts + 1, decode_error = $2,
+                    next_attempt_at = clock_timestamp() + make_interval(secs => $3) where id = $1`,
+            [message.id, why, retryDelayMs(row.decode_attempts + 1, retryBaseMs) / 1000],
+          );
+          retried++;
+        } else {
+          await client.query(
+            `update raw_messages set decode_state = 'failed', decoded_at = clock_timestamp(), decode_error = $2,
+                    decode_attempts = decode_attempts + 1, next_attempt_at = null where id = $1`,
+            [message.id, why],
+          );
+          failed++;
+        }
       }
     }
     await client.query('commit');
     if (decoded) observer?.decoded(decoded);
     if (failed) observer?.failed(failed);
+    if (retried) observer?.retried?.(retried);
     return rows.length;
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
@@ -121,7 +150,7 @@ export class DecodeWorker {
     while (this.running) {
       let took = 0;
       try {
-        took = await decodeBatch(this.pool, this.stage, this.opts.batchSize, this.observer);
+        took = await decodeBatch(this.pool, this.stage, this.opts.batchSize, this.observer, this.opts.retryBaseMs);
       } catch (err) {
         this.onError(err as Error);
       }

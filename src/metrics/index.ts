@@ -48,7 +48,7 @@ export class Metrics {
   readonly ingestCommitBatchSize = this.histogram('bounced_ingest_commit_batch_messages', 'Messages per group commit', [], [1, 2, 4, 8, 16, 32, 64, 128, 256]);
   readonly ingestCommitSeconds = this.histogram('bounced_ingest_commit_seconds', 'Duration of one group commit', [], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
   readonly ingestCommitFailures = this.counter('bounced_ingest_commit_failures_total', 'Group commits that failed (their messages got 451)');
-  readonly decodedMessages = this.counter('bounced_decode_messages_total', 'Stored messages the decoding stage finished, by result', ['result']);
+  readonly decodedMessages = this.counter('bounced_decode_messages_total', 'Stored messages the decoding stage took, by result: decoded, failed (cannot be decoded), retried (a transient database fault; back in the queue)', ['result']);
   readonly decodedReports = this.counter('bounced_decode_reports_total', 'Decoded messages by kind (bounce, delay, autoreply, feedback, delivered, other)', ['kind']);
   readonly recipientFacts = this.counter('bounced_decode_recipient_facts_total', 'Recipient facts decoded, by type (hard, soft, ignored) and reason (34 values)', ['type', 'reason']);
   readonly correlations = this.counter('bounced_correlation_total', 'Recipient facts linked to their send, by the method that matched (none = unmatched)', ['method']);
@@ -78,7 +78,7 @@ export class Metrics {
     // Every known series starts at 0, so that rate() and increase() see its first events
     // (a series born at 3 shows no increase) and ratios have a denominator from the start.
     for (const kind of ['bounce', 'delay', 'autoreply', 'feedback', 'delivered', 'other']) this.decodedReports.inc({ kind }, 0);
-    for (const result of ['decoded', 'failed']) this.decodedMessages.inc({ result }, 0);
+    for (const result of ['decoded', 'failed', 'retried']) this.decodedMessages.inc({ result }, 0);
     for (const result of ['accepted', 'duplicate', 'relay_refused', 'token_refused', 'too_many_recipients', 'too_big', 'temp_failed', 'rate_limited', 'aborted']) {
       this.smtpTransactions.inc({ result }, 0);
     }

@@ -26,7 +26,7 @@ const facts = (report: Report | null) => new Map((report?.recipients ?? []).map(
 
 export async function reprocess(
   pool: Pool,
-  opts: { since: Date; dryRun: boolean; rules: RuleSet; events: EventsOptions; batchSize?: number },
+  opts: { since: Date; onlyFailed?: boolean; dryRun: boolean; rules: RuleSet; events: EventsOptions; batchSize?: number },
 ): Promise<ReprocessSummary> {
   const summary: ReprocessSummary = { messages: 0, changed: [] };
   let after = '0';
@@ -34,7 +34,7 @@ export async function reprocess(
     const taken = await withTransaction(
       pool,
       async (tx) => {
-        const rows = await lockDecodedSince(tx, after, opts.since, opts.batchSize ?? 200);
+        const rows = await lockDecodedSince(tx, after, opts.since, opts.batchSize ?? 200, opts.onlyFailed ?? false);
         for (const row of rows) {
           after = row.id;
           summary.messages++;

@@ -12,13 +12,13 @@ export interface StoredRow {
   report: Report | null;
 }
 
-/** Decoded (or failed) messages received since `since`, after id `after`, locked, in id order. */
-export async function lockDecodedSince(tx: PoolClient, after: string, since: Date, limit: number): Promise<StoredRow[]> {
+/** Decoded and failed (or only failed) messages received since `since`, after id `after`, locked, in id order. */
+export async function lockDecodedSince(tx: PoolClient, after: string, since: Date, limit: number, onlyFailed: boolean): Promise<StoredRow[]> {
   const { rows } = await tx.query(
     `select id, received_at, rcpt_to, raw, report from raw_messages
-      where id > $1 and received_at >= $2 and decode_state <> 'pending'
+      where id > $1 and received_at >= $2 and decode_state <> 'pending' and ($4 = false or decode_state = 'failed')
       order by id limit $3 for update skip locked`,
-    [after, since, limit],
+    [after, since, limit, onlyFailed],
   );
   return rows.map((r) => ({ id: String(r.id), receivedAt: r.received_at, rcptTo: r.rcpt_to, raw: r.raw, report: r.report }));
 }
