@@ -86,3 +86,32 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
   const hardHistory = await pool.query(`select count(*)::int as n from address_standing_history where address = 'dup@hard.example'`);
   assert.equal(hardHistory.rows[0].n, 1);
 });
+
+test('two workers deciding a burst over tripped breakers never wait on each other in a cycle (no deadlock, no retry)', async () => {
+  const spool = new Spool(pool, { windowMs: 1, maxBatch: 100, deadlineMs: 10_000, maxConcurrentCommits: 2, instance: 'test' });
+  const domains = ['gmail.example', 'outlook.example', 'yahoo.example', 'orange.example'];
+  const stores = [];
+  for (let n = 0; n < 400; n++) {
+    const address = `burst${n}@${domains[n % domains.length]}`;
+    stores.push(spool.store({
+      envelope: { mailFrom: '', rcptTo: [returnPath(`burst-${n}`, address)], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
+      raw: Buffer.from(hard.replace(/alice@receiver\.example/g, address), 'latin1'),
+    }));
+  }
+  await Promise.all(stores);
+  await spool.close();
+  const stage = reportStage((raw) => decode(raw), new Metrics(), {
+    correlation: { keys: ring.all, headers: [], recentSendWindowMs: 0 },
+    policy: DEFAULT_POLICY,
+    evidence: DEFAULT_EVIDENCE_POLICY,
+    breaker: { windowMs: 600_000, minHard: 20, minRatio: 0.5 },
+  });
+  await decodeWithWorkers(pool, stage, 2, 10);
+  const attempts = await pool.query(`select decode_state, decode_attempts, count(*)::int as n from raw_messages where position('burst' in convert_from(raw, 'LATIN1')) > 0 group by 1, 2`);
+  assert.deepEqual(attempts.rows, [{ decode_state: 'decoded', decode_attempts: 1, n: 400 }]);
+  const breakers = await pool.query(`select domain from domain_breakers where released_at is null order by 1`);
+  assert.deepEqual(breakers.rows.map((r) => r.domain), [...domains].sort());
+  // Every hard fact either quarantined its address or was held by its domain's breaker.
+  const effects = await pool.query(`select count(*)::int as n from bounce_events where recipient like 'burst%' and standing_effect in ('quarantined', 'held')`);
+  assert.equal(effects.rows[0].n, 400);
+});

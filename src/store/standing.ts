@@ -72,33 +72,36 @@ export async function appendHistory(tx: PoolClient, address: string, entry: Hist
  * `evaluate` (a hard bounce) looks at the window again; otherwise only the state is read.
  */
 export async function breakerHolds(tx: PoolClient, domain: string, at: Date, cfg: BreakerConfig, evaluate: boolean): Promise<boolean> {
-  if (evaluate) {
-    const { rows } = await tx.query<{ hard: string; total: string }>(
-      `select count(*) filter (where type = 'hard') as hard, count(*) as total
-         from bounce_events
-        where recipient_domain = $1 and kind = 'bounce'
-          and occurred_at > $2::timestamptz - make_interval(secs => $3) and occurred_at <= $2`,
-      [domain, at, cfg.windowMs / 1000],
+  // A plain read: the breaker's row is written only when it trips or closes. An upsert on
+  // every fact would lock the row until the batch commits and queue every worker (and
+  // instance) decoding mail of that domain behind the one holding it.
+  const open = await tx.query<{ tripped_at: Date }>('select tripped_at from domain_breakers where domain = $1 and released_at is null', [domain]);
+  const trippedAt = open.rows[0]?.tripped_at;
+  if (!evaluate) return trippedAt !== undefined;
+  const { rows } = await tx.query<{ hard: string; total: string }>(
+    `select count(*) filter (where type = 'hard') as hard, count(*) as total
+       from bounce_events
+      where recipient_domain = $1 and kind = 'bounce'
+        and occurred_at > $2::timestamptz - make_interval(secs => $3) and occurred_at <= $2`,
+    [domain, at, cfg.windowMs / 1000],
+  );
+  const hard = Number(rows[0]!.hard);
+  const ratio = hard / Math.max(1, Number(rows[0]!.total));
+  const burst = hard >= cfg.minHard && ratio >= cfg.minRatio;
+  if (burst && trippedAt === undefined) {
+    await tx.query(
+      `insert into domain_breakers (domain, tripped_at, hard_count, ratio) values ($1, $2, $3, $4)
+       on conflict (domain) do update set tripped_at = excluded.tripped_at, hard_count = excluded.hard_count,
+                                          ratio = excluded.ratio, released_at = null
+        where domain_breakers.released_at is not null`,
+      [domain, at, hard, ratio],
     );
-    const hard = Number(rows[0]!.hard);
-    const ratio = hard / Math.max(1, Number(rows[0]!.total));
-    if (hard >= cfg.minHard && ratio >= cfg.minRatio) {
-      await tx.query(
-        `insert into domain_breakers (domain, tripped_at, hard_count, ratio) values ($1, $2, $3, $4)
-         on conflict (domain) do update set tripped_at = excluded.tripped_at, hard_count = excluded.hard_count,
-                                            ratio = excluded.ratio, released_at = null
-          where domain_breakers.released_at is not null`,
-        [domain, at, hard, ratio],
-      );
-    } else {
-      // The burst is over once a whole window has passed below the thresholds.
-      await tx.query(
-        `update domain_breakers set released_at = $2
-          where domain = $1 and released_at is null and tripped_at < $2::timestamptz - make_interval(secs => $3)`,
-        [domain, at, cfg.windowMs / 1000],
-      );
-    }
+    return true;
   }
-  const { rowCount } = await tx.query('select 1 from domain_breakers where domain = $1 and released_at is null', [domain]);
-  return Boolean(rowCount);
+  // The burst is over once a whole window has passed below the thresholds.
+  if (!burst && trippedAt !== undefined && trippedAt.getTime() < at.getTime() - cfg.windowMs) {
+    await tx.query('update domain_breakers set released_at = $2 where domain = $1 and released_at is null', [domain, at]);
+    return false;
+  }
+  return trippedAt !== undefined;
 }
