@@ -55,6 +55,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       {
         windowMs: config.ingest.groupCommitWindowMs,
         maxBatch: config.ingest.groupCommitMaxMessages,
+        maxBatchBytes: config.ingest.groupCommitMaxBytes,
         deadlineMs: config.ingest.commitDeadlineMs,
         // Leave connections for readiness checks, metrics and the decoding stage.
         maxConcurrentCommits: Math.max(1, Math.min(4, config.pgPoolSize - 2)),

@@ -136,3 +136,14 @@ test('a retried message waits for its next attempt time, doubling each attempt',
   await decodeBatch(pool, async (m) => void seen.push(m.id), 50);
   assert.ok(!seen.includes(id!), 'a message is not taken before its next attempt time');
 });
+
+test('a batch reads its raw messages in slices of bounded bytes, and decodes every one', async () => {
+  const ids = await storeMessages(30, 'sliced');
+  const seen = new Map<string, number>();
+  // One byte per slice: every message is read on its own, and still decoded exactly once, in order.
+  let took: number;
+  do took = await decodeBatch(pool, async (m) => void seen.set(m.id, m.raw.length), 50, undefined, 1000, 1);
+  while (took > 0);
+  assert.deepEqual([...seen.keys()].filter((id) => ids.includes(id)), ids);
+  assert.ok([...seen.values()].every((n) => n > 0));
+});

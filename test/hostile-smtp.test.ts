@@ -309,3 +309,33 @@ test('every stored message was decoded, none failed, none stored twice', async (
   const dupes = await fixture.pool.query(`select dedupe_key from raw_messages group by 1 having count(*) > 1`);
   assert.equal(dupes.rowCount, 0);
 });
+
+describe('memory', () => {
+  const budgeted = useTestServer({ MAX_DATA_BYTES_IN_FLIGHT: String(6 * 1024 * 1024), MAX_MESSAGE_BYTES: String(4 * 1024 * 1024) });
+
+  test('past MAX_DATA_BYTES_IN_FLIGHT a message gets 452 4.3.1; retried, every message is stored exactly once', async () => {
+    const send = async (n: number) => {
+      const raw = Buffer.concat([Buffer.from(`Subject: budget-${n}\r\nX-Budget: budget-${n}\r\n\r\n`), Buffer.alloc(3 * 1024 * 1024, 'm'), Buffer.from('\r\n')]);
+      const codes: number[] = [];
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const { client } = await RawSmtpClient.greet(budgeted.server.smtpPort);
+        await client.command('EHLO mta.example.net');
+        const reply = await client.send('', [`b@${BOUNCE_DOMAIN}`], raw);
+        codes.push(reply.code);
+        if (reply.code === 452) {
+          assert.ok(reply.text.startsWith('4.3.1 '), reply.text);
+          expectReply(await client.command('NOOP'), 250); // the session goes on
+        }
+        await client.quit();
+        if (reply.code === 250) break;
+        await sleep(50 + Math.random() * 100);
+      }
+      return codes;
+    };
+    const codes = await Promise.all(Array.from({ length: 8 }, (_, n) => send(n)));
+    assert.ok(codes.every((c) => c.at(-1) === 250), JSON.stringify(codes));
+    assert.ok(codes.some((c) => c.includes(452)), 'eight 3 MB messages at once do not fit a 6 MiB budget');
+    const { rows } = await budgeted.pool.query(`select count(*)::int as n, count(distinct dedupe_key)::int as keys from raw_messages where position('X-Budget: budget-'::bytea in raw) > 0`);
+    assert.deepEqual(rows[0], { n: 8, keys: 8 });
+  });
+});

@@ -42,6 +42,20 @@ function message(n: number, rcpt = 'b@bounces.example.com'): IncomingMessage {
 const OPTIONS: SpoolOptions = { windowMs: 2, maxBatch: 100, deadlineMs: 5000, maxConcurrentCommits: 2, instance: 'test' };
 
 describe('group commit', () => {
+  test('a group is capped in bytes: large messages commit alone, small ones still share', async () => {
+    const batches: number[] = [];
+    const spool = new Spool(pool, { ...OPTIONS, maxBatchBytes: 1024 * 1024 }, { committed: (n) => batches.push(n), failed: () => assert.fail('no failure expected') });
+    const big = (n: number): IncomingMessage => ({ ...message(n), raw: Buffer.concat([Buffer.from(`X-Big: ${n}\r\n\r\n`), Buffer.alloc(600 * 1024, 'b')]) });
+    const results = await Promise.all([...Array.from({ length: 6 }, (_, n) => spool.store(big(5000 + n))), ...Array.from({ length: 40 }, (_, n) => spool.store(message(6000 + n)))]);
+    await spool.close();
+    assert.equal(new Set(results.map((r) => r.id)).size, 46);
+    assert.equal(batches.reduce((a, b) => a + b, 0), 46);
+    // Two 600 KB messages never share a 1 MiB group; the 40 small ones need far fewer than 40 commits.
+    assert.ok(batches.length >= 6 && batches.length < 30, JSON.stringify(batches));
+    const { rows } = await pool.query(`select count(*)::int as n from raw_messages where id = any($1::bigint[]) and size_bytes > 600000`, [results.map((r) => r.id)]);
+    assert.equal(rows[0].n, 6);
+  });
+
   test('concurrent messages share transactions, and each promise resolves after its row is committed', async () => {
     const batches: number[] = [];
     const spool = new Spool(pool, OPTIONS, { committed: (n) => batches.push(n), failed: () => assert.fail('no failure expected') });

@@ -49,6 +49,8 @@ export interface SmtpConfig {
   /** Name in the greeting and EHLO reply. */
   hostname: string;
   maxMessageBytes: number;
+  /** MAX_DATA_BYTES_IN_FLIGHT: DATA bytes held across all sessions until committed; past it 452 4.3.1. */
+  maxDataBytesInFlight: number;
   maxRecipients: number;
   maxConnections: number;
   /** Concurrent sessions from one client address; past it 421 4.7.0 (rate_limited). */
@@ -116,6 +118,8 @@ export interface IngestConfig {
   /** How long the first message of a group waits for others before the commit. */
   groupCommitWindowMs: number;
   groupCommitMaxMessages: number;
+  /** GROUP_COMMIT_MAX_BYTES: a group is closed past this many bytes (a large message commits alone). */
+  groupCommitMaxBytes: number;
   /** Past this, the client gets 451 and retries later. */
   commitDeadlineMs: number;
 }
@@ -240,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
       port: integer(env, 'SMTP_PORT', 2525, 0, 65535),
       hostname: text(env, 'SMTP_HOSTNAME', hostname()),
       maxMessageBytes: integer(env, 'MAX_MESSAGE_BYTES', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      maxDataBytesInFlight: integer(env, 'MAX_DATA_BYTES_IN_FLIGHT', 128 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
       maxRecipients: integer(env, 'MAX_RECIPIENTS', 50, 1, 10_000),
       maxConnections: integer(env, 'MAX_CONNECTIONS', 500, 1, 100_000),
       maxConnectionsPerIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 50, 1, 100_000),
@@ -291,6 +296,7 @@ export function loadConfig(env: Env = process.env): Config {
     ingest: {
       groupCommitWindowMs: integer(env, 'GROUP_COMMIT_WINDOW_MS', 2, 0, 1000),
       groupCommitMaxMessages: integer(env, 'GROUP_COMMIT_MAX_MESSAGES', 200, 1, 10_000),
+      groupCommitMaxBytes: integer(env, 'GROUP_COMMIT_MAX_BYTES', 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       commitDeadlineMs: integer(env, 'COMMIT_DEADLINE_MS', 15_000, 100, 600_000),
     },
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 30_000, 0, 3_600_000),

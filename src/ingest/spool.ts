@@ -24,6 +24,12 @@ export class SpoolUnavailableError extends Error {
 export interface SpoolOptions {
   windowMs: number;
   maxBatch: number;
+  /**
+   * Bytes of one group at most (a group always takes at least one message). A bytea travels
+   * as hex text, several copies of it in flight: a group of large messages is what makes
+   * memory spike, so large messages commit alone or in small groups.
+   */
+  maxBatchBytes?: number;
   /** A message not committed by then is refused (the client retries later). */
   deadlineMs: number;
   /** Commits that may run at once; each holds a pool connection. */
@@ -70,6 +76,7 @@ export class Spool {
         timer: setTimeout(() => this.expire(entry), this.opts.deadlineMs),
       };
       this.queue.push(entry);
+      this.queuedBytes += msg.raw.length;
       this.schedule();
     });
   }
@@ -83,8 +90,10 @@ export class Spool {
     }
   }
 
+  private queuedBytes = 0;
+
   private schedule(): void {
-    if (this.queue.length >= this.opts.maxBatch || this.opts.windowMs === 0) {
+    if (this.queue.length >= this.opts.maxBatch || this.queuedBytes >= (this.opts.maxBatchBytes ?? Infinity) || this.opts.windowMs === 0) {
       this.startCommits();
     } else if (!this.windowTimer && this.commitsInFlight < this.opts.maxConcurrentCommits) {
       this.windowTimer = setTimeout(() => this.startCommits(), this.opts.windowMs);
@@ -96,7 +105,8 @@ export class Spool {
     clearTimeout(this.windowTimer);
     this.windowTimer = undefined;
     while (this.queue.length > 0 && this.commitsInFlight < this.opts.maxConcurrentCommits) {
-      const batch = this.queue.splice(0, this.opts.maxBatch);
+      const batch = this.queue.splice(0, this.groupSize());
+      for (const e of batch) this.queuedBytes -= e.msg.raw.length;
       for (const e of batch) e.state = 'committing';
       this.commitsInFlight++;
       void this.commit(batch).finally(() => {
@@ -107,9 +117,25 @@ export class Spool {
     }
   }
 
+  /** How many queued messages the next group takes: by count, then by bytes (at least one). */
+  private groupSize(): number {
+    const maxBytes = this.opts.maxBatchBytes ?? Infinity;
+    let bytes = 0;
+    let n = 0;
+    while (n < this.queue.length && n < this.opts.maxBatch) {
+      bytes += this.queue[n]!.msg.raw.length;
+      if (n > 0 && bytes > maxBytes) break;
+      n++;
+    }
+    return n;
+  }
+
   private expire(entry: Pending): void {
     if (entry.state === 'settled') return;
-    if (entry.state === 'queued') this.queue.splice(this.queue.indexOf(entry), 1);
+    if (entry.state === 'queued') {
+      this.queue.splice(this.queue.indexOf(entry), 1);
+      this.queuedBytes -= entry.msg.raw.length;
+    }
     // A commit in flight may still succeed after this: the client, told 451, retries,
     // and the dedupe key makes that retry a duplicate rather than a second copy.
     this.settle(entry, () =>
@@ -164,7 +190,24 @@ const INSERT_BATCH = `
       on conflict (dedupe_key) do nothing
   returning id, dedupe_key`;
 
-async function insertBatch(pool: Pool, batch: Pending[], instance: string): Promise<BatchIds> {
+// A group of one (a large message commits alone) passes its bytes as a binary parameter:
+// inside an array they would travel as hex text, more than twice their size, several times.
+const INSERT_ONE = `
+  insert into raw_messages (received_at, source, instance, smtp_session_id, mail_from, rcpt_to,
+                            remote_ip, helo, tls_protocol, size_bytes, sha256, dedupe_key, raw)
+  values ($2, $3, $1, $4, $5, $6::text[], $7::inet, $8, $9, octet_length($12::bytea), $10, $11, $12)
+      on conflict (dedupe_key) do nothing
+  returning id, dedupe_key`;
+
+async function insertRows(pool: Pool, batch: Pending[], instance: string): Promise<Array<{ id: string; dedupe_key: Buffer }>> {
+  if (batch.length === 1) {
+    const { msg, key } = batch[0]!;
+    const e = msg.envelope;
+    const { rows } = await pool.query<{ id: string; dedupe_key: Buffer }>(INSERT_ONE, [
+      instance, e.receivedAt, e.source, e.sessionId, e.mailFrom, e.rcptTo, e.remoteIp, e.helo, e.tlsProtocol, sha256(msg.raw), key, msg.raw,
+    ]);
+    return rows;
+  }
   const env = batch.map((e) => e.msg.envelope);
   const { rows } = await pool.query<{ id: string; dedupe_key: Buffer }>(INSERT_BATCH, [
     instance,
@@ -180,6 +223,11 @@ async function insertBatch(pool: Pool, batch: Pending[], instance: string): Prom
     batch.map((e) => e.key),
     batch.map((e) => e.msg.raw),
   ]);
+  return rows;
+}
+
+async function insertBatch(pool: Pool, batch: Pending[], instance: string): Promise<BatchIds> {
+  const rows = await insertRows(pool, batch, instance);
   const inserted = new Map(rows.map((r) => [r.dedupe_key.toString('hex'), String(r.id)]));
   const existing = new Map<string, string>();
   const missing = batch.filter((e) => !inserted.has(e.key.toString('hex'))).map((e) => e.key);

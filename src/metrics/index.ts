@@ -11,6 +11,7 @@ export type TransactionResult =
   | 'token_refused'
   | 'too_many_recipients'
   | 'too_big'
+  | 'memory_busy'
   | 'temp_failed'
   | 'rate_limited'
   | 'aborted';
@@ -79,7 +80,7 @@ export class Metrics {
     // (a series born at 3 shows no increase) and ratios have a denominator from the start.
     for (const kind of ['bounce', 'delay', 'autoreply', 'feedback', 'delivered', 'other']) this.decodedReports.inc({ kind }, 0);
     for (const result of ['decoded', 'failed', 'retried']) this.decodedMessages.inc({ result }, 0);
-    for (const result of ['accepted', 'duplicate', 'relay_refused', 'token_refused', 'too_many_recipients', 'too_big', 'temp_failed', 'rate_limited', 'aborted']) {
+    for (const result of ['accepted', 'duplicate', 'relay_refused', 'token_refused', 'too_many_recipients', 'too_big', 'memory_busy', 'temp_failed', 'rate_limited', 'aborted']) {
       this.smtpTransactions.inc({ result }, 0);
     }
     for (const result of ['accepted', 'refused_busy', 'refused_shutdown', 'rate_limited', 'cut_off']) this.smtpConnections.inc({ result }, 0);

@@ -10,7 +10,7 @@ import { tokenInLocalPart, verifyToken } from '../correlate/token.ts';
 import type { IncomingMessage } from '../ingest/message.ts';
 import type { StoredMessage } from '../ingest/spool.ts';
 import type { Metrics, TransactionResult } from '../metrics/index.ts';
-import { readLimited } from './read-limited.ts';
+import { DataBudget, readLimited } from './read-limited.ts';
 import { acceptsDomain, recipientDomain } from './recipient-policy.ts';
 import { Replies, SmtpReply, accepted } from './reply.ts';
 import { clientKey, isBarePostmaster, recipientSpellingProblem } from './session-limits.ts';
@@ -41,10 +41,12 @@ export class SmtpListener {
   private readonly guards = new Map<string, { timer: NodeJS.Timeout; errors: number }>();
   private draining = false;
   private dataInFlight = 0;
+  private readonly budget: DataBudget;
   private dataDone: Array<() => void> = [];
 
   constructor(private readonly opts: SmtpListenerOptions) {
     const { config } = opts;
+    this.budget = new DataBudget(config.maxDataBytesInFlight);
     const tls: Partial<SMTPServerOptions> = config.tls
       ? { key: readFileSync(config.tls.keyFile), cert: readFileSync(config.tls.certFile), minVersion: 'TLSv1.2' }
       : { hideSTARTTLS: true };
@@ -228,12 +230,18 @@ export class SmtpListener {
     let result: TransactionResult = 'aborted';
     let reply: string | SmtpReply = Replies.storageUnavailable();
     let bytes = 0;
+    let held = 0;
     let id: string | undefined;
     try {
-      const read = await readLimited(stream, this.opts.config.maxMessageBytes);
+      const read = await readLimited(stream, this.opts.config.maxMessageBytes, this.budget);
       endOfData = process.hrtime.bigint();
       bytes = read.bytes;
-      if (!read.raw) {
+      held = read.held;
+      if (read.overBudget) {
+        result = 'memory_busy';
+        reply = Replies.memoryBusy();
+        this.opts.log.warn({ session: session.id, size: bytes, budget: this.budget.limit }, 'DATA budget spent: replying 452');
+      } else if (!read.raw) {
         result = 'too_big';
         reply = Replies.messageTooBig(this.opts.config.maxMessageBytes);
       } else {
@@ -256,6 +264,8 @@ export class SmtpListener {
       // The client went away in the middle of DATA: there is nobody to answer.
       this.opts.log.info({ session: session.id, err: (err as Error).message }, 'DATA interrupted');
     } finally {
+      // Committed or refused: its bytes are no longer ours to hold.
+      this.budget.give(held);
       clearTimeout(dataTimer);
       const seconds = Number(process.hrtime.bigint() - endOfData) / 1e9;
       this.opts.metrics.smtpTransactions.inc({ result });

@@ -25,6 +25,7 @@ export const Replies = {
   badToken: (problem: string) => new SmtpReply(550, '5.1.1', `No such return path here (token ${problem})`),
   tooManyRecipients: (max: number) => new SmtpReply(452, '4.5.3', `Too many recipients: at most ${max} per message`),
   messageTooBig: (max: number) => new SmtpReply(552, '5.3.4', `Message too big: the limit is ${max} bytes`),
+  memoryBusy: () => new SmtpReply(452, '4.3.1', 'Insufficient system storage right now, please try again later'),
   storageUnavailable: () => new SmtpReply(451, '4.3.0', 'Temporary storage failure, please try again later'),
   tooManyConnections: () => new SmtpReply(421, '4.7.0', 'Too many connections, try again later'),
   shuttingDown: () => new SmtpReply(421, '4.3.2', 'Service shutting down, try again later'),

@@ -1,0 +1,116 @@
+// `npm run bench:big -- [--sessions 30] [--megabytes 9]`: S sessions each send one bounce
+// of about M MB at once, and retry on a 4xx, against bounced with its defaults and, in the
+// same run, with its memory ceilings lifted (the baseline: no DATA budget, no byte cap on
+// group commits). Prints the first replies, the retries needed, what was stored, and the
+// peak resident memory of each server process (VmHWM).
+// Postgres: BENCH_DATABASE_URL (a server where databases may be created) if set, else an
+// embedded server in a temporary folder.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { pino } from 'pino';
+import { startEmbeddedPostgres } from '../src/store/embedded.ts';
+import { corpusMessage } from '../test/support/corpus.ts';
+import { freePort } from '../test/support/net.ts';
+import { RawSmtpClient } from '../test/support/smtp-client.ts';
+
+const { values } = parseArgs({ options: { sessions: { type: 'string', default: '30' }, megabytes: { type: 'string', default: '9' } } });
+const S = Number(values.sessions);
+const MB = Number(values.megabytes);
+const DOMAIN = 'bounces.example.com';
+
+/** A real bounce with an attachment-like base64 body making it about MB megabytes. */
+function bigBounce(n: number): Buffer {
+  const head = corpusMessage('lhost-postfix-01.eml').toString('latin1').replace(/\r?\n/g, '\r\n');
+  const line = `${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo'.repeat(2).slice(0, 76)}\r\n`;
+  const body = line.repeat(Math.ceil((MB * 1024 * 1024) / line.length));
+  return Buffer.from(`X-Big: ${n}-${Date.now()}\r\n${head}\r\n${body}`, 'latin1');
+}
+
+async function server(databaseUrl: string, env: Record<string, string>) {
+  const bin = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
+  const proc = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, BOUNCE_DOMAINS: DOMAIN, SMTP_HOST: '127.0.0.1', SMTP_PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let smtp = 0;
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'SMTP listening') smtp = entry.port!;
+        if (entry.msg?.startsWith('HTTP listening')) resolve(smtp);
+      } catch {
+        // not a log line
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`bounced exited with ${code}`)));
+  });
+  return { proc, port };
+}
+
+async function run(adminUrl: string, label: string, env: Record<string, string>): Promise<void> {
+  const name = `bounced_big_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const { proc, port } = await server(url.toString(), env);
+  const first = new Map<number, number>();
+  let retries = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: S }, async (_, n) => {
+        const raw = bigBounce(n);
+        for (let attempt = 0; attempt < 100; attempt++) {
+          const { client } = await RawSmtpClient.greet(port);
+          await client.command('EHLO bench.example.net');
+          const reply = await client.send('', [`b@${DOMAIN}`], raw);
+          await client.quit();
+          if (attempt === 0) first.set(reply.code, (first.get(reply.code) ?? 0) + 1);
+          if (reply.code === 250) return;
+          retries++;
+          await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
+        }
+      }),
+    );
+    const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1];
+    const check = new pg.Client({ connectionString: url.toString() });
+    await check.connect();
+    const { rows } = await check.query(`select count(*)::int as n, count(distinct dedupe_key)::int as keys from raw_messages`);
+    await check.end();
+    const replies = [...first].sort().map(([code, n]) => `${n}×${code}`).join(' ');
+    console.log(`${label.padEnd(34)} first replies ${replies.padEnd(16)} retries ${String(retries).padStart(3)}  stored ${rows[0].n} (${rows[0].keys} distinct)  peak RSS ${(Number(peak) / 1024).toFixed(0)} MiB`);
+  } finally {
+    proc.kill('SIGTERM');
+    await once(proc, 'exit');
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+let folder: string | undefined;
+let stopPg: (() => Promise<void>) | undefined;
+let adminUrl = process.env.BENCH_DATABASE_URL;
+if (!adminUrl) {
+  folder = mkdtempSync(join(tmpdir(), 'bounced-big-'));
+  chmodSync(folder, 0o755);
+  const embedded = await startEmbeddedPostgres({ dataDir: folder, port: await freePort(), database: 'postgres', log: pino({ level: 'warn' }) });
+  adminUrl = embedded.url;
+  stopPg = embedded.stop;
+}
+console.log(`big messages: ${S} sessions at once, one bounce of ~${MB} MB each, retried on 4xx until stored`);
+try {
+  await run(adminUrl, 'ceilings lifted (baseline)', { MAX_DATA_BYTES_IN_FLIGHT: String(16 * 1024 ** 3), GROUP_COMMIT_MAX_BYTES: String(1024 ** 3) });
+  await run(adminUrl, 'defaults', {});
+} finally {
+  await stopPg?.();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+}
