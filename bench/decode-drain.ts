@@ -71,6 +71,7 @@ async function run(adminUrl: string, workers: number): Promise<void> {
       policy: DEFAULT_POLICY,
       evidence: DEFAULT_EVIDENCE_POLICY,
       breaker: { windowMs: 600_000, minHard: 50, minRatio: 0.2 },
+      switchboard: pool,
     });
     const started = process.hrtime.bigint();
     const errors: string[] = [];

@@ -142,8 +142,8 @@ function operate(command: 'release' | 'reprocess' | 'fetch' | 'apply', args: str
   const out = (line: string) => process.stdout.write(`${line}\n`);
   if (command === 'release') return runRelease(args, pool, out);
   if (command === 'fetch') return runFetch(args, config, pool, log, out);
-  if (command === 'apply') return runApply(args, pool, eventsOptions(config), out);
-  return runReprocess(args, pool, eventsOptions(config), out);
+  if (command === 'apply') return runApply(args, pool, eventsOptions(config, pool), out);
+  return runReprocess(args, pool, eventsOptions(config, pool), out);
 }
 
 async function withDatabase(config: Config, log: ReturnType<typeof createLogger>, work: (pool: Pool) => Promise<number>): Promise<number> {

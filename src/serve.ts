@@ -1,4 +1,5 @@
 // `bounced serve`: wires the stages together, and takes them down in order on shutdown.
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { fetchSession, type FetchRun } from './commands/fetch.ts';
@@ -15,6 +16,7 @@ import { openDatabase, type Database } from './store/database.ts';
 import type { EventsOptions } from './pipeline/facts.ts';
 import { migrate } from './store/migrate.ts';
 import { dropExpiredPartitions, ensureMonthlyPartitions } from './store/partitions.ts';
+import { dropOldBounceMinutes } from './store/standing.ts';
 
 /** Operators' rules in classification_rules are read again this often. */
 const RULES_REFRESH_MS = 60_000;
@@ -28,9 +30,10 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-/** How decoded facts are linked and weighed, from the configuration. */
-export function eventsOptions(config: Config): EventsOptions {
+/** How decoded facts are linked and weighed, from the configuration; the breaker writes through `pool`. */
+export function eventsOptions(config: Config, pool: Pool): EventsOptions {
   return {
+    switchboard: pool,
     correlation: { keys: config.tokens.keyring?.all ?? [], ...config.correlation },
     policy: config.standing,
     evidence: config.evidence,
@@ -102,6 +105,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       try {
         const created = await ensureMonthlyPartitions(database.pool, new Date());
         const dropped = await dropExpiredPartitions(database.pool, new Date(), config.eventsRetentionMonths);
+        await dropOldBounceMinutes(database.pool, new Date());
         if (created.length || dropped.length) log.info({ created, dropped }, 'bounce_events partitions');
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'could not maintain bounce_events partitions');
@@ -113,7 +117,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     cleanups.push(async () => clearInterval(partitionTimer));
     const decoder = new DecodeWorker(
       database.pool,
-      reportStage((raw) => decoderThread.decode(raw), metrics, eventsOptions(config)),
+      reportStage((raw) => decoderThread.decode(raw), metrics, eventsOptions(config, database.pool)),
       { batchSize: 50, pollMs: 2000 },
       (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'),
       {

@@ -65,6 +65,7 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
     policy: DEFAULT_POLICY,
     evidence: DEFAULT_EVIDENCE_POLICY,
     breaker: { windowMs: 600_000, minHard: 1000, minRatio: 1 },
+    switchboard: pool,
   });
   await decodeWithWorkers(pool, stage, 2, 2);
 
@@ -105,6 +106,7 @@ test('two workers deciding a burst over tripped breakers never wait on each othe
     policy: DEFAULT_POLICY,
     evidence: DEFAULT_EVIDENCE_POLICY,
     breaker: { windowMs: 600_000, minHard: 20, minRatio: 0.5 },
+    switchboard: pool,
   });
   await decodeWithWorkers(pool, stage, 2, 10);
   const attempts = await pool.query(`select decode_state, decode_attempts, count(*)::int as n from raw_messages where position('burst' in convert_from(raw, 'LATIN1')) > 0 group by 1, 2`);

@@ -26,7 +26,7 @@ export interface ApplySelection {
 export function applyUnapplied(
   pool: Pool,
   selection: ApplySelection,
-  opts: { operator: Operator; dryRun: boolean; events: Pick<EventsOptions, 'policy' | 'breaker'> },
+  opts: { operator: Operator; dryRun: boolean; events: Pick<EventsOptions, 'policy' | 'breaker' | 'switchboard'> },
 ): Promise<AppliedFact[]> {
   return withTransaction(
     pool,

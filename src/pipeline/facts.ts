@@ -2,20 +2,22 @@
 // (correlate), weighed (the evidence rule), recorded (one bounce_events row), and, when it
 // may, applied to the address's standing (the pure decision, then its persistence), all
 // in the transaction that marks the raw message decoded.
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { BreakerConfig } from '../config/index.ts';
 import { correlate, type Correlation, type CorrelationMethod, type CorrelationOptions } from '../correlate/correlate.ts';
 import type { RecipientFact, Report } from '../parse/report.ts';
 import { admit, evidenceOf, subjectOf, type Evidence, type EvidencePolicy, type Unapplied } from '../standing/evidence.ts';
 import { decide, type Effect, type StandingPolicy } from '../standing/policy.ts';
 import { insertEvent, setStandingEffect } from '../store/events.ts';
-import { appendHistory, breakerHolds, lockStanding, saveStanding } from '../store/standing.ts';
+import { appendHistory, breakerHolds, countDomainBounce, lockStanding, saveStanding } from '../store/standing.ts';
 
 export interface EventsOptions {
   correlation: CorrelationOptions;
   policy: StandingPolicy;
   evidence: EvidencePolicy;
   breaker: BreakerConfig;
+  /** Where the outage breaker trips and closes, outside the batch's transaction (see store/standing.ts). */
+  switchboard: Pool;
 }
 
 /** The stored message a report came from: what the facts are linked and dated by. */
@@ -110,6 +112,9 @@ export async function recordFacts(tx: PoolClient, message: FactSource, report: R
       sentMessageId: link.sentMessageId, sendId: link.sendId, campaign: link.campaign, correlation: link.method,
       evidence: w.evidence, unapplied: w.unapplied, namedRecipient: w.named,
     });
+    // The outage breaker counts every bounce of the domain, proven or not: an outage is seen
+    // in all of its bounces, and a burst of forged ones only ever holds quarantines back.
+    if (eventId !== null && report.kind === 'bounce') await countDomainBounce(tx, domainOf(subject), message.receivedAt, fact.type === 'hard');
     const mayAffect = canAffect(fact, report.kind);
     recorded.push({ recipient: subject, inserted: eventId !== null, correlation: link.method, evidence: w.evidence, mayAffect, unapplied: w.unapplied, effect: 'none' });
     if (eventId !== null && w.unapplied === null && mayAffect) toApply.push({ weighed: w, eventId, index: recorded.length - 1 });
@@ -132,12 +137,12 @@ export async function applyFact(
   fact: Pick<RecipientFact, 'action' | 'type' | 'reason'>,
   kind: string,
   message: Pick<FactSource, 'id' | 'receivedAt'>,
-  opts: Pick<EventsOptions, 'policy' | 'breaker'>,
+  opts: Pick<EventsOptions, 'policy' | 'breaker' | 'switchboard'>,
   operator: Operator | null,
 ): Promise<Effect> {
   const domain = domainOf(address);
   // An operator applying a fact by hand has looked at it: the outage breaker does not hold it.
-  const held = !operator && (fact.type === 'hard' || fact.type === 'soft') ? await breakerHolds(tx, domain, message.receivedAt, opts.breaker, fact.type === 'hard') : false;
+  const held = !operator && (fact.type === 'hard' || fact.type === 'soft') ? await breakerHolds(tx, opts.switchboard, domain, message.receivedAt, opts.breaker, fact.type === 'hard') : false;
   const current = await lockStanding(tx, address, domain);
   const decision = decide(current, { at: message.receivedAt, kind, action: fact.action, type: fact.type, reason: fact.reason, held }, opts.policy);
   await saveStanding(tx, address, decision.next);

@@ -2,7 +2,7 @@
 // applied, so that workers and instances change a standing one at a time), its history,
 // and the outage breakers of receiving domains. What to change is decided elsewhere
 // (src/standing/); this module only reads and writes it.
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { BreakerConfig } from '../config/index.ts';
 import type { Change, Standing, StandingState } from '../standing/policy.ts';
 
@@ -66,30 +66,53 @@ export async function appendHistory(tx: PoolClient, address: string, entry: Hist
 }
 
 /**
+ * Counts a bounce of a receiving domain in its minute, in this session's own slot: no two
+ * sessions ever wait on the same counter row. Called as each bounce event is recorded.
+ */
+export async function countDomainBounce(tx: PoolClient, domain: string, at: Date, hard: boolean): Promise<void> {
+  await tx.query(
+    `insert into domain_bounce_minutes (domain, minute, slot, hard, total)
+     values ($1, date_trunc('minute', $2::timestamptz), pg_backend_pid(), $3, 1)
+     on conflict (domain, minute, slot) do update
+       set hard = domain_bounce_minutes.hard + excluded.hard, total = domain_bounce_minutes.total + 1`,
+    [domain, at, hard ? 1 : 0],
+  );
+}
+
+/** Counters older than any breaker window are of no use: dropped daily. */
+export async function dropOldBounceMinutes(pool: Pick<PoolClient, 'query'>, now: Date): Promise<number> {
+  const { rowCount } = await pool.query(`delete from domain_bounce_minutes where minute < $1::timestamptz - interval '2 days'`, [now]);
+  return rowCount ?? 0;
+}
+
+/**
  * The outage breaker of a receiving domain: an abnormal burst of hard bounces (at least
  * minHard in the window, and at least minRatio of its bounces) trips it, and quarantine
  * decisions for the domain are held until the burst is over, or an operator releases it.
  * `evaluate` (a hard bounce) looks at the window again; otherwise only the state is read.
  */
-export async function breakerHolds(tx: PoolClient, domain: string, at: Date, cfg: BreakerConfig, evaluate: boolean): Promise<boolean> {
-  // A plain read: the breaker's row is written only when it trips or closes. An upsert on
-  // every fact would lock the row until the batch commits and queue every worker (and
-  // instance) decoding mail of that domain behind the one holding it.
+export async function breakerHolds(tx: PoolClient, switchboard: Pool, domain: string, at: Date, cfg: BreakerConfig, evaluate: boolean): Promise<boolean> {
+  // The breaker's row is read here, in the batch, and written only when it trips or closes,
+  // on a connection of its own (`switchboard`) in a transaction of a single statement: a
+  // write inside the batch would lock the row until the batch commits, and workers (or
+  // instances) tripping two domains at once would wait on each other in a cycle. Once
+  // tripped, every worker sees it at once.
   const open = await tx.query<{ tripped_at: Date }>('select tripped_at from domain_breakers where domain = $1 and released_at is null', [domain]);
   const trippedAt = open.rows[0]?.tripped_at;
   if (!evaluate) return trippedAt !== undefined;
-  const { rows } = await tx.query<{ hard: string; total: string }>(
-    `select count(*) filter (where type = 'hard') as hard, count(*) as total
-       from bounce_events
-      where recipient_domain = $1 and kind = 'bounce'
-        and occurred_at > $2::timestamptz - make_interval(secs => $3) and occurred_at <= $2`,
+  // The window in whole minutes: the minute of `at` and the ones before it.
+  const { rows } = await tx.query<{ hard: string | null; total: string | null }>(
+    `select sum(hard) as hard, sum(total) as total
+       from domain_bounce_minutes
+      where domain = $1
+        and minute > date_trunc('minute', $2::timestamptz) - make_interval(secs => $3) and minute <= $2`,
     [domain, at, cfg.windowMs / 1000],
   );
-  const hard = Number(rows[0]!.hard);
-  const ratio = hard / Math.max(1, Number(rows[0]!.total));
+  const hard = Number(rows[0]?.hard ?? 0);
+  const ratio = hard / Math.max(1, Number(rows[0]?.total ?? 0));
   const burst = hard >= cfg.minHard && ratio >= cfg.minRatio;
   if (burst && trippedAt === undefined) {
-    await tx.query(
+    await switchboard.query(
       `insert into domain_breakers (domain, tripped_at, hard_count, ratio) values ($1, $2, $3, $4)
        on conflict (domain) do update set tripped_at = excluded.tripped_at, hard_count = excluded.hard_count,
                                           ratio = excluded.ratio, released_at = null
@@ -100,7 +123,7 @@ export async function breakerHolds(tx: PoolClient, domain: string, at: Date, cfg
   }
   // The burst is over once a whole window has passed below the thresholds.
   if (!burst && trippedAt !== undefined && trippedAt.getTime() < at.getTime() - cfg.windowMs) {
-    await tx.query('update domain_breakers set released_at = $2 where domain = $1 and released_at is null', [domain, at]);
+    await switchboard.query('update domain_breakers set released_at = $2 where domain = $1 and released_at is null', [domain, at]);
     return false;
   }
   return trippedAt !== undefined;
