@@ -115,17 +115,23 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const partitionTimer = setInterval(() => void maintainPartitions(), 86_400_000);
     partitionTimer.unref();
     cleanups.push(async () => clearInterval(partitionTimer));
-    const decoder = new DecodeWorker(
-      database.pool,
-      reportStage((raw) => decoderThread.decode(raw), metrics, eventsOptions(config, database.pool)),
-      { batchSize: 50, pollMs: 2000 },
-      (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'),
-      {
-        decoded: (n) => metrics.decodedMessages.inc({ result: 'decoded' }, n),
-        failed: (n) => metrics.decodedMessages.inc({ result: 'failed' }, n),
-        retried: (n) => metrics.decodedMessages.inc({ result: 'retried' }, n),
-      },
+    // Several batches at once: decoding is one thread, but each batch mostly waits on
+    // Postgres round trips, which overlap.
+    const stage = reportStage((raw) => decoderThread.decode(raw), metrics, eventsOptions(config, database.pool));
+    const decoders = Array.from(
+      { length: config.decodeWorkers },
+      () =>
+        new DecodeWorker(database.pool, stage, { batchSize: 50, pollMs: 2000 }, (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'), {
+          decoded: (n) => metrics.decodedMessages.inc({ result: 'decoded' }, n),
+          failed: (n) => metrics.decodedMessages.inc({ result: 'failed' }, n),
+          retried: (n) => metrics.decodedMessages.inc({ result: 'retried' }, n),
+        }),
     );
+    const decoder = {
+      start: () => decoders.forEach((d) => d.start()),
+      notify: () => decoders.forEach((d) => d.notify()),
+      stop: () => Promise.all(decoders.map((d) => d.stop())).then(() => undefined),
+    };
     decoder.start();
     cleanups.push(() => decoder.stop());
 

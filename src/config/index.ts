@@ -37,6 +37,8 @@ export interface Config {
   shutdownDrainMs: number;
   /** DECODE_BUDGET_MS: a message whose decoding takes longer is parked as failed, with the reason. */
   decodeBudgetMs: number;
+  /** DECODE_WORKERS: decoding batches in flight at once (each holds a Postgres connection). */
+  decodeWorkers: number;
   logLevel: string;
   smtpLogLevel: string;
   pgPoolSize: number;
@@ -234,7 +236,7 @@ const DAY = 24 * HOUR;
 export const DEFAULT_BOUNCE_DOMAIN = 'bounces.localhost';
 
 export function loadConfig(env: Env = process.env): Config {
-  return {
+  const config: Config = {
     databaseUrl: databaseUrl(env, 'DATABASE_URL'),
     dataDir: resolve(text(env, 'DATA_DIR', './data')),
     embeddedPgPort: integer(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
@@ -301,9 +303,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 30_000, 0, 3_600_000),
     decodeBudgetMs: integer(env, 'DECODE_BUDGET_MS', 5000, 10, 600_000),
+    decodeWorkers: integer(env, 'DECODE_WORKERS', 2, 1, 64),
     logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
     smtpLogLevel: logLevel(env, 'SMTP_LOG_LEVEL', 'warn'),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 2, 1000),
     instanceName: text(env, 'INSTANCE_NAME', hostname()),
   };
+  // The spool's commits (at least one) and the breaker need connections of their own.
+  if (config.decodeWorkers > config.pgPoolSize - 2) {
+    throw new ConfigError('DECODE_WORKERS', `${config.decodeWorkers} workers leave too few of PG_POOL_SIZE=${config.pgPoolSize} connections; at most ${Math.max(0, config.pgPoolSize - 2)}`);
+  }
+  return config;
 }

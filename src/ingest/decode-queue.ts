@@ -17,8 +17,14 @@ export interface SpooledMessage {
   raw: Buffer;
 }
 
+/** What a stage decoded, written with the row's state in one statement: the report (JSON) and its kind. */
+export interface DecodedReport {
+  report: string;
+  kind: string;
+}
+
 /** Decodes one message and writes its results with `tx`, the transaction that marks it decoded. */
-export type DecodeStage = (message: SpooledMessage, tx: PoolClient) => Promise<void>;
+export type DecodeStage = (message: SpooledMessage, tx: PoolClient) => Promise<DecodedReport | void>;
 
 export interface DecodeObserver {
   decoded(count: number): void;
@@ -118,11 +124,13 @@ export async function decodeBatch(
         raws.delete(message.id); // its bytes may go once it is decoded
         await client.query('savepoint decode_one');
         try {
-          await stage(message, client);
+          const written = await stage(message, client);
           await client.query(
             `update raw_messages set decode_state = 'decoded', decoded_at = clock_timestamp(), decode_error = null,
-                    decode_attempts = decode_attempts + 1, next_attempt_at = null where id = $1`,
-            [message.id],
+                    decode_attempts = decode_attempts + 1, next_attempt_at = null,
+                    report = coalesce($2::jsonb, report), report_kind = coalesce($3, report_kind)
+              where id = $1`,
+            [message.id, written ? written.report : null, written ? written.kind : null],
           );
           await client.query('release savepoint decode_one');
           decoded++;

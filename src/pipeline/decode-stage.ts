@@ -1,6 +1,6 @@
 // The decoding stage of the server: decodes a stored message with the current rules,
-// writes the Report next to it, and records its facts (events, links to sends, standing),
-// all in the transaction that marks the row decoded.
+// records its facts (events, links to sends, standing), and hands the Report back to be
+// written next to it, all in the transaction that marks the row decoded.
 import type { Metrics } from '../metrics/index.ts';
 import type { Report } from '../parse/report.ts';
 import { recordFacts, type EventsOptions } from './facts.ts';
@@ -12,7 +12,6 @@ export type ReportDecoder = (raw: Buffer) => Report | Promise<Report>;
 export function reportStage(decodeReport: ReportDecoder, metrics: Metrics, events: EventsOptions): DecodeStage {
   return async (message, tx) => {
     const report = await decodeReport(message.raw);
-    await tx.query('update raw_messages set report = $2, report_kind = $3 where id = $1', [message.id, JSON.stringify(report), report.kind]);
     const recorded = await recordFacts(tx, message, report, events);
     metrics.decodedReports.inc({ kind: report.kind });
     for (const r of report.recipients) {
@@ -25,5 +24,6 @@ export function reportStage(decodeReport: ReportDecoder, metrics: Metrics, event
       else if (r.mayAffect) metrics.factEvidence.inc({ evidence: r.evidence, outcome: 'applied' });
       if (r.effect !== 'none') metrics.standingChanges.inc({ effect: r.effect });
     }
+    return { report: JSON.stringify(report), kind: report.kind };
   };
 }

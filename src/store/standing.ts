@@ -18,11 +18,13 @@ interface StandingRow {
 
 /** The address's standing, its row created if new and locked until the transaction ends. */
 export async function lockStanding(tx: PoolClient, address: string, domain: string): Promise<Standing> {
-  await tx.query(`insert into address_standing (address, domain, state) values ($1, $2, 'fine') on conflict (address) do nothing`, [address, domain]);
+  // One statement: a new address gets its row, a known one is locked (ON CONFLICT DO UPDATE
+  // takes the row lock as FOR UPDATE would) and read.
   const { rows } = await tx.query<StandingRow>(
-    `select state, soft_count, last_counted_at, last_event_at, last_reason, quarantined_at, release_at
-       from address_standing where address = $1 for update`,
-    [address],
+    `insert into address_standing as s (address, domain, state) values ($1, $2, 'fine')
+     on conflict (address) do update set domain = s.domain
+     returning state, soft_count, last_counted_at, last_event_at, last_reason, quarantined_at, release_at`,
+    [address, domain],
   );
   const row = rows[0]!;
   return {
@@ -97,17 +99,18 @@ export async function breakerHolds(tx: PoolClient, switchboard: Pool, domain: st
   // write inside the batch would lock the row until the batch commits, and workers (or
   // instances) tripping two domains at once would wait on each other in a cycle. Once
   // tripped, every worker sees it at once.
-  const open = await tx.query<{ tripped_at: Date }>('select tripped_at from domain_breakers where domain = $1 and released_at is null', [domain]);
-  const trippedAt = open.rows[0]?.tripped_at;
-  if (!evaluate) return trippedAt !== undefined;
-  // The window in whole minutes: the minute of `at` and the ones before it.
-  const { rows } = await tx.query<{ hard: string | null; total: string | null }>(
-    `select sum(hard) as hard, sum(total) as total
+  // One statement: whether it is open, and (for a hard bounce) the window's counts, in whole
+  // minutes: the minute of `at` and the ones before it.
+  const { rows } = await tx.query<{ tripped_at: Date | null; hard: string | null; total: string | null }>(
+    `select (select tripped_at from domain_breakers where domain = $1 and released_at is null) as tripped_at,
+            sum(hard) as hard, sum(total) as total
        from domain_bounce_minutes
-      where domain = $1
+      where domain = $1 and $4
         and minute > date_trunc('minute', $2::timestamptz) - make_interval(secs => $3) and minute <= $2`,
-    [domain, at, cfg.windowMs / 1000],
+    [domain, at, cfg.windowMs / 1000, evaluate],
   );
+  const trippedAt = rows[0]?.tripped_at ?? undefined;
+  if (!evaluate) return trippedAt !== undefined;
   const hard = Number(rows[0]?.hard ?? 0);
   const ratio = hard / Math.max(1, Number(rows[0]?.total ?? 0));
   const burst = hard >= cfg.minHard && ratio >= cfg.minRatio;
