@@ -159,9 +159,12 @@ export class SmtpListener {
     connection?.send(reply.responseCode, reply.message);
   }
 
-  /** Counts a refused command; past the limit the answer becomes 421 and the session ends. */
+  /**
+   * Counts a refused command (a 5xx: a 452 for one recipient too many is no fault of the
+   * client's); past the limit the answer becomes 421 and the session ends.
+   */
   private counted(session: SMTPServerSession, reply: SmtpReply | undefined): SmtpReply | undefined {
-    if (!reply || reply.responseCode === 421) return reply;
+    if (!reply || reply.responseCode < 500) return reply;
     const guard = this.guards.get(session.id);
     if (!guard) return reply;
     guard.errors++;
@@ -234,6 +237,8 @@ export class SmtpListener {
     let id: string | undefined;
     try {
       const read = await readLimited(stream, this.opts.config.maxMessageBytes, this.budget);
+      // The DATA time limit is for the sender; the commit that follows has its own deadline.
+      clearTimeout(dataTimer);
       endOfData = process.hrtime.bigint();
       bytes = read.bytes;
       held = read.held;
