@@ -152,6 +152,15 @@ describe('recipients', () => {
     assert.deepEqual((await rowsWith('four-rcpts')).map((r) => r.rcpt_to.length), [3]);
   });
 
+  test('452s for recipients past the limit do not count as errors: an MTA pipelining many recipients is not cut off', async () => {
+    const client = await session();
+    expectReply(await client.command('MAIL FROM:<>'), 250);
+    for (let i = 0; i < 3; i++) expectReply(await client.command(`RCPT TO:<many${i}@${BOUNCE_DOMAIN}>`), 250);
+    for (let i = 3; i < 12; i++) expectReply(await client.command(`RCPT TO:<many${i}@${BOUNCE_DOMAIN}>`), 452, '4.5.3');
+    expectReply((await client.data(Buffer.from('Subject: many-rcpts\r\n\r\nx\r\n'))).reply, 250);
+    await client.quit();
+  });
+
   test('refused commands past SMTP_MAX_ERRORS end the session with 421 4.7.0', async () => {
     const client = await session();
     expectReply(await client.command('MAIL FROM:<>'), 250);
