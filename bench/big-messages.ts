@@ -7,18 +7,14 @@
 // embedded server in a temporary folder.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { pino } from 'pino';
-import { startEmbeddedPostgres } from '../src/store/embedded.ts';
 import { corpusMessage } from '../test/support/corpus.ts';
-import { freePort } from '../test/support/net.ts';
 import { RawSmtpClient } from '../test/support/smtp-client.ts';
+import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '30' }, megabytes: { type: 'string', default: '9' } } });
 const S = Number(values.sessions);
@@ -55,14 +51,8 @@ async function server(databaseUrl: string, env: Record<string, string>) {
   return { proc, port };
 }
 
-async function run(adminUrl: string, label: string, env: Record<string, string>): Promise<void> {
-  const name = `bounced_big_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const { proc, port } = await server(url.toString(), env);
+async function run(url: string, label: string, env: Record<string, string>): Promise<void> {
+  const { proc, port } = await server(url, env);
   const first = new Map<number, number>();
   let retries = 0;
   try {
@@ -82,7 +72,7 @@ async function run(adminUrl: string, label: string, env: Record<string, string>)
       }),
     );
     const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1];
-    const check = new pg.Client({ connectionString: url.toString() });
+    const check = new pg.Client({ connectionString: url });
     await check.connect();
     const { rows } = await check.query(`select count(*)::int as n, count(distinct dedupe_key)::int as keys from raw_messages`);
     await check.end();
@@ -91,26 +81,15 @@ async function run(adminUrl: string, label: string, env: Record<string, string>)
   } finally {
     proc.kill('SIGTERM');
     await once(proc, 'exit');
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
   }
 }
 
-let folder: string | undefined;
-let stopPg: (() => Promise<void>) | undefined;
-let adminUrl = process.env.BENCH_DATABASE_URL;
-if (!adminUrl) {
-  folder = mkdtempSync(join(tmpdir(), 'bounced-big-'));
-  chmodSync(folder, 0o755);
-  const embedded = await startEmbeddedPostgres({ dataDir: folder, port: await freePort(), database: 'postgres', log: pino({ level: 'warn' }) });
-  adminUrl = embedded.url;
-  stopPg = embedded.stop;
-}
+const postgres = await benchPostgres('big');
 console.log(`big messages: ${S} sessions at once, one bounce of ~${MB} MB each, retried on 4xx until stored`);
 try {
-  await run(adminUrl, 'ceilings lifted (baseline)', { MAX_DATA_BYTES_IN_FLIGHT: String(16 * 1024 ** 3), GROUP_COMMIT_MAX_BYTES: String(1024 ** 3) });
-  await run(adminUrl, 'defaults', {});
+  const lifted = { MAX_DATA_BYTES_IN_FLIGHT: String(16 * 1024 ** 3), GROUP_COMMIT_MAX_BYTES: String(1024 ** 3) };
+  await withFreshDatabase(postgres.adminUrl, 'bounced_big', (url) => run(url, 'ceilings lifted (baseline)', lifted));
+  await withFreshDatabase(postgres.adminUrl, 'bounced_big', (url) => run(url, 'defaults', {}));
 } finally {
-  await stopPg?.();
-  if (folder) rmSync(folder, { recursive: true, force: true });
+  await postgres.stop();
 }

@@ -6,11 +6,7 @@
 // and messages/s for each W, and what the facts did. A fresh database per run.
 // Postgres: BENCH_DATABASE_URL (a server where databases may be created) if set, else an
 // embedded server in a temporary folder.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { pino } from 'pino';
 import { DecodeWorker } from '../src/ingest/decode-queue.ts';
 import { Spool } from '../src/ingest/spool.ts';
@@ -20,9 +16,8 @@ import { DecoderThread } from '../src/pipeline/decoder-thread.ts';
 import { DEFAULT_EVIDENCE_POLICY } from '../src/standing/evidence.ts';
 import { DEFAULT_POLICY } from '../src/standing/policy.ts';
 import { createPool } from '../src/store/database.ts';
-import { startEmbeddedPostgres } from '../src/store/embedded.ts';
 import { migrate } from '../src/store/migrate.ts';
-import { freePort } from '../test/support/net.ts';
+import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '2000' }, workers: { type: 'string', default: '1,2,4' } } });
 const N = Number(values.messages);
@@ -44,14 +39,8 @@ function dsn(messageId: string, rcpt: string, soft: boolean): Buffer {
   );
 }
 
-async function run(adminUrl: string, workers: number): Promise<void> {
-  const name = `bounced_drain_${workers}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pool = createPool(url.toString(), { max: workers + 6, timeoutMs: 60_000 }, log);
+async function run(url: string, workers: number): Promise<void> {
+  const pool = createPool(url, { max: workers + 6, timeoutMs: 60_000 }, log);
   const thread = new DecoderThread(60_000);
   try {
     await migrate(pool);
@@ -93,25 +82,13 @@ async function run(adminUrl: string, workers: number): Promise<void> {
   } finally {
     await thread.close();
     await pool.end();
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
   }
 }
 
-let folder: string | undefined;
-let stopPg: (() => Promise<void>) | undefined;
-let adminUrl = process.env.BENCH_DATABASE_URL;
-if (!adminUrl) {
-  folder = mkdtempSync(join(tmpdir(), 'bounced-drain-'));
-  chmodSync(folder, 0o755);
-  const embedded = await startEmbeddedPostgres({ dataDir: folder, port: await freePort(), database: 'postgres', log: pino({ level: 'warn' }) });
-  adminUrl = embedded.url;
-  stopPg = embedded.stop;
-}
+const postgres = await benchPostgres('drain');
 console.log(`drain: ${N} stored bounces, every fact authenticated; workers, drain time, rate`);
 try {
-  for (const w of WORKERS) await run(adminUrl, w);
+  for (const w of WORKERS) await withFreshDatabase(postgres.adminUrl, `bounced_drain_${w}`, (url) => run(url, w));
 } finally {
-  await stopPg?.();
-  if (folder) rmSync(folder, { recursive: true, force: true });
+  await postgres.stop();
 }

@@ -38,6 +38,16 @@ const DAY = 86_400_000;
 const ring = parseKeyring('7:concurrency-test-secret-0123456789abcdef');
 const returnPath = (sendId: string, recipient: string) => returnPathAddress(mintToken({ sendId, recipient, key: ring.current }), 'bounces.example.com');
 
+/** The server's decode stage, decoding in this thread, with this outage breaker. */
+const stageWith = (breaker: { windowMs: number; minHard: number; minRatio: number }) =>
+  reportStage((raw) => decode(raw), new Metrics(), {
+    correlation: { keys: ring.all, headers: [], recentSendWindowMs: 0 },
+    policy: DEFAULT_POLICY,
+    evidence: DEFAULT_EVIDENCE_POLICY,
+    breaker,
+    switchboard: pool,
+  });
+
 test('two concurrent workers: soft bounces counted once a day up to quarantine, a hard bounce quarantines once', async () => {
   const spool = new Spool(pool, { windowMs: 1, maxBatch: 50, deadlineMs: 10_000, maxConcurrentCommits: 2, instance: 'test' });
   const base = Date.now() - 10 * DAY;
@@ -60,13 +70,7 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
   await Promise.all(stores);
   await spool.close();
 
-  const stage = reportStage((raw) => decode(raw), new Metrics(), {
-    correlation: { keys: ring.all, headers: [], recentSendWindowMs: 0 },
-    policy: DEFAULT_POLICY,
-    evidence: DEFAULT_EVIDENCE_POLICY,
-    breaker: { windowMs: 600_000, minHard: 1000, minRatio: 1 },
-    switchboard: pool,
-  });
+  const stage = stageWith({ windowMs: 600_000, minHard: 1000, minRatio: 1 });
   await decodeWithWorkers(pool, stage, 2, 2);
 
   const soft = await pool.query(`select state, soft_count from address_standing where address = 'walk@soft.example'`);
@@ -101,13 +105,7 @@ test('two workers deciding a burst over tripped breakers never wait on each othe
   }
   await Promise.all(stores);
   await spool.close();
-  const stage = reportStage((raw) => decode(raw), new Metrics(), {
-    correlation: { keys: ring.all, headers: [], recentSendWindowMs: 0 },
-    policy: DEFAULT_POLICY,
-    evidence: DEFAULT_EVIDENCE_POLICY,
-    breaker: { windowMs: 600_000, minHard: 20, minRatio: 0.5 },
-    switchboard: pool,
-  });
+  const stage = stageWith({ windowMs: 600_000, minHard: 20, minRatio: 0.5 });
   await decodeWithWorkers(pool, stage, 2, 10);
   const attempts = await pool.query(`select decode_state, decode_attempts, count(*)::int as n from raw_messages where position('burst' in convert_from(raw, 'LATIN1')) > 0 group by 1, 2`);
   assert.deepEqual(attempts.rows, [{ decode_state: 'decoded', decode_attempts: 1, n: 400 }]);
