@@ -1,5 +1,14 @@
 # bounced: the SMTP bounce server. Listens on 2525 (publish it as 25) and 9325 (metrics,
-# health). Runs the TypeScript sources through tsx, as `npm start` does.
+# health). Runs the compiled JavaScript (npm run build) as the unprivileged node user;
+# neither TypeScript nor tsx is in the image.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+RUN npm ci --no-audit --no-fund
+COPY src ./src
+COPY scripts/build.ts ./scripts/
+RUN npm run build
+
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -10,9 +19,9 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production SMTP_PORT=2525 HTTP_HOST=:: HTTP_PORT=9325 DATA_DIR=/var/lib/bounced
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
-COPY src ./src
 RUN mkdir -p /var/lib/bounced && chown node:node /var/lib/bounced
 USER node
 EXPOSE 2525 9325

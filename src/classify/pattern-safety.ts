@@ -4,7 +4,13 @@
 // polynomial of degree 3 and more, and what it cannot prove safe in time. A quadratic
 // pattern ("mailbox.*full") is common and cheap on the short texts a rule sees: it is kept,
 // and operator rules read at most OPERATOR_TEXT_MAX characters (see rule-file.ts).
-import { check, checkSync, type Diagnostics } from 'recheck';
+import { createRequire } from 'node:module';
+import type { Diagnostics } from 'recheck';
+
+// Loaded on first use: it takes a fifth of a second, which every other command would pay.
+type Recheck = typeof import('recheck');
+let recheck: Recheck | undefined;
+const lib = (): Recheck => (recheck ??= createRequire(import.meta.url)('recheck') as Recheck);
 
 export type PatternVerdict = { safe: true } | { safe: false; why: string };
 
@@ -35,12 +41,12 @@ function remember(source: string, verdict: PatternVerdict): PatternVerdict {
 export async function checkPattern(source: string): Promise<PatternVerdict> {
   const known = verdicts.get(source);
   if (known) return known;
-  return remember(source, judge(await check(source, 'i', { timeout: CHECK_TIMEOUT_MS })));
+  return remember(source, judge(await lib().check(source, 'i', { timeout: CHECK_TIMEOUT_MS })));
 }
 
 /** For the command line, where blocking is fine. */
 export function checkPatternSync(source: string): PatternVerdict {
   const known = verdicts.get(source);
   if (known) return known;
-  return remember(source, judge(checkSync(source, 'i', { timeout: CHECK_TIMEOUT_MS })));
+  return remember(source, judge(lib().checkSync(source, 'i', { timeout: CHECK_TIMEOUT_MS })));
 }
