@@ -219,15 +219,18 @@ describe('forged reports change nobody', () => {
     assert.equal(await suppressed('victim3@victim.example'), false);
   });
 
-  test('one notice listing 600 addresses at 60 domains, our recipients among them', async () => {
-    const addresses = Array.from({ length: 600 }, (_, i) => `user${i}@domain${i % 60}.example`);
+  test('one notice listing 2,400 addresses at 60 domains, our recipients among them (written in chunks)', async () => {
+    const addresses = Array.from({ length: 2400 }, (_, i) => `user${i}@domain${i % 60}.example`);
     addresses.splice(100, 0, 'erin@receiver.example'); // a real recent send: still only a guess
     const rows = await decoded(await deliver(open, massNotice(addresses)));
-    assert.equal(rows.length, 601);
+    assert.equal(rows.length, 2401);
     assert.deepEqual(rows.filter((r) => r.standing_effect !== 'none'), []);
     const why = new Map<string, number>();
     for (const r of rows) why.set(String(r.unapplied), (why.get(String(r.unapplied)) ?? 0) + 1);
-    assert.deepEqual(Object.fromEntries(why), { 'no-evidence': 600, 'weak-evidence': 1 });
+    assert.deepEqual(Object.fromEntries(why), { 'no-evidence': 2400, 'weak-evidence': 1 });
+    // The breaker counted every one of them (proven or not), in one row per domain and minute.
+    const { rows: counted } = await pool.query(`select sum(total)::int as n from domain_bounce_minutes where domain like 'domain%.example'`);
+    assert.equal(counted[0].n, 2400);
     const { rows: listed } = await pool.query(`select count(*)::int as n from suppression_list where domain like 'domain%.example' or address = 'erin@receiver.example'`);
     assert.equal(listed[0].n, 0);
   });

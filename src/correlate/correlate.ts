@@ -44,7 +44,7 @@ export interface CorrelationInput {
   occurredAt: Date;
 }
 
-interface SentRow {
+export interface SentRow {
   message_id: string;
   send_id: string | null;
   campaign: string | null;
@@ -73,20 +73,18 @@ function sameAddress(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
-/** A link proven by a token: the recipient bound into it decides, else the registry's. */
-async function byToken(db: PoolClient, method: CorrelationMethod, token: ReturnPathToken, recipient: string, keys: TokenKey[]): Promise<Correlation> {
-  const { rows } = await db.query<SentRow>(`select ${SENT_COLUMNS} from sent_messages where send_id = $1`, [token.sendId]);
-  const row = rows[0];
-  const bound = recipient ? tokenNamesRecipient(token, recipient, keys) : null;
-  return {
-    method,
-    sendId: token.sendId,
-    sentMessageId: row?.message_id ?? null,
-    campaign: row?.campaign ?? null,
-    proof: 'signed',
-    sendRecipient: row?.recipient ?? null,
-    isSendRecipient: bound ?? (row && recipient ? sameAddress(row.recipient, recipient) : null),
-  };
+/**
+ * What the report as a whole says about our send: the same for every recipient it names.
+ * `token` is kept to check each named address against the recipient bound into it.
+ */
+export interface MessageLink {
+  method: CorrelationMethod;
+  proof: Proof;
+  sentMessageId: string | null;
+  sendId: string | null;
+  campaign: string | null;
+  sendRecipient: string | null;
+  token: ReturnPathToken | null;
 }
 
 async function byColumn(db: PoolClient, column: 'message_id' | 'envelope_id' | 'send_id', values: string[]): Promise<SentRow | undefined> {
@@ -95,26 +93,29 @@ async function byColumn(db: PoolClient, column: 'message_id' | 'envelope_id' | '
   return rows[0];
 }
 
-function found(method: CorrelationMethod, proof: Proof, row: SentRow | undefined, recipient: string): Correlation | undefined {
-  if (!row) return undefined;
+function fromRow(method: CorrelationMethod, proof: Proof, row: SentRow | undefined, token: ReturnPathToken | null = null): MessageLink | undefined {
+  if (!row && !token) return undefined;
   return {
     method,
-    sentMessageId: row.message_id,
-    sendId: row.send_id,
-    campaign: row.campaign,
     proof,
-    sendRecipient: row.recipient,
-    isSendRecipient: recipient ? sameAddress(row.recipient, recipient) : null,
+    sentMessageId: row?.message_id ?? null,
+    sendId: row?.send_id ?? token?.sendId ?? null,
+    campaign: row?.campaign ?? null,
+    sendRecipient: row?.recipient ?? null,
+    token,
   };
 }
 
-export async function correlate(db: PoolClient, input: CorrelationInput, opts: CorrelationOptions): Promise<Correlation> {
-  const { report, recipient } = input;
+/** The link of the report to one of our sends, tried in order of certainty; null when none is found. */
+export async function linkMessage(db: PoolClient, report: Report, rcptTo: string[], opts: CorrelationOptions): Promise<MessageLink | null> {
   const original = report.original;
-  const signed = (method: CorrelationMethod, token: ReturnPathToken) => byToken(db, method, token, recipient, opts.keys);
+  const signed = async (method: CorrelationMethod, token: ReturnPathToken) => {
+    const { rows } = await db.query<SentRow>(`select ${SENT_COLUMNS} from sent_messages where send_id = $1`, [token.sendId]);
+    return fromRow(method, 'signed', rows[0], token)!;
+  };
 
   // 1. A signed token in the envelope recipient (our return path).
-  for (const rcpt of input.rcptTo) {
+  for (const rcpt of rcptTo) {
     const token = tokenIn(rcpt, opts.keys);
     if (token) return signed('token', token);
   }
@@ -122,12 +123,12 @@ export async function correlate(db: PoolClient, input: CorrelationInput, opts: C
   if (original?.messageId) {
     const token = tokenIn(original.messageId, opts.keys);
     if (token) return signed('message-id', token);
-    const hit = found('message-id', 'registered', await byColumn(db, 'message_id', [bareId(original.messageId)]), recipient);
+    const hit = fromRow('message-id', 'registered', await byColumn(db, 'message_id', [bareId(original.messageId)]));
     if (hit) return hit;
   }
   // 3. The envelope id the sender gave (RFC 3461 ENVID), echoed in Original-Envelope-Id.
   if (report.envelopeId) {
-    const hit = found('envelope-id', 'registered', await byColumn(db, 'envelope_id', [report.envelopeId]), recipient);
+    const hit = fromRow('envelope-id', 'registered', await byColumn(db, 'envelope_id', [report.envelopeId]));
     if (hit) return hit;
   }
   // 4. Configured X- headers of the original: proof only when they carry a token; a plain
@@ -139,7 +140,7 @@ export async function correlate(db: PoolClient, input: CorrelationInput, opts: C
       if (token) return signed('x-header', token);
     }
     const row = (await byColumn(db, 'message_id', headerValues)) ?? (await byColumn(db, 'send_id', headerValues));
-    const hit = found('x-header', 'guess', row, recipient);
+    const hit = fromRow('x-header', 'guess', row);
     if (hit) return hit;
   }
   // 5. Replies (auto-replies, unsubscribe requests) answer our Message-ID.
@@ -149,20 +150,51 @@ export async function correlate(db: PoolClient, input: CorrelationInput, opts: C
       const token = tokenIn(id, opts.keys);
       if (token) return signed('in-reply-to', token);
     }
-    const hit = found('in-reply-to', 'registered', await byColumn(db, 'message_id', replied), recipient);
+    const hit = fromRow('in-reply-to', 'registered', await byColumn(db, 'message_id', replied));
     if (hit) return hit;
   }
-  // 6. Last resort: the latest send to this recipient within the window. A guess: the
-  // report may be forged, and name the address precisely because we mail it.
-  if (opts.recentSendWindowMs > 0 && recipient) {
-    const { rows } = await db.query<SentRow>(
-      `select ${SENT_COLUMNS} from sent_messages
-        where recipient = $1 and sent_at <= $2 and sent_at > $2::timestamptz - make_interval(secs => $3)
-        order by sent_at desc limit 1`,
-      [recipient.toLowerCase(), input.occurredAt, opts.recentSendWindowMs / 1000],
-    );
-    const hit = found('recent-send', 'guess', rows[0], recipient);
-    if (hit) return hit;
+  return null;
+}
+
+/**
+ * The last resort, for reports nothing else links: the latest send to each named address
+ * within the window, in one query. A guess: the report may be forged, and name an address
+ * precisely because we mail it.
+ */
+export async function recentSends(db: PoolClient, recipients: string[], occurredAt: Date, windowMs: number): Promise<Map<string, SentRow>> {
+  if (windowMs <= 0 || recipients.length === 0) return new Map();
+  const { rows } = await db.query<SentRow>(
+    `select distinct on (recipient) ${SENT_COLUMNS} from sent_messages
+      where recipient = any($1::text[]) and sent_at <= $2 and sent_at > $2::timestamptz - make_interval(secs => $3)
+      order by recipient, sent_at desc`,
+    [[...new Set(recipients.map((r) => r.toLowerCase()))], occurredAt, windowMs / 1000],
+  );
+  return new Map(rows.map((r) => [r.recipient, r]));
+}
+
+/** One named address's link: the message's, checked against the send's recipient; else its recent send. */
+export function linkFact(message: MessageLink | null, recent: ReadonlyMap<string, SentRow>, recipient: string, keys: TokenKey[]): Correlation {
+  if (message) {
+    const bound = message.token && recipient ? tokenNamesRecipient(message.token, recipient, keys) : null;
+    const registered = message.sendRecipient && recipient ? sameAddress(message.sendRecipient, recipient) : null;
+    return {
+      method: message.method,
+      proof: message.proof,
+      sentMessageId: message.sentMessageId,
+      sendId: message.sendId,
+      campaign: message.campaign,
+      sendRecipient: message.sendRecipient,
+      isSendRecipient: bound ?? registered,
+    };
   }
-  return NONE;
+  const row = recipient ? recent.get(recipient.toLowerCase()) : undefined;
+  if (!row) return NONE;
+  return { method: 'recent-send', proof: 'guess', sentMessageId: row.message_id, sendId: row.send_id, campaign: row.campaign, sendRecipient: row.recipient, isSendRecipient: true };
+}
+
+/** One fact's link, on its own (the pipeline links a whole report at once with the functions above). */
+export async function correlate(db: PoolClient, input: CorrelationInput, opts: CorrelationOptions): Promise<Correlation> {
+  const message = await linkMessage(db, input.report, input.rcptTo, opts);
+  const recent = message ? new Map<string, SentRow>() : await recentSends(db, input.recipient ? [input.recipient] : [], input.occurredAt, opts.recentSendWindowMs);
+  return linkFact(message, recent, input.recipient, opts.keys);
 }

@@ -4,12 +4,12 @@
 // in the transaction that marks the raw message decoded.
 import type { Pool, PoolClient } from 'pg';
 import type { BreakerConfig } from '../config/index.ts';
-import { correlate, type Correlation, type CorrelationMethod, type CorrelationOptions } from '../correlate/correlate.ts';
+import { linkFact, linkMessage, recentSends, type Correlation, type CorrelationMethod, type CorrelationOptions, type MessageLink } from '../correlate/correlate.ts';
 import type { RecipientFact, Report } from '../parse/report.ts';
 import { admit, evidenceOf, subjectOf, type Evidence, type EvidencePolicy, type Unapplied } from '../standing/evidence.ts';
 import { decide, type Effect, type StandingPolicy } from '../standing/policy.ts';
-import { insertEvent, setStandingEffect } from '../store/events.ts';
-import { appendHistory, breakerHolds, countDomainBounce, lockStanding, saveStanding } from '../store/standing.ts';
+import { insertEvents, setStandingEffect } from '../store/events.ts';
+import { appendHistory, breakerHolds, countDomainBounces, lockStanding, saveStanding } from '../store/standing.ts';
 
 export interface EventsOptions {
   correlation: CorrelationOptions;
@@ -67,17 +67,22 @@ interface WeighedFact {
   unapplied: Unapplied | null;
 }
 
-/** Links every fact of a report to its send and weighs its evidence, the message as a whole. */
+/**
+ * Links every fact of a report to its send and weighs its evidence, the message as a whole.
+ * What links the report (a token, a registered id) is the same for every address it names:
+ * it is looked up once, and recent sends (the last resort) in one query for all of them.
+ */
 async function weigh(tx: PoolClient, message: FactSource, report: Report, opts: EventsOptions): Promise<WeighedFact[]> {
-  const facts = report.kind === 'feedback' && report.recipients.length === 0 ? await redactedComplainant(tx, message, report, opts) : report.recipients;
-  const linked = [];
-  for (const fact of facts) {
-    const named = fact.address.toLowerCase();
-    const link = await correlate(tx, { report, rcptTo: message.rcptTo, recipient: named, occurredAt: message.receivedAt }, opts.correlation);
-    const subject = subjectOf(named, report.kind, link);
-    const isSendRecipient = subject === named ? link.isSendRecipient : true;
-    linked.push({ fact, subject, named: subject === named ? null : named, link, evidence: evidenceOf({ proof: link.proof, isSendRecipient }), otherRecipient: isSendRecipient === false });
-  }
+  const messageLink = await linkMessage(tx, report, message.rcptTo, opts.correlation);
+  const facts = report.kind === 'feedback' && report.recipients.length === 0 ? redactedComplainant(messageLink) : report.recipients;
+  const named = facts.map((f) => f.address.toLowerCase());
+  const recent = messageLink ? new Map() : await recentSends(tx, named, message.receivedAt, opts.correlation.recentSendWindowMs);
+  const linked = facts.map((fact, i) => {
+    const link = linkFact(messageLink, recent, named[i]!, opts.correlation.keys);
+    const subject = subjectOf(named[i]!, report.kind, link);
+    const isSendRecipient = subject === named[i] ? link.isSendRecipient : true;
+    return { fact, subject, named: subject === named[i] ? null : named[i]!, link, evidence: evidenceOf({ proof: link.proof, isSendRecipient }), otherRecipient: isSendRecipient === false };
+  });
   const verdicts = admit(
     linked.map((l) => ({ address: l.subject, evidence: l.evidence, otherRecipient: l.otherRecipient, mayAffect: canAffect(l.fact, report.kind) })),
     opts.evidence,
@@ -89,36 +94,43 @@ async function weigh(tx: PoolClient, message: FactSource, report: Report, opts: 
  * Providers that redact complaints (no Original-Rcpt-To, no To: in the returned copy) still
  * return the message: the send it is proven to be (token, registered id) names who complained.
  */
-async function redactedComplainant(tx: PoolClient, message: FactSource, report: Report, opts: EventsOptions): Promise<RecipientFact[]> {
-  const link = await correlate(tx, { report, rcptTo: message.rcptTo, recipient: '', occurredAt: message.receivedAt }, opts.correlation);
-  if (link.proof !== 'signed' && link.proof !== 'registered') return [];
-  const address = link.sendRecipient;
-  if (!address) return [];
-  return [{ address, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null, reason: 'feedback', type: 'ignored', rule: 'arf.recipient-of-the-send' }];
+function redactedComplainant(link: MessageLink | null): RecipientFact[] {
+  if (!link || (link.proof !== 'signed' && link.proof !== 'registered') || !link.sendRecipient) return [];
+  return [{ address: link.sendRecipient, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null, reason: 'feedback', type: 'ignored', rule: 'arf.recipient-of-the-send' }];
 }
 
 export async function recordFacts(tx: PoolClient, message: FactSource, report: Report, opts: EventsOptions): Promise<RecordedFact[]> {
   if (report.kind === 'other') return [];
   const weighed = await weigh(tx, message, report, opts);
-  const recorded: RecordedFact[] = [];
-  const toApply: Array<{ weighed: WeighedFact; eventId: string; index: number }> = [];
-  for (const w of weighed) {
-    const { fact, link, subject } = w;
-    const eventId = await insertEvent(tx, {
+  const eventIds = await insertEvents(
+    tx,
+    weighed.map(({ fact, link, subject, evidence, unapplied, named }) => ({
       occurredAt: message.receivedAt, rawMessageId: message.id, recipient: subject, recipientDomain: domainOf(subject),
       kind: report.kind, action: fact.action, reason: fact.reason, type: fact.type, rule: fact.rule,
       status: fact.status, replyCode: fact.replyCode, diagnostic: fact.diagnosticCode, remoteMta: fact.remoteMta,
       feedbackType: report.kind === 'feedback' ? (report.feedback?.type ?? null) : null,
       sentMessageId: link.sentMessageId, sendId: link.sendId, campaign: link.campaign, correlation: link.method,
-      evidence: w.evidence, unapplied: w.unapplied, namedRecipient: w.named,
-    });
-    // The outage breaker counts every bounce of the domain, proven or not: an outage is seen
-    // in all of its bounces, and a burst of forged ones only ever holds quarantines back.
-    if (eventId !== null && report.kind === 'bounce') await countDomainBounce(tx, domainOf(subject), message.receivedAt, fact.type === 'hard');
-    const mayAffect = canAffect(fact, report.kind);
-    recorded.push({ recipient: subject, inserted: eventId !== null, correlation: link.method, evidence: w.evidence, mayAffect, unapplied: w.unapplied, effect: 'none' });
-    if (eventId !== null && w.unapplied === null && mayAffect) toApply.push({ weighed: w, eventId, index: recorded.length - 1 });
-  }
+      evidence, unapplied, namedRecipient: named,
+    })),
+  );
+  // The outage breaker counts every bounce of the domain, proven or not: an outage is seen
+  // in all of its bounces, and a burst of forged ones only ever holds quarantines back.
+  const byDomain = new Map<string, { hard: number; total: number }>();
+  const recorded: RecordedFact[] = [];
+  const toApply: Array<{ weighed: WeighedFact; eventId: string; index: number }> = [];
+  weighed.forEach((w, i) => {
+    const eventId = eventIds[i] ?? null;
+    if (eventId !== null && report.kind === 'bounce') {
+      const counts = byDomain.get(domainOf(w.subject)) ?? { hard: 0, total: 0 };
+      counts.total++;
+      if (w.fact.type === 'hard') counts.hard++;
+      byDomain.set(domainOf(w.subject), counts);
+    }
+    const mayAffect = canAffect(w.fact, report.kind);
+    recorded.push({ recipient: w.subject, inserted: eventId !== null, correlation: w.link.method, evidence: w.evidence, mayAffect, unapplied: w.unapplied, effect: 'none' });
+    if (eventId !== null && w.unapplied === null && mayAffect) toApply.push({ weighed: w, eventId, index: i });
+  });
+  await countDomainBounces(tx, message.receivedAt, byDomain);
   // Standing rows are locked in address order, so that two workers or instances applying
   // facts about the same addresses never wait on each other in a cycle.
   toApply.sort((a, b) => (a.weighed.subject < b.weighed.subject ? -1 : a.weighed.subject > b.weighed.subject ? 1 : 0));
