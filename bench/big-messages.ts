@@ -5,13 +5,11 @@
 // peak resident memory of each server process (VmHWM).
 // Postgres: BENCH_DATABASE_URL (a server where databases may be created) if set, else an
 // embedded server in a temporary folder.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { spawnServer } from '../test/support/child-server.ts';
 import { corpusMessage } from '../test/support/corpus.ts';
 import { RawSmtpClient } from '../test/support/smtp-client.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
@@ -29,27 +27,10 @@ function bigBounce(n: number): Buffer {
   return Buffer.from(`X-Big: ${n}-${Date.now()}\r\n${head}\r\n${body}`, 'latin1');
 }
 
-async function server(databaseUrl: string, env: Record<string, string>) {
-  const bin = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
-  const proc = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, BOUNCE_DOMAINS: DOMAIN, SMTP_HOST: '127.0.0.1', SMTP_PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let smtp = 0;
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'SMTP listening') smtp = entry.port!;
-        if (entry.msg?.startsWith('HTTP listening')) resolve(smtp);
-      } catch {
-        // not a log line
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`bounced exited with ${code}`)));
-  });
-  return { proc, port };
-}
+const server = async (databaseUrl: string, env: Record<string, string>) => {
+  const child = await spawnServer({ DATABASE_URL: databaseUrl, BOUNCE_DOMAINS: DOMAIN, ...env }, 60_000);
+  return { proc: child.proc, port: child.smtpPort };
+};
 
 async function run(url: string, label: string, env: Record<string, string>): Promise<void> {
   const { proc, port } = await server(url, env);

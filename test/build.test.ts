@@ -2,13 +2,12 @@
 // into a folder of its own, decodes like the sources do, and serves: a bounce sent to it is
 // stored and decoded by the compiled decoder thread, and SIGTERM stops it with exit code 0.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { spawnServer } from './support/child-server.ts';
 import { CORPUS_DIR } from './support/corpus.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { deliver, waitForDecode } from './support/deliver.ts';
@@ -47,31 +46,14 @@ test('the compiled parse prints what the sources print', () => {
 });
 
 test('the compiled server migrates, stores, decodes in its decoder thread, and stops on SIGTERM', async () => {
-  const proc = spawn(process.execPath, [RUN, 'serve'], {
-    env: { ...process.env, DATABASE_URL: db.url, BOUNCE_DOMAINS: 'bounces.example.com', SMTP_HOST: '127.0.0.1', SMTP_PORT: '0', HTTP_PORT: '0', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const server = await spawnServer({ DATABASE_URL: db.url, BOUNCE_DOMAINS: 'bounces.example.com' }, 60_000, RUN);
   try {
-    const smtpPort = await new Promise<number>((resolve, reject) => {
-      let port = 0;
-      createInterface({ input: proc.stdout! }).on('line', (line) => {
-        try {
-          const entry = JSON.parse(line) as { msg?: string; port?: number };
-          if (entry.msg === 'SMTP listening') port = entry.port!;
-          if (entry.msg?.startsWith('HTTP listening')) resolve(port);
-        } catch {
-          // not a log line
-        }
-      });
-      proc.once('exit', (code) => reject(new Error(`the compiled server exited with ${code}`)));
-    });
-    const id = await deliver(smtpPort, corpusMessage('lhost-postfix-01.eml').toString('latin1').replace(/\r?\n/g, '\r\n'), 'b@bounces.example.com');
+    const id = await deliver(server.smtpPort, corpusMessage('lhost-postfix-01.eml').toString('latin1').replace(/\r?\n/g, '\r\n'), 'b@bounces.example.com');
     assert.equal(await waitForDecode(pool, id), 'decoded');
     const { rows } = await pool.query(`select report_kind from raw_messages where id = $1`, [id]);
     assert.equal(rows[0].report_kind, 'bounce');
   } finally {
-    proc.kill('SIGTERM');
-    const [code] = await once(proc, 'exit');
-    assert.equal(code, 0);
+    server.proc.kill('SIGTERM');
+    assert.equal((await server.exited).code, 0);
   }
 });

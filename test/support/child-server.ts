@@ -16,8 +16,9 @@ export interface ChildServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildServer> {
-  const proc = spawn(process.execPath, [BIN, 'serve'], {
+/** `script` is the command's entry point: bin/bounced.js, or a compiled build's. */
+export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000, script = BIN): Promise<ChildServer> {
+  const proc = spawn(process.execPath, [script, 'serve'], {
     env: { ...process.env, SMTP_HOST: '127.0.0.1', SMTP_PORT: '0', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
