@@ -35,7 +35,7 @@ export interface HttpOptions {
 }
 
 /** 10,000 registrations with their metadata fit within this. */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 class BodyTooLarge extends Error {}
 

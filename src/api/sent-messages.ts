@@ -18,7 +18,7 @@ export class SentMessageError extends Error {
 
 export const MAX_BATCH = 10_000;
 /** Serialized JSON of one message's metadata: room for ids and tags, not for documents. */
-export const MAX_METADATA_BYTES = 16 * 1024;
+const MAX_METADATA_BYTES = 16 * 1024;
 
 // The dates a platform writes: ISO 8601 / RFC 3339 ("2026-12-04T10:00:00Z", a fraction, an
 // offset, a space for the T; a date alone; no zone is UTC) or an RFC 5322 Date: header value

@@ -36,14 +36,6 @@ export interface CorrelationOptions {
   recentSendWindowMs: number;
 }
 
-export interface CorrelationInput {
-  report: Report;
-  /** Envelope recipients of the report: our return paths, b+TOKEN@… */
-  rcptTo: string[];
-  recipient: string;
-  occurredAt: Date;
-}
-
 export interface SentRow {
   message_id: string;
   send_id: string | null;
@@ -190,11 +182,4 @@ export function linkFact(message: MessageLink | null, recent: ReadonlyMap<string
   const row = recipient ? recent.get(recipient.toLowerCase()) : undefined;
   if (!row) return NONE;
   return { method: 'recent-send', proof: 'guess', sentMessageId: row.message_id, sendId: row.send_id, campaign: row.campaign, sendRecipient: row.recipient, isSendRecipient: true };
-}
-
-/** One fact's link, on its own (the pipeline links a whole report at once with the functions above). */
-export async function correlate(db: PoolClient, input: CorrelationInput, opts: CorrelationOptions): Promise<Correlation> {
-  const message = await linkMessage(db, input.report, input.rcptTo, opts);
-  const recent = message ? new Map<string, SentRow>() : await recentSends(db, input.recipient ? [input.recipient] : [], input.occurredAt, opts.recentSendWindowMs);
-  return linkFact(message, recent, input.recipient, opts.keys);
 }

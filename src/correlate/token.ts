@@ -202,7 +202,7 @@ export function tokenInLocalPart(localPart: string): string | null {
 }
 
 /** A secret shorter than this, or a placeholder, is refused: it would let anyone mint tokens. */
-export const MIN_SECRET_LENGTH = 32;
+const MIN_SECRET_LENGTH = 32;
 
 /**
  * TOKEN_KEYS: "ID:SECRET,ID:SECRET", the first one current. Secrets are at least 32

@@ -54,7 +54,7 @@ const CLAIM = `
      for update skip locked`;
 
 /** Default bytes of raw messages held by one batch at a time. */
-export const DECODE_BATCH_BYTES = 32 * 1024 * 1024;
+const DECODE_BATCH_BYTES = 32 * 1024 * 1024;
 
 interface ClaimedRow {
   id: string;

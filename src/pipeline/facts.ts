@@ -52,7 +52,7 @@ function domainOf(address: string): string {
 }
 
 /** Facts that can change a standing: final failures that are the address's, and complaints. */
-export function canAffect(fact: Pick<RecipientFact, 'action' | 'type'>, kind: string): boolean {
+function canAffect(fact: Pick<RecipientFact, 'action' | 'type'>, kind: string): boolean {
   return kind === 'feedback' || (fact.action === 'failed' && fact.type !== 'ignored');
 }
 

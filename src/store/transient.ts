@@ -1,13 +1,13 @@
 // Which Postgres errors are worth trying again, decided in one place by SQLSTATE class
 // (PostgreSQL Appendix A): the same statement can succeed a moment later.
-export const TRANSIENT_SQLSTATE_CLASSES = new Set([
+const TRANSIENT_SQLSTATE_CLASSES = new Set([
   '08', // connection exception
   '40', // transaction rollback: serialization_failure 40001, deadlock_detected 40P01
   '53', // insufficient resources: too many connections, out of memory, disk full
   '57', // operator intervention: query_canceled (statement timeout) 57014, admin_shutdown 57P01
   '58', // system error: I/O error
 ]);
-export const LOCK_NOT_AVAILABLE = '55P03';
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /** A database fault to retry rather than a verdict on the message. */
 export function isTransient(err: unknown): boolean {
