@@ -53,6 +53,8 @@ interface Pending {
 
 export class Spool {
   private queue: Pending[] = [];
+  /** Bytes of the queued messages: a group closes early when they pass maxBatchBytes. */
+  private queuedBytes = 0;
   private windowTimer: NodeJS.Timeout | undefined;
   private commitsInFlight = 0;
   private closed = false;
@@ -89,8 +91,6 @@ export class Spool {
       await new Promise<void>((r) => this.idleWaiters.push(r));
     }
   }
-
-  private queuedBytes = 0;
 
   private schedule(): void {
     if (this.queue.length >= this.opts.maxBatch || this.queuedBytes >= (this.opts.maxBatchBytes ?? Infinity) || this.opts.windowMs === 0) {
