@@ -106,3 +106,63 @@ describe('shutdown', () => {
     }
   });
 });
+
+describe('Postgres restarted in the middle of a burst', () => {
+  test('451 while it is down, 250 after; decoding resumes by itself; nothing lost, doubled, pending or failed', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bounced-restart-'));
+    chmodSync(folder, 0o755);
+    const port = await freePort();
+    const log = pino({ level: 'silent' });
+    let pgServer = await startEmbeddedPostgres({ dataDir: folder, port, log });
+    const server = await startTestServer(pgServer.url, { COMMIT_DEADLINE_MS: '2000' });
+    const acked = new Set<string>();
+    let refused = 0;
+    try {
+      const sender = async (lane: number) => {
+        for (let i = lane; i < 300; i += 5) {
+          for (let attempt = 0; attempt < 200; attempt++) {
+            const reply = await sendOne(server.smtpPort, `restart-${i}`).catch(() => ({ code: 0, text: 'connection failed' }));
+            if (reply.code === 250) {
+              acked.add(`restart-${i}`);
+              break;
+            }
+            assert.ok([451, 0].includes(reply.code), `${reply.code} ${reply.text}`);
+            refused++;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      };
+      const senders = Promise.all([0, 1, 2, 3, 4].map(sender));
+      await new Promise((r) => setTimeout(r, 800));
+      await pgServer.stop();
+      await new Promise((r) => setTimeout(r, 1500));
+      pgServer = await startEmbeddedPostgres({ dataDir: folder, port, log });
+      await senders;
+      assert.equal(acked.size, 300);
+      assert.ok(refused > 0, 'the outage was seen by the senders (451)');
+
+      const check = new pg.Client({ connectionString: pgServer.url });
+      await check.connect();
+      try {
+        const deadline = Date.now() + 60_000;
+        let states: Array<{ decode_state: string; n: number }> = [];
+        while (Date.now() < deadline) {
+          states = (await check.query(`select decode_state, count(*)::int as n from raw_messages group by 1 order by 1`)).rows;
+          if (states.every((s) => s.decode_state === 'decoded')) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        assert.deepEqual(states, [{ decode_state: 'decoded', n: 300 }]);
+        const { rows } = await check.query(
+          `select count(distinct substring(convert_from(raw, 'UTF8') from 'X-Marker: ([a-z0-9-]+)'))::int as markers from raw_messages`,
+        );
+        assert.equal(rows[0].markers, 300);
+      } finally {
+        await check.end();
+      }
+    } finally {
+      await server.shutdown();
+      await pgServer.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
