@@ -6,19 +6,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { decode } from '../src/parse/index.ts';
 import { DecoderThread } from '../src/pipeline/decoder-thread.ts';
+import { failureNotice, manyAddresses } from '../test/support/notices.ts';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 
-function notice(count: number): Buffer {
-  const blocks = Array.from({ length: count }, (_, i) => {
-    const a = `user${i}@d${i % 500}.example`;
-    return `  ${a}\n    SMTP error from remote mail server after RCPT TO:<${a}>:\n    550 5.1.1 User unknown\n`;
-  });
-  return Buffer.from(
-    `From: Mail Delivery System <Mailer-Daemon@relay.example>\nSubject: Mail delivery failed: returning message to sender\n\n` +
-      `A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n${blocks.join('\n')}`,
-  );
-}
+const notice = (count: number) => Buffer.from(failureNotice(manyAddresses(count, 500)));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -16,20 +16,12 @@ import { DEFAULT_POLICY } from '../src/standing/policy.ts';
 import { createPool } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
+import { failureNotice, manyAddresses } from '../test/support/notices.ts';
 
 const { values } = parseArgs({ options: { addresses: { type: 'string', default: '90000' } } });
 const N = Number(values.addresses);
 
-function notice(count: number): Buffer {
-  const blocks = Array.from({ length: count }, (_, i) => {
-    const a = `user${i}@d${i % 5000}.example`;
-    return `  ${a}\n    SMTP error from remote mail server after RCPT TO:<${a}>:\n    550 5.1.1 User unknown\n`;
-  });
-  return Buffer.from(
-    `From: Mail Delivery System <Mailer-Daemon@relay.example>\nSubject: Mail delivery failed: returning message to sender\n\n` +
-      `A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n${blocks.join('\n')}`,
-  );
-}
+const notice = (count: number) => Buffer.from(failureNotice(manyAddresses(count, 5000)));
 
 const postgres = await benchPostgres('notice');
 try {

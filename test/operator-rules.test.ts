@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { checkPatternSync } from '../src/classify/pattern-safety.ts';
 import { BOUNCE_DOMAIN, useTestServer } from './support/server.ts';
 import { deliver as deliverOver, waitForDecode } from './support/deliver.ts';
+import { failureNotice, manyAddresses } from './support/notices.ts';
 
 const BIN = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
 
@@ -70,15 +71,6 @@ describe('in the server', () => {
     return rows[0];
   }
 
-  const notice = (blocks: string) => `From: Mail Delivery System <Mailer-Daemon@relay.example>
-Subject: Mail delivery failed: returning message to sender
-
-This message was created automatically by mail delivery software.
-
-A message that you sent could not be delivered to one or more of its
-recipients. This is a permanent error. The following address(es) failed:
-
-${blocks}`;
 
   test('a catastrophic pattern in classification_rules is skipped, and why is written beside it', async () => {
     const { rows } = await fixture.pool.query(`select id, problem from classification_rules order by id`);
@@ -88,7 +80,7 @@ ${blocks}`;
     assert.match(metrics, /^bounced_classification_rules_refused 1$/m);
     assert.match(metrics, /^bounced_classification_rules_loaded 1$/m);
     // The safe rule decides in the decoder thread; the refused one never runs.
-    const id = await deliver(notice(`  a@full.example\n    SMTP error from remote mail server after RCPT TO:<a@full.example>:\n    550 acme box overflow ${'x'.repeat(40)}\n`));
+    const id = await deliver(failureNotice(['a@full.example'], `550 acme box overflow ${'x'.repeat(40)}`));
     const row = await settled(id);
     assert.equal(row.decode_state, 'decoded');
     assert.deepEqual(row.report!.recipients.map((r) => [r.reason, r.rule]), [['mailboxfull', 'custom.acme-full']]);
@@ -96,9 +88,8 @@ ${blocks}`;
 
   test('a decode past DECODE_BUDGET_MS is parked as failed with the reason; SMTP answers and the next message decodes', async () => {
     // 20,000 recipients take over half a second to decode: past a 250 ms budget.
-    const blocks = Array.from({ length: 20_000 }, (_, i) => `  u${i}@d${i % 500}.example\n    SMTP error from remote mail server after RCPT TO:<u${i}@d${i % 500}.example>:\n    550 5.1.1 User unknown\n`);
-    const heavy = await deliver(notice(blocks.join('\n')));
-    const light = await deliver(notice('  b@x.example\n    SMTP error from remote mail server after RCPT TO:<b@x.example>:\n    550 5.1.1 User unknown\n'));
+    const heavy = await deliver(failureNotice(manyAddresses(20_000, 500)));
+    const light = await deliver(failureNotice(['b@x.example']));
     const parked = await settled(heavy);
     assert.equal(parked.decode_state, 'failed');
     assert.match(parked.decode_error!, /decoding took longer than its budget of 250 ms \(DECODE_BUDGET_MS\): parked/);

@@ -22,14 +22,31 @@ async function sendOne(port: number, marker: string) {
   return reply;
 }
 
+/** A Postgres of the test's own, so that stopping it disturbs nobody else; stopped and started again on the same port. */
+async function ownPostgres(prefix: string) {
+  const folder = mkdtempSync(join(tmpdir(), `bounced-${prefix}-`));
+  chmodSync(folder, 0o755);
+  const port = await freePort();
+  const log = pino({ level: 'silent' });
+  let server = await startEmbeddedPostgres({ dataDir: folder, port, log });
+  return {
+    get url() {
+      return server.url;
+    },
+    stop: () => server.stop(),
+    async start() {
+      server = await startEmbeddedPostgres({ dataDir: folder, port, log });
+    },
+    async remove() {
+      await server.stop();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('the database stops and comes back', () => {
   test('451 4.3.0 with nothing stored while it is down, /readyz says so, and 250 once it is back', async () => {
-    // A Postgres of this test's own, so that stopping it disturbs nobody else.
-    const folder = mkdtempSync(join(tmpdir(), 'bounced-dbstop-'));
-    chmodSync(folder, 0o755);
-    const port = await freePort();
-    const log = pino({ level: 'silent' });
-    let pgServer = await startEmbeddedPostgres({ dataDir: folder, port, log });
+    const pgServer = await ownPostgres('dbstop');
     const server = await startTestServer(pgServer.url, { COMMIT_DEADLINE_MS: '3000' });
     const ready = async () => (await fetch(`http://127.0.0.1:${server.httpPort}/readyz`)).status;
     try {
@@ -42,7 +59,7 @@ describe('the database stops and comes back', () => {
       assert.match(down.text, /^4\.3\.0 /);
       assert.equal(await ready(), 503);
 
-      pgServer = await startEmbeddedPostgres({ dataDir: folder, port, log });
+      await pgServer.start();
       assert.equal(await ready(), 200);
       const back = await sendOne(server.smtpPort, 'after-restart');
       assert.equal(back.code, 250);
@@ -56,8 +73,7 @@ describe('the database stops and comes back', () => {
       assert.deepEqual(rows.map((r) => r.marker), ['before-stop', 'after-restart']);
     } finally {
       await server.shutdown();
-      await pgServer.stop();
-      rmSync(folder, { recursive: true, force: true });
+      await pgServer.remove();
     }
   });
 });
@@ -109,11 +125,7 @@ describe('shutdown', () => {
 
 describe('Postgres restarted in the middle of a burst', () => {
   test('451 while it is down, 250 after; decoding resumes by itself; nothing lost, doubled, pending or failed', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'bounced-restart-'));
-    chmodSync(folder, 0o755);
-    const port = await freePort();
-    const log = pino({ level: 'silent' });
-    let pgServer = await startEmbeddedPostgres({ dataDir: folder, port, log });
+    const pgServer = await ownPostgres('restart');
     const server = await startTestServer(pgServer.url, { COMMIT_DEADLINE_MS: '2000' });
     const acked = new Set<string>();
     let refused = 0;
@@ -136,7 +148,7 @@ describe('Postgres restarted in the middle of a burst', () => {
       await new Promise((r) => setTimeout(r, 800));
       await pgServer.stop();
       await new Promise((r) => setTimeout(r, 1500));
-      pgServer = await startEmbeddedPostgres({ dataDir: folder, port, log });
+      await pgServer.start();
       await senders;
       assert.equal(acked.size, 300);
       assert.ok(refused > 0, 'the outage was seen by the senders (451)');
@@ -161,8 +173,7 @@ describe('Postgres restarted in the middle of a burst', () => {
       }
     } finally {
       await server.shutdown();
-      await pgServer.stop();
-      rmSync(folder, { recursive: true, force: true });
+      await pgServer.remove();
     }
   });
 });

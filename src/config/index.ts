@@ -2,7 +2,7 @@
 // in. Nothing else in the code reads process.env.
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { parseKeyring, TokenError, type TokenKeyring } from '../correlate/token.ts';
+import { isPlaceholderSecret, parseKeyring, TokenError, type TokenKeyring } from '../correlate/token.ts';
 import type { StandingPolicy } from '../standing/policy.ts';
 
 export class ConfigError extends Error {
@@ -203,7 +203,7 @@ function sentApiToken(env: Env): string | undefined {
   const value = env.SENT_API_TOKEN?.trim();
   if (!value) return undefined;
   if (value.length < 32) throw new ConfigError('SENT_API_TOKEN', `must be at least 32 characters, got ${value.length} (openssl rand -base64 32)`);
-  if (/change|placeholder/i.test(value)) throw new ConfigError('SENT_API_TOKEN', 'is a placeholder; generate one (openssl rand -base64 32)');
+  if (isPlaceholderSecret(value)) throw new ConfigError('SENT_API_TOKEN', 'is a placeholder; generate one (openssl rand -base64 32)');
   return value;
 }
 

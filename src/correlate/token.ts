@@ -201,6 +201,11 @@ export function tokenInLocalPart(localPart: string): string | null {
   return /^[a-z2-7]+$/i.test(token) ? token : null;
 }
 
+/** The words of an example file's secret ("CHANGE-ME"): never a real one. */
+export function isPlaceholderSecret(secret: string): boolean {
+  return /change|placeholder/i.test(secret);
+}
+
 /** A secret shorter than this, or a placeholder, is refused: it would let anyone mint tokens. */
 const MIN_SECRET_LENGTH = 32;
 
@@ -219,7 +224,7 @@ export function parseKeyring(value: string): TokenKeyring {
       const secret = entry.slice(colon + 1);
       if (colon <= 0 || !Number.isInteger(id) || id < 0 || id > 255) throw new TokenError(`key "${entry.slice(0, Math.max(colon, 0))}…": the id must be a whole number 0-255, as ID:SECRET`);
       if (secret.length < MIN_SECRET_LENGTH) throw new TokenError(`key ${id}: the secret must be at least ${MIN_SECRET_LENGTH} characters (openssl rand -base64 32)`);
-      if (/change|placeholder/i.test(secret)) throw new TokenError(`key ${id}: the secret is a placeholder; generate one (openssl rand -base64 32)`);
+      if (isPlaceholderSecret(secret)) throw new TokenError(`key ${id}: the secret is a placeholder; generate one (openssl rand -base64 32)`);
       return { id, secret: Buffer.from(secret, 'utf8') };
     });
   if (all.length === 0) throw new TokenError('no key given; expected ID:SECRET[,ID:SECRET…]');

@@ -30,19 +30,27 @@ export interface EventRow {
   namedRecipient: string | null;
 }
 
+// The columns of an event, in the order of EventRow's values below.
+const EVENT_COLUMNS = `occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason, type, rule,
+  status, reply_code, diagnostic, remote_mta, feedback_type, sent_message_id, send_id, campaign, correlation,
+  evidence, unapplied, named_recipient`;
+const EVENT_TYPES = ['timestamptz', 'bigint', ...Array<string>(19).fill('text')];
+
+function eventValues(e: EventRow): unknown[] {
+  return [
+    e.occurredAt, e.rawMessageId, e.recipient, e.recipientDomain, e.kind, e.action, e.reason, e.type, e.rule,
+    e.status, e.replyCode, e.diagnostic?.slice(0, 2000) ?? null, e.remoteMta, e.feedbackType,
+    e.sentMessageId, e.sendId, e.campaign, e.correlation, e.evidence, e.unapplied, e.namedRecipient,
+  ];
+}
+
 async function insertEvent(tx: PoolClient, e: EventRow): Promise<string | null> {
   const { rows } = await tx.query<{ id: string }>(
-    `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason, type, rule,
-                                status, reply_code, diagnostic, remote_mta, feedback_type, sent_message_id, send_id, campaign, correlation,
-                                evidence, unapplied, named_recipient)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+    `insert into bounce_events (${EVENT_COLUMNS})
+     values (${EVENT_TYPES.map((_, i) => `$${i + 1}`).join(', ')})
      on conflict (raw_message_id, recipient, occurred_at) do nothing
      returning id`,
-    [
-      e.occurredAt, e.rawMessageId, e.recipient, e.recipientDomain, e.kind, e.action, e.reason, e.type, e.rule,
-      e.status, e.replyCode, e.diagnostic?.slice(0, 2000) ?? null, e.remoteMta, e.feedbackType,
-      e.sentMessageId, e.sendId, e.campaign, e.correlation, e.evidence, e.unapplied, e.namedRecipient,
-    ],
+    eventValues(e),
   );
   return rows[0] ? String(rows[0].id) : null;
 }
@@ -61,22 +69,14 @@ export async function insertEvents(tx: PoolClient, events: EventRow[]): Promise<
   const ids: Array<string | null> = [];
   for (let start = 0; start < events.length; start += INSERT_CHUNK) {
     const chunk = events.slice(start, start + INSERT_CHUNK);
-    const column = <K extends keyof EventRow>(k: K) => chunk.map((e) => e[k]);
+    // One array a column: the values of every row, column by column.
+    const rowsValues = chunk.map(eventValues);
     const { rows } = await tx.query<{ id: string; recipient: string }>(
-      `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason, type, rule,
-                                  status, reply_code, diagnostic, remote_mta, feedback_type, sent_message_id, send_id, campaign, correlation,
-                                  evidence, unapplied, named_recipient)
-       select * from unnest($1::timestamptz[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                            $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-                            $19::text[], $20::text[], $21::text[])
+      `insert into bounce_events (${EVENT_COLUMNS})
+       select * from unnest(${EVENT_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
        on conflict (raw_message_id, recipient, occurred_at) do nothing
        returning id, recipient`,
-      [
-        column('occurredAt'), column('rawMessageId'), column('recipient'), column('recipientDomain'), column('kind'), column('action'),
-        column('reason'), column('type'), column('rule'), column('status'), column('replyCode'),
-        chunk.map((e) => e.diagnostic?.slice(0, 2000) ?? null), column('remoteMta'), column('feedbackType'), column('sentMessageId'),
-        column('sendId'), column('campaign'), column('correlation'), column('evidence'), column('unapplied'), column('namedRecipient'),
-      ],
+      EVENT_TYPES.map((_, i) => rowsValues.map((v) => v[i])),
     );
     const inserted = new Map(rows.map((r) => [r.recipient, String(r.id)]));
     for (const e of chunk) {

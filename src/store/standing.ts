@@ -74,18 +74,6 @@ export async function appendHistory(tx: PoolClient, address: string, entry: Hist
 export async function countDomainBounces(tx: PoolClient, at: Date, counts: ReadonlyMap<string, { hard: number; total: number }>): Promise<void> {
   if (counts.size === 0) return;
   const domains = [...counts.keys()];
-  if (domains.length === 1) {
-    // Most reports name one address: a plain VALUES row plans faster than arrays.
-    const { hard, total } = counts.get(domains[0]!)!;
-    await tx.query(
-      `insert into domain_bounce_minutes (domain, minute, slot, hard, total)
-       values ($1, date_trunc('minute', $2::timestamptz), pg_backend_pid(), $3, $4)
-       on conflict (domain, minute, slot) do update
-         set hard = domain_bounce_minutes.hard + excluded.hard, total = domain_bounce_minutes.total + excluded.total`,
-      [domains[0], at, hard, total],
-    );
-    return;
-  }
   await tx.query(
     `insert into domain_bounce_minutes (domain, minute, slot, hard, total)
      select d, date_trunc('minute', $1::timestamptz), pg_backend_pid(), h, t from unnest($2::text[], $3::int[], $4::int[]) as c(d, h, t)
