@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import { decodeBatch, DecodeWorker, type DecodeStage } from '../src/ingest/decode-queue.ts';
+import { decodeBatch, DecodeWorker, eachMessage } from '../src/ingest/decode-queue.ts';
 import { Spool } from '../src/ingest/spool.ts';
 import { createPool } from '../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
@@ -41,10 +41,10 @@ test('two workers decoding at once take every row exactly once', async () => {
   const ids = await storeMessages(200, 'twice');
   const seen = new Map<string, number>();
   // The stage writes inside the claiming transaction, as the real decoder will.
-  const stage: DecodeStage = async (message, tx) => {
+  const stage = eachMessage(async (message, tx) => {
     seen.set(message.id, (seen.get(message.id) ?? 0) + 1);
     await tx.query('select pg_sleep(0.001)');
-  };
+  });
   await decodeWithWorkers(pool, stage, 2, 10, 20_000);
   assert.equal(seen.size, 200);
   assert.ok([...seen.values()].every((n) => n === 1), 'a row was decoded twice');
@@ -55,11 +55,11 @@ test('two workers decoding at once take every row exactly once', async () => {
 
 test('a message that fails to decode is kept, marked failed with the error, and does not stop the batch', async () => {
   const [bad, good] = await storeMessages(2, 'failing');
-  const stage: DecodeStage = async (message, tx) => {
+  const stage = eachMessage(async (message, tx) => {
     // This write must be undone with the failure: nothing half-decoded stays.
     await tx.query(`update raw_messages set helo = 'touched' where id = $1`, [message.id]);
     if (message.id === bad) throw new Error('cannot read this one');
-  };
+  });
   let took: number;
   do took = await decodeBatch(pool, stage, 50);
   while (took > 0);
@@ -79,7 +79,7 @@ test('a message that fails to decode is kept, marked failed with the error, and 
 test('a worker started later picks up rows stored before it (restart, or another instance)', async () => {
   const ids = await storeMessages(5, 'later');
   const seen: string[] = [];
-  const worker = new DecodeWorker(pool, async (m) => void seen.push(m.id), { batchSize: 100, pollMs: 10_000 }, (e) => assert.fail(e));
+  const worker = new DecodeWorker(pool, eachMessage(async (m) => void seen.push(m.id)), { batchSize: 100, pollMs: 10_000 }, (e) => assert.fail(e));
   worker.start();
   const deadline = Date.now() + 5000;
   while (seen.length < ids.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -95,16 +95,13 @@ test('transient database faults (deadlock, serialization failure, statement time
     [ids[1]!, [`do $$ begin raise exception 'could not serialize access' using errcode = '40001'; end $$`]],
     [ids[2]!, ['set local statement_timeout = 50', 'select pg_sleep(1)']],
   ]);
-  const attempts = new Map<string, number>();
-  const stage: DecodeStage = async (message, tx) => {
-    const n = (attempts.get(message.id) ?? 0) + 1;
-    attempts.set(message.id, n);
+  const stage = eachMessage(async (message, tx) => {
     await tx.query(`update raw_messages set helo = 'touched' where id = $1`, [message.id]);
     const fault = faults.get(message.id);
-    // Each faulty message fails twice, then passes.
-    if (fault && n <= 2) for (const sql of fault) await tx.query(sql);
+    // Each faulty message fails at its first two recorded attempts, then passes.
+    if (fault && message.attempts < 2) for (const sql of fault) await tx.query(sql);
     if (fault) await tx.query('set local statement_timeout = 0');
-  };
+  });
   const retried: number[] = [];
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -133,7 +130,7 @@ test('a retried message waits for its next attempt time, doubling each attempt',
   const [id] = await storeMessages(1, 'waiting');
   await pool.query(`update raw_messages set next_attempt_at = now() + interval '1 hour' where id = $1`, [id]);
   const seen: string[] = [];
-  await decodeBatch(pool, async (m) => void seen.push(m.id), 50);
+  await decodeBatch(pool, eachMessage(async (m) => void seen.push(m.id)), 50);
   assert.ok(!seen.includes(id!), 'a message is not taken before its next attempt time');
 });
 
@@ -142,7 +139,7 @@ test('a batch reads its raw messages in slices of bounded bytes, and decodes eve
   const seen = new Map<string, number>();
   // One byte per slice: every message is read on its own, and still decoded exactly once, in order.
   let took: number;
-  do took = await decodeBatch(pool, async (m) => void seen.set(m.id, m.raw.length), 50, undefined, 1000, 1);
+  do took = await decodeBatch(pool, eachMessage(async (m) => void seen.set(m.id, m.raw.length)), 50, undefined, 1000, 1);
   while (took > 0);
   assert.deepEqual([...seen.keys()].filter((id) => ids.includes(id)), ids);
   assert.ok([...seen.values()].every((n) => n > 0));

@@ -1,11 +1,13 @@
 // Decoding runs after the 250, from the stored row. Rows with decode_state = 'pending' are
 // the queue: any instance claims a batch with FOR UPDATE SKIP LOCKED, so rows left by a
 // crash, or stored by another instance, are picked up, and two workers never take the same
-// row. Each row is decoded inside a savepoint: a message that fails to decode is marked
-// 'failed' with the error, stays stored, and is decoded again by `bounced reprocess`. A
-// transient database fault (store/transient.ts) is no verdict on the message: it goes back
-// to the queue with its attempts counted and a later next_attempt_at (exponential backoff),
-// never to 'failed'.
+// row. Each message is first read on its own (no database: a message that cannot be read
+// is marked 'failed' with the error, stays stored, and is decoded again by `bounced
+// reprocess`); then what the batch says is written set by set, inside a savepoint. If that
+// write fails, the batch is written again one message at a time, each in its own
+// savepoint, so that one bad message never fails its batch. A transient database fault
+// (store/transient.ts) is no verdict on the message: it goes back to the queue with its
+// attempts counted and a later next_attempt_at (exponential backoff), never to 'failed'.
 import type { Pool, PoolClient } from 'pg';
 import { isTransient } from '../store/transient.ts';
 
@@ -15,6 +17,8 @@ export interface SpooledMessage {
   mailFrom: string;
   rcptTo: string[];
   raw: Buffer;
+  /** Attempts made before this one (a transient fault counts one). */
+  attempts: number;
 }
 
 /** What a stage decoded, written with the row's state in one statement: the report (JSON) and its kind. */
@@ -23,8 +27,35 @@ export interface DecodedReport {
   kind: string;
 }
 
-/** Decodes one message and writes its results with `tx`, the transaction that marks it decoded. */
-export type DecodeStage = (message: SpooledMessage, tx: PoolClient) => Promise<DecodedReport | void>;
+/** A message and what reading it gave. */
+export interface ReadMessage<T> {
+  message: SpooledMessage;
+  read: T;
+}
+
+/**
+ * Decodes stored messages: `read` one message without the database (a throw fails that
+ * message), then `write` what several read messages say with `tx`, the transaction that
+ * marks them decoded; for each, what to keep beside its row. `committed` hears what was
+ * written, once, after the commit.
+ */
+export interface DecodeStage<T = unknown, W extends DecodedReport | void = DecodedReport | void> {
+  read(message: SpooledMessage): Promise<T>;
+  write(tx: PoolClient, messages: Array<ReadMessage<T>>): Promise<W[]>;
+  committed?(messages: Array<ReadMessage<T>>, written: W[]): void;
+}
+
+/** A stage that decodes and writes each message on its own, in order. */
+export function eachMessage(decodeOne: (message: SpooledMessage, tx: PoolClient) => Promise<DecodedReport | void>): DecodeStage<null> {
+  return {
+    read: async () => null,
+    write: async (tx, messages) => {
+      const written: Array<DecodedReport | void> = [];
+      for (const { message } of messages) written.push(await decodeOne(message, tx));
+      return written;
+    },
+  };
+}
 
 export interface DecodeObserver {
   decoded(count: number): void;
@@ -95,72 +126,116 @@ export function retryDelayMs(attempts: number, baseMs: number): number {
   return Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** Math.min(attempts - 1, 20));
 }
 
+interface Tally {
+  decoded: number;
+  failed: number;
+  retried: number;
+}
+
+/** Marks messages decoded, with what their stage wrote, in one statement. */
+async function markDecoded(tx: PoolClient, ids: string[], written: Array<DecodedReport | void>): Promise<void> {
+  await tx.query(
+    `update raw_messages r
+        set decode_state = 'decoded', decoded_at = clock_timestamp(), decode_error = null,
+            decode_attempts = decode_attempts + 1, next_attempt_at = null,
+            report = coalesce(u.report::jsonb, r.report), report_kind = coalesce(u.kind, r.report_kind)
+       from unnest($1::bigint[], $2::text[], $3::text[]) as u(id, report, kind)
+      where r.id = u.id`,
+    [ids, written.map((w) => (w ? w.report : null)), written.map((w) => (w ? w.kind : null))],
+  );
+}
+
+/** The verdict on one message whose decoding threw: back to the queue if the fault was transient, else failed. */
+async function markUnfinished(tx: PoolClient, message: SpooledMessage, err: unknown, retryBaseMs: number, tally: Tally): Promise<void> {
+  const why = String((err as Error).stack ?? err).slice(0, 4000);
+  if (isTransient(err)) {
+    await tx.query(
+      `update raw_messages set decode_attempts = decode_attempts + 1, decode_error = $2,
+              next_attempt_at = clock_timestamp() + make_interval(secs => $3) where id = $1`,
+      [message.id, why, retryDelayMs(message.attempts + 1, retryBaseMs) / 1000],
+    );
+    tally.retried++;
+  } else {
+    await tx.query(
+      `update raw_messages set decode_state = 'failed', decoded_at = clock_timestamp(), decode_error = $2,
+              decode_attempts = decode_attempts + 1, next_attempt_at = null where id = $1`,
+      [message.id, why],
+    );
+    tally.failed++;
+  }
+}
+
+/**
+ * Writes read messages together; if that fails, one at a time, so that each gets its own
+ * verdict. If the connection itself is gone, the rollback throws too: the whole batch rolls
+ * back and stays pending, to be claimed again.
+ */
+async function writeIsolated<T, W extends DecodedReport | void>(
+  tx: PoolClient,
+  stage: DecodeStage<T, W>,
+  items: Array<ReadMessage<T>>,
+  retryBaseMs: number,
+  tally: Tally,
+  done: { items: Array<ReadMessage<T>>; written: W[] },
+): Promise<void> {
+  if (items.length === 0) return;
+  await tx.query('savepoint decode_write');
+  try {
+    const written = await stage.write(tx, items);
+    await markDecoded(tx, items.map((i) => i.message.id), written);
+    await tx.query('release savepoint decode_write');
+    tally.decoded += items.length;
+    done.items.push(...items);
+    done.written.push(...written);
+  } catch (err) {
+    await tx.query('rollback to savepoint decode_write');
+    await tx.query('release savepoint decode_write');
+    if (items.length === 1) return markUnfinished(tx, items[0]!.message, err, retryBaseMs, tally);
+    for (const item of items) await writeIsolated(tx, stage, [item], retryBaseMs, tally, done);
+  }
+}
+
 /** Claims and decodes one batch; returns how many rows it took. */
-export async function decodeBatch(
+export async function decodeBatch<T, W extends DecodedReport | void>(
   pool: Pool,
-  stage: DecodeStage,
+  stage: DecodeStage<T, W>,
   batchSize: number,
   observer?: DecodeObserver,
   retryBaseMs = 1000,
   maxBatchBytes = DECODE_BATCH_BYTES,
 ): Promise<number> {
   const client = await pool.connect();
-  let decoded = 0;
-  let failed = 0;
-  let retried = 0;
+  const tally: Tally = { decoded: 0, failed: 0, retried: 0 };
+  const done = { items: [] as Array<ReadMessage<T>>, written: [] as W[] };
   try {
     await client.query('begin');
     const { rows } = await client.query<ClaimedRow>(CLAIM, [batchSize]);
     for (const slice of slices(rows, maxBatchBytes)) {
       const raws = await loadRaw(client, slice);
-      for (const row of slice) {
-        const message: SpooledMessage = {
-          id: String(row.id),
-          receivedAt: row.received_at,
-          mailFrom: row.mail_from,
-          rcptTo: row.rcpt_to,
-          raw: raws.get(String(row.id))!,
-        };
-        raws.delete(message.id); // its bytes may go once it is decoded
-        await client.query('savepoint decode_one');
-        try {
-          const written = await stage(message, client);
-          await client.query(
-            `update raw_messages set decode_state = 'decoded', decoded_at = clock_timestamp(), decode_error = null,
-                    decode_attempts = decode_attempts + 1, next_attempt_at = null,
-                    report = coalesce($2::jsonb, report), report_kind = coalesce($3, report_kind)
-              where id = $1`,
-            [message.id, written ? written.report : null, written ? written.kind : null],
-          );
-          await client.query('release savepoint decode_one');
-          decoded++;
-        } catch (err) {
-          // If the connection itself is gone, this throws too: the whole batch rolls back and
-          // stays pending, to be claimed again.
-          await client.query('rollback to savepoint decode_one');
-          const why = String((err as Error).stack ?? err).slice(0, 4000);
-          if (isTransient(err)) {
-            await client.query(
-              `update raw_messages set decode_attempts = decode_attempts + 1, decode_error = $2,
-                      next_attempt_at = clock_timestamp() + make_interval(secs => $3) where id = $1`,
-              [message.id, why, retryDelayMs(row.decode_attempts + 1, retryBaseMs) / 1000],
-            );
-            retried++;
-          } else {
-            await client.query(
-              `update raw_messages set decode_state = 'failed', decoded_at = clock_timestamp(), decode_error = $2,
-                      decode_attempts = decode_attempts + 1, next_attempt_at = null where id = $1`,
-              [message.id, why],
-            );
-            failed++;
-          }
-        }
+      const messages = slice.map((row): SpooledMessage => ({
+        id: String(row.id),
+        receivedAt: row.received_at,
+        mailFrom: row.mail_from,
+        rcptTo: row.rcpt_to,
+        raw: raws.get(String(row.id))!,
+        attempts: row.decode_attempts,
+      }));
+      raws.clear();
+      // Every message of the slice is read before any is written: the reads (a thread of
+      // their own in the server) go on while nothing waits on the database.
+      const reads = await Promise.allSettled(messages.map((m) => stage.read(m)));
+      const read: Array<ReadMessage<T>> = [];
+      for (const [i, outcome] of reads.entries()) {
+        if (outcome.status === 'fulfilled') read.push({ message: messages[i]!, read: outcome.value });
+        else await markUnfinished(client, messages[i]!, outcome.reason, retryBaseMs, tally);
       }
+      await writeIsolated(client, stage, read, retryBaseMs, tally, done);
     }
     await client.query('commit');
-    if (decoded) observer?.decoded(decoded);
-    if (failed) observer?.failed(failed);
-    if (retried) observer?.retried?.(retried);
+    if (tally.decoded) observer?.decoded(tally.decoded);
+    if (tally.failed) observer?.failed(tally.failed);
+    if (tally.retried) observer?.retried?.(tally.retried);
+    if (done.items.length) stage.committed?.(done.items, done.written);
     return rows.length;
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
@@ -171,14 +246,14 @@ export async function decodeBatch(
 }
 
 /** Runs decodeBatch whenever told that something was stored, and every pollMs. */
-export class DecodeWorker {
+export class DecodeWorker<T = unknown, W extends DecodedReport | void = DecodedReport | void> {
   private running = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
 
   constructor(
     private readonly pool: Pool,
-    private readonly stage: DecodeStage,
+    private readonly stage: DecodeStage<T, W>,
     private readonly opts: DecodeQueueOptions,
     private readonly onError: (err: Error) => void,
     private readonly observer?: DecodeObserver,

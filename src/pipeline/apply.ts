@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import type { Effect } from '../standing/policy.ts';
 import { withTransaction } from '../store/database.ts';
 import { lockUnapplied, markAppliedByHand } from '../store/events.ts';
-import { applyFact, type EventsOptions, type Operator } from './facts.ts';
+import { applyFacts, type EventsOptions, type Operator } from './facts.ts';
 
 export interface AppliedFact {
   eventId: string;
@@ -31,17 +31,16 @@ export function applyUnapplied(
   return withTransaction(
     pool,
     async (tx) => {
+      const unapplied = await lockUnapplied(tx, selection.eventIds, selection.rawMessageIds);
+      const base = (e: (typeof unapplied)[number]) => ({ eventId: e.id, rawMessageId: e.rawMessageId, recipient: e.recipient, kind: e.kind, reason: e.reason, was: e.unapplied });
+      if (opts.dryRun) return unapplied.map((e): AppliedFact => ({ ...base(e), effect: 'would-apply' }));
       const applied: AppliedFact[] = [];
-      for (const e of await lockUnapplied(tx, selection.eventIds, selection.rawMessageIds)) {
-        const base = { eventId: e.id, rawMessageId: e.rawMessageId, recipient: e.recipient, kind: e.kind, reason: e.reason, was: e.unapplied };
-        if (opts.dryRun) {
-          applied.push({ ...base, effect: 'would-apply' });
-          continue;
-        }
+      // One at a time, each with the operator's note naming what it was.
+      for (const e of unapplied) {
         const operator = { actor: opts.operator.actor, note: opts.operator.note ?? `applied by hand (was: ${e.unapplied})` };
-        const effect = await applyFact(tx, e.recipient, e, e.kind, { id: e.rawMessageId, receivedAt: e.occurredAt }, opts.events, operator);
-        await markAppliedByHand(tx, e, opts.operator.actor, effect);
-        applied.push({ ...base, effect });
+        const [effect] = await applyFacts(tx, [{ address: e.recipient, fact: e, kind: e.kind, message: { id: e.rawMessageId, receivedAt: e.occurredAt } }], opts.events, operator);
+        await markAppliedByHand(tx, e, opts.operator.actor, effect!);
+        applied.push({ ...base(e), effect: effect! });
       }
       return applied;
     },

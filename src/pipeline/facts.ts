@@ -1,15 +1,18 @@
-// What a decoded report means, fact by fact: each recipient fact is linked to its send
+// What decoded reports mean, fact by fact: each recipient fact is linked to its send
 // (correlate), weighed (the evidence rule), recorded (one bounce_events row), and, when it
 // may, applied to the address's standing (the pure decision, then its persistence), all
-// in the transaction that marks the raw message decoded.
+// in the transaction that marks the raw messages decoded. A batch of messages is written
+// set by set (every send looked up at once, every event in one insert, every standing
+// locked in one statement), so that a burst costs a few round trips per batch rather
+// than a dozen per message.
 import type { Pool, PoolClient } from 'pg';
 import type { BreakerConfig } from '../config/index.ts';
-import { linkFact, linkMessage, recentSends, type Correlation, type CorrelationMethod, type CorrelationOptions, type MessageLink } from '../correlate/correlate.ts';
+import { linkFact, linkMessages, recentKey, recentSends, type Correlation, type CorrelationMethod, type CorrelationOptions, type MessageLink } from '../correlate/correlate.ts';
 import type { RecipientFact, Report } from '../parse/report.ts';
 import { admit, evidenceOf, subjectOf, type Evidence, type EvidencePolicy, type Unapplied } from '../standing/evidence.ts';
-import { decide, type Effect, type StandingPolicy } from '../standing/policy.ts';
-import { insertEvents, setStandingEffect } from '../store/events.ts';
-import { appendHistory, breakerHolds, countDomainBounces, lockStanding, saveStanding } from '../store/standing.ts';
+import { decide, type Effect, type Standing, type StandingPolicy } from '../standing/policy.ts';
+import { insertEvents, setStandingEffects, type EventRow } from '../store/events.ts';
+import { appendHistory, breakersHolding, countDomainBounces, lockStandings, saveStandings, type DomainBounces, type HistoryEntry } from '../store/standing.ts';
 
 export interface EventsOptions {
   correlation: CorrelationOptions;
@@ -67,27 +70,37 @@ interface WeighedFact {
   unapplied: Unapplied | null;
 }
 
+/** A decoded report and the stored message it came from. */
+export interface DecodedMessage {
+  source: FactSource;
+  report: Report;
+}
+
 /**
- * Links every fact of a report to its send and weighs its evidence, the message as a whole.
- * What links the report (a token, a registered id) is the same for every address it names:
- * it is looked up once, and recent sends (the last resort) in one query for all of them.
+ * Links every fact of each report to its send and weighs its evidence, each message as a
+ * whole. What links a report (a token, a registered id) is the same for every address it
+ * names; the sends of the whole batch are looked up at once, and recent sends (the last
+ * resort) in one more query.
  */
-async function weigh(tx: PoolClient, message: FactSource, report: Report, opts: EventsOptions): Promise<WeighedFact[]> {
-  const messageLink = await linkMessage(tx, report, message.rcptTo, opts.correlation);
-  const facts = report.kind === 'feedback' && report.recipients.length === 0 ? redactedComplainant(messageLink) : report.recipients;
-  const named = facts.map((f) => f.address.toLowerCase());
-  const recent = messageLink ? new Map() : await recentSends(tx, named, message.receivedAt, opts.correlation.recentSendWindowMs);
-  const linked = facts.map((fact, i) => {
-    const link = linkFact(messageLink, recent, named[i]!, opts.correlation.keys);
-    const subject = subjectOf(named[i]!, report.kind, link);
-    const isSendRecipient = subject === named[i] ? link.isSendRecipient : true;
-    return { fact, subject, named: subject === named[i] ? null : named[i]!, link, evidence: evidenceOf({ proof: link.proof, isSendRecipient }), otherRecipient: isSendRecipient === false };
+async function weigh(tx: PoolClient, messages: DecodedMessage[], opts: EventsOptions): Promise<WeighedFact[][]> {
+  const links = await linkMessages(tx, messages.map((m) => ({ report: m.report, rcptTo: m.source.rcptTo })), opts.correlation);
+  const factsOf = messages.map(({ report }, i) => (report.kind === 'feedback' && report.recipients.length === 0 ? redactedComplainant(links[i]!) : report.recipients));
+  const unlinked = messages.flatMap((m, i) => (links[i] ? [] : factsOf[i]!.map((f) => ({ recipient: f.address.toLowerCase(), at: m.source.receivedAt }))));
+  const recent = await recentSends(tx, unlinked, opts.correlation.recentSendWindowMs);
+  return messages.map(({ source, report }, m) => {
+    const linked = factsOf[m]!.map((fact) => {
+      const named = fact.address.toLowerCase();
+      const link = linkFact(links[m]!, recent.get(recentKey({ recipient: named, at: source.receivedAt })), named, opts.correlation.keys);
+      const subject = subjectOf(named, report.kind, link);
+      const isSendRecipient = subject === named ? link.isSendRecipient : true;
+      return { fact, subject, named: subject === named ? null : named, link, evidence: evidenceOf({ proof: link.proof, isSendRecipient }), otherRecipient: isSendRecipient === false };
+    });
+    const verdicts = admit(
+      linked.map((l) => ({ address: l.subject, evidence: l.evidence, otherRecipient: l.otherRecipient, mayAffect: canAffect(l.fact, report.kind) })),
+      opts.evidence,
+    );
+    return linked.map((l, i) => ({ fact: l.fact, subject: l.subject, named: l.named, link: l.link, evidence: l.evidence, unapplied: verdicts[i]! }));
   });
-  const verdicts = admit(
-    linked.map((l) => ({ address: l.subject, evidence: l.evidence, otherRecipient: l.otherRecipient, mayAffect: canAffect(l.fact, report.kind) })),
-    opts.evidence,
-  );
-  return linked.map((l, i) => ({ fact: l.fact, subject: l.subject, named: l.named, link: l.link, evidence: l.evidence, unapplied: verdicts[i]! }));
 }
 
 /**
@@ -99,74 +112,108 @@ function redactedComplainant(link: MessageLink | null): RecipientFact[] {
   return [{ address: link.sendRecipient, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null, reason: 'feedback', type: 'ignored', rule: 'arf.recipient-of-the-send' }];
 }
 
-export async function recordFacts(tx: PoolClient, message: FactSource, report: Report, opts: EventsOptions): Promise<RecordedFact[]> {
-  if (report.kind === 'other') return [];
-  const weighed = await weigh(tx, message, report, opts);
-  const eventIds = await insertEvents(
-    tx,
-    weighed.map(({ fact, link, subject, evidence, unapplied, named }) => ({
-      occurredAt: message.receivedAt, rawMessageId: message.id, recipient: subject, recipientDomain: domainOf(subject),
-      kind: report.kind, action: fact.action, reason: fact.reason, type: fact.type, rule: fact.rule,
-      status: fact.status, replyCode: fact.replyCode, diagnostic: fact.diagnosticCode, remoteMta: fact.remoteMta,
-      feedbackType: report.kind === 'feedback' ? (report.feedback?.type ?? null) : null,
-      sentMessageId: link.sentMessageId, sendId: link.sendId, campaign: link.campaign, correlation: link.method,
-      evidence, unapplied, namedRecipient: named,
-    })),
-  );
-  // The outage breaker counts every bounce of the domain, proven or not: an outage is seen
-  // in all of its bounces, and a burst of forged ones only ever holds quarantines back.
-  const byDomain = new Map<string, { hard: number; total: number }>();
-  const recorded: RecordedFact[] = [];
-  const toApply: Array<{ weighed: WeighedFact; eventId: string; index: number }> = [];
-  weighed.forEach((w, i) => {
-    const eventId = eventIds[i] ?? null;
-    if (eventId !== null && report.kind === 'bounce') {
-      const counts = byDomain.get(domainOf(w.subject)) ?? { hard: 0, total: 0 };
-      counts.total++;
-      if (w.fact.type === 'hard') counts.hard++;
-      byDomain.set(domainOf(w.subject), counts);
-    }
-    const mayAffect = canAffect(w.fact, report.kind);
-    recorded.push({ recipient: w.subject, inserted: eventId !== null, correlation: w.link.method, evidence: w.evidence, mayAffect, unapplied: w.unapplied, effect: 'none' });
-    if (eventId !== null && w.unapplied === null && mayAffect) toApply.push({ weighed: w, eventId, index: i });
-  });
-  await countDomainBounces(tx, message.receivedAt, byDomain);
-  // Standing rows are locked in address order, so that two workers or instances applying
-  // facts about the same addresses never wait on each other in a cycle.
-  toApply.sort((a, b) => (a.weighed.subject < b.weighed.subject ? -1 : a.weighed.subject > b.weighed.subject ? 1 : 0));
-  for (const { weighed: w, eventId, index } of toApply) {
-    const effect = await applyFact(tx, w.subject, w.fact, report.kind, message, opts, null);
-    if (effect !== 'none') await setStandingEffect(tx, eventId, message.receivedAt, effect);
-    recorded[index]!.effect = effect;
-  }
-  return recorded;
+function eventRow(source: FactSource, report: Report, w: WeighedFact): EventRow {
+  const { fact, link } = w;
+  return {
+    occurredAt: source.receivedAt, rawMessageId: source.id, recipient: w.subject, recipientDomain: domainOf(w.subject),
+    kind: report.kind, action: fact.action, reason: fact.reason, type: fact.type, rule: fact.rule,
+    status: fact.status, replyCode: fact.replyCode, diagnostic: fact.diagnosticCode, remoteMta: fact.remoteMta,
+    feedbackType: report.kind === 'feedback' ? (report.feedback?.type ?? null) : null,
+    sentMessageId: link.sentMessageId, sendId: link.sendId, campaign: link.campaign, correlation: link.method,
+    evidence: w.evidence, unapplied: w.unapplied, namedRecipient: w.named,
+  };
 }
 
-/** Applies one admitted fact to the address's standing; `operator` names who applied it by hand. */
-export async function applyFact(
+/** Records the facts of decoded messages and applies those that may act; for each message, its facts. */
+export async function recordFacts(tx: PoolClient, messages: DecodedMessage[], opts: EventsOptions): Promise<RecordedFact[][]> {
+  const readable = messages.map((m) => (m.report.kind === 'other' ? { ...m, report: { ...m.report, recipients: [] } } : m));
+  const weighed = await weigh(tx, readable, opts);
+  const flat = readable.flatMap((m, i) => weighed[i]!.map((w) => ({ message: m, w })));
+  const eventIds = await insertEvents(tx, flat.map(({ message, w }) => eventRow(message.source, message.report, w)));
+
+  // The outage breaker counts every bounce of the domain, proven or not: an outage is seen
+  // in all of its bounces, and a burst of forged ones only ever holds quarantines back.
+  const bounces: DomainBounces[] = [];
+  const toApply: PendingFact[] = [];
+  const recorded = flat.map(({ message, w }, i) => {
+    const eventId = eventIds[i] ?? null;
+    const { kind } = message.report;
+    if (eventId !== null && kind === 'bounce') bounces.push({ domain: domainOf(w.subject), at: message.source.receivedAt, hard: w.fact.type === 'hard' ? 1 : 0, total: 1 });
+    const mayAffect = canAffect(w.fact, kind);
+    const fact: RecordedFact = { recipient: w.subject, inserted: eventId !== null, correlation: w.link.method, evidence: w.evidence, mayAffect, unapplied: w.unapplied, effect: 'none' };
+    if (eventId !== null && w.unapplied === null && mayAffect) toApply.push({ address: w.subject, fact: w.fact, kind, message: message.source, eventId, recorded: fact });
+    return fact;
+  });
+  await countDomainBounces(tx, bounces);
+  const effects = await applyFacts(tx, toApply, opts, null);
+  await setStandingEffects(
+    tx,
+    toApply.flatMap((p, i) => (effects[i] !== 'none' ? [{ eventId: p.eventId, occurredAt: p.message.receivedAt, effect: effects[i]! }] : [])),
+  );
+  toApply.forEach((p, i) => (p.recorded.effect = effects[i]!));
+
+  let next = 0;
+  return weighed.map((facts) => recorded.slice(next, (next += facts.length)));
+}
+
+/** A fact to apply to its address's standing. */
+export interface FactToApply {
+  address: string;
+  fact: Pick<RecipientFact, 'action' | 'type' | 'reason'>;
+  kind: string;
+  message: Pick<FactSource, 'id' | 'receivedAt'>;
+}
+
+interface PendingFact extends FactToApply {
+  eventId: string;
+  recorded: RecordedFact;
+}
+
+/**
+ * Applies admitted facts to their addresses' standings, in the order given for each address;
+ * returns each fact's effect. `operator` names who applied them by hand.
+ */
+export async function applyFacts(
   tx: PoolClient,
-  address: string,
-  fact: Pick<RecipientFact, 'action' | 'type' | 'reason'>,
-  kind: string,
-  message: Pick<FactSource, 'id' | 'receivedAt'>,
+  facts: FactToApply[],
   opts: Pick<EventsOptions, 'policy' | 'breaker' | 'switchboard'>,
   operator: Operator | null,
-): Promise<Effect> {
-  const domain = domainOf(address);
+): Promise<Effect[]> {
+  if (facts.length === 0) return [];
   // An operator applying a fact by hand has looked at it: the outage breaker does not hold it.
-  const held = !operator && (fact.type === 'hard' || fact.type === 'soft') ? await breakerHolds(tx, opts.switchboard, domain, message.receivedAt, opts.breaker, fact.type === 'hard') : false;
-  const current = await lockStanding(tx, address, domain);
-  const decision = decide(current, { at: message.receivedAt, kind, action: fact.action, type: fact.type, reason: fact.reason, held }, opts.policy);
-  await saveStanding(tx, address, decision.next);
-  for (const change of decision.changes) {
-    await appendHistory(tx, address, {
-      at: operator ? new Date() : message.receivedAt,
-      change,
-      cause: operator && change.cause === 'event' ? 'operator' : change.cause,
-      rawMessageId: message.id,
-      actor: operator?.actor ?? 'bounced',
-      note: change.cause === 'breaker' ? 'quarantine held: domain breaker tripped' : (operator?.note ?? null),
-    });
+  const questions = new Map<string, { domain: string; at: Date; evaluate: boolean }>();
+  if (!operator) {
+    for (const { address, fact, message } of facts) {
+      if (fact.type !== 'hard' && fact.type !== 'soft') continue;
+      const domain = domainOf(address);
+      const q = questions.get(domain) ?? { domain, at: message.receivedAt, evaluate: false };
+      if (message.receivedAt > q.at) q.at = message.receivedAt;
+      q.evaluate ||= fact.type === 'hard';
+      questions.set(domain, q);
+    }
   }
-  return decision.effect;
+  const held = await breakersHolding(tx, opts.switchboard, [...questions.values()], opts.breaker);
+  const standings = await lockStandings(tx, facts.map((f) => ({ address: f.address, domain: domainOf(f.address) })));
+  const changed = new Map<string, Standing>();
+  const history: HistoryEntry[] = [];
+  const effects = facts.map(({ address, fact, kind, message }) => {
+    const isHeld = (fact.type === 'hard' || fact.type === 'soft') && held.has(domainOf(address));
+    const decision = decide(changed.get(address) ?? standings.get(address)!, { at: message.receivedAt, kind, action: fact.action, type: fact.type, reason: fact.reason, held: isHeld }, opts.policy);
+    changed.set(address, decision.next);
+    for (const change of decision.changes) {
+      history.push({
+        address,
+        at: operator ? new Date() : message.receivedAt,
+        change,
+        cause: operator && change.cause === 'event' ? 'operator' : change.cause,
+        rawMessageId: message.id,
+        actor: operator?.actor ?? 'bounced',
+        note: change.cause === 'breaker' ? 'quarantine held: domain breaker tripped' : (operator?.note ?? null),
+      });
+    }
+    return decision.effect;
+  });
+  await saveStandings(tx, changed);
+  await appendHistory(tx, history);
+  return effects;
 }

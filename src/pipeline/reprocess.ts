@@ -49,7 +49,7 @@ export async function reprocess(
           if (opts.dryRun) continue;
           await writeReport(tx, row.id, report);
           for (const r of report.recipients) await reclassifyEvent(tx, row.id, report.kind, r);
-          await recordFacts(tx, row, report, opts.events); // facts that are new now
+          await recordFacts(tx, [{ source: row, report }], opts.events); // facts that are new now
         }
         return rows.length;
       },

@@ -59,36 +59,50 @@ async function insertEvent(tx: PoolClient, e: EventRow): Promise<string | null> 
 const INSERT_CHUNK = 2000;
 
 /**
- * Inserts a message's events, several rows a statement; for each row, in order, the new
- * event's id, or null when the fact was recorded already (by an earlier decoding, or an
- * earlier row of the same message naming the same address).
+ * Inserts events (of one message or of a batch), several rows a statement; for each row, in
+ * order, the new event's id, or null when the fact was recorded already (by an earlier
+ * decoding, or an earlier row of the same message naming the same address).
  */
 export async function insertEvents(tx: PoolClient, events: EventRow[]): Promise<Array<string | null>> {
   // Most reports name one address: a plain VALUES row plans faster than 21 arrays.
   if (events.length === 1) return [await insertEvent(tx, events[0]!)];
+  const key = (rawMessageId: string, recipient: string) => `${rawMessageId} ${recipient}`;
   const ids: Array<string | null> = [];
   for (let start = 0; start < events.length; start += INSERT_CHUNK) {
     const chunk = events.slice(start, start + INSERT_CHUNK);
     // One array a column: the values of every row, column by column.
     const rowsValues = chunk.map(eventValues);
-    const { rows } = await tx.query<{ id: string; recipient: string }>(
+    const { rows } = await tx.query<{ id: string; raw_message_id: string; recipient: string }>(
       `insert into bounce_events (${EVENT_COLUMNS})
        select * from unnest(${EVENT_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
        on conflict (raw_message_id, recipient, occurred_at) do nothing
-       returning id, recipient`,
+       returning id, raw_message_id, recipient`,
       EVENT_TYPES.map((_, i) => rowsValues.map((v) => v[i])),
     );
-    const inserted = new Map(rows.map((r) => [r.recipient, String(r.id)]));
+    const inserted = new Map(rows.map((r) => [key(String(r.raw_message_id), r.recipient), String(r.id)]));
     for (const e of chunk) {
-      ids.push(inserted.get(e.recipient) ?? null);
-      inserted.delete(e.recipient); // a second row naming the same address was not inserted
+      const k = key(e.rawMessageId, e.recipient);
+      ids.push(inserted.get(k) ?? null);
+      inserted.delete(k); // a second row naming the same address was not inserted
     }
   }
   return ids;
 }
 
-export async function setStandingEffect(tx: PoolClient, eventId: string, occurredAt: Date, effect: Effect): Promise<void> {
-  await tx.query('update bounce_events set standing_effect = $1 where id = $2 and occurred_at = $3', [effect, eventId, occurredAt]);
+export interface StandingEffect {
+  eventId: string;
+  occurredAt: Date;
+  effect: Effect;
+}
+
+export async function setStandingEffects(tx: PoolClient, effects: StandingEffect[]): Promise<void> {
+  if (effects.length === 0) return;
+  await tx.query(
+    `update bounce_events e set standing_effect = u.effect
+       from unnest($1::bigint[], $2::timestamptz[], $3::text[]) as u(id, occurred_at, effect)
+      where e.id = u.id and e.occurred_at = u.occurred_at`,
+    [effects.map((e) => e.eventId), effects.map((e) => e.occurredAt), effects.map((e) => e.effect)],
+  );
 }
 
 /** A fact recorded and not applied, as `bounced apply` reads it. */
