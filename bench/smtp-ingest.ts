@@ -1,184 +1,157 @@
-// `npm run bench`: how fast bounced acknowledges bounces it has made durable, next to a
-// minimal smtp-server that discards them, under the same load in the same run.
+// `npm run bench`: what bounced does with a burst, next to two servers that keep nothing,
+// in one run on this machine.
 //
-// Load: N messages from the shared corpus (each made unique), over C concurrent loopback
-// connections, each connection sending one message after another. Reported per target:
-// acknowledged messages/s and the p50/p99 time from the end of DATA to the 250, as the
-// median over R alternating runs; then bounced as a ratio of the baseline.
+// 1. Intake: N unique messages (corpus bounces, each made unique) over C concurrent
+//    loopback sessions, to bounced (250 only after the commit), to a minimal smtp-server
+//    that discards (the floor of a Node SMTP server) and to Haraka accepting and
+//    discarding (installed from npm into a cache folder). R alternating runs; the median
+//    of each: acknowledged messages/s and the p50/p99 from the end of DATA to the 250;
+//    then each server's peak resident memory. bounced decodes while it takes mail: after
+//    each of its runs, the seconds until its queue is empty.
+// 2. Burst: B bounces of one campaign (bench/support/burst.ts) about registered sends,
+//    over C sessions: the drain, in seconds from the last 250 to the last decision, what
+//    the facts did to the standings, and which breakers tripped.
 //
-//   npm run bench -- [--messages N] [--connections C] [--runs R]
-// Postgres: BENCH_DATABASE_URL if set, else an embedded server in a temporary folder.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+//   npm run bench -- [--messages N] [--connections C] [--runs R] [--burst B] [--no-haraka]
+// Postgres: BENCH_DATABASE_URL (a server where databases may be created) if set, else an
+// embedded server in a temporary folder.
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { pino } from 'pino';
-import { startEmbeddedPostgres } from '../src/store/embedded.ts';
 import { corpusFiles, corpusMessage } from '../test/support/corpus.ts';
-import { RawSmtpClient } from '../test/support/smtp-client.ts';
 import { freePort } from '../test/support/net.ts';
+import { burstMail, burstSends } from './support/burst.ts';
+import { load, median, type LoadResult } from './support/load.ts';
+import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
+import { HARAKA_VERSION, peakRssMiB, startChild, startHaraka, stopChild, type Child } from './support/servers.ts';
 
 const { values } = parseArgs({
   options: {
-    messages: { type: 'string', default: '2000' },
+    messages: { type: 'string', default: '10000' },
     connections: { type: 'string', default: '20' },
     runs: { type: 'string', default: '3' },
+    burst: { type: 'string', default: '10000' },
+    'no-haraka': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.messages);
 const C = Number(values.connections);
 const R = Number(values.runs);
+const B = Number(values.burst);
 const DOMAIN = 'bounces.example.com';
-
-interface RunResult {
-  perSecond: number;
-  p50ms: number;
-  p99ms: number;
-  failures: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-
-interface Child {
-  proc: ChildProcess;
-  port: number;
-  httpPort: number | undefined;
-}
-
-/** Starts a server process and waits for its log line `readyMsg` (the last one it prints when ready). */
-async function startChild(args: string[], env: Record<string, string>, readyMsg: RegExp): Promise<Child> {
-  const proc = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const child: Child = { proc, port: 0, httpPort: undefined };
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      let entry: { msg?: string; port?: number };
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return; // not a log line
-      }
-      if (entry.msg === 'SMTP listening') child.port = entry.port!;
-      if (entry.msg?.startsWith('HTTP listening')) child.httpPort = entry.port;
-      if (entry.msg && readyMsg.test(entry.msg)) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-  return child;
-}
-
-/** Mean messages per group commit and mean commit time, from bounced's own metrics. */
-async function commitStats(httpPort: number | undefined): Promise<string> {
-  if (!httpPort) return 'n/a';
-  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-  const commits = value('bounced_ingest_commit_seconds_count');
-  return `${commits} group commits, ${(value('bounced_ingest_commit_batch_messages_sum') / commits).toFixed(1)} messages each, ` +
-    `${((value('bounced_ingest_commit_seconds_sum') / commits) * 1000).toFixed(2)} ms each (mean, warm-up included)`;
-}
-
-async function stopChild(proc: ChildProcess): Promise<void> {
-  proc.kill('SIGTERM');
-  await once(proc, 'exit');
-}
-
-async function load(port: number, messages: Buffer[], tag: string): Promise<RunResult> {
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: C }, async () => {
-      const { client } = await RawSmtpClient.greet(port);
-      await client.command('EHLO bench.example.net');
-      while (next < N) {
-        const n = next++;
-        const raw = Buffer.concat([Buffer.from(`X-Bench: ${tag}-${n}\r\n`), messages[n % messages.length]!]);
-        if ((await client.command('MAIL FROM:<>')).code !== 250 || (await client.command(`RCPT TO:<b+${n}@${DOMAIN}>`)).code !== 250) {
-          failures++;
-          continue;
-        }
-        const { reply, endOfDataAt, repliedAt } = await client.data(raw);
-        if (reply.code === 250) latencies.push(Number(repliedAt - endOfDataAt) / 1e6);
-        else failures++;
-      }
-      await client.quit();
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99), failures };
-}
-
-const messages = corpusFiles().map(corpusMessage);
-let folder: string | undefined;
-let stopPg: (() => Promise<void>) | undefined;
-let databaseUrl = process.env.BENCH_DATABASE_URL;
-if (!databaseUrl) {
-  folder = mkdtempSync(join(tmpdir(), 'bounced-bench-'));
-  chmodSync(folder, 0o755);
-  const embedded = await startEmbeddedPostgres({ dataDir: folder, port: await freePort(), log: pino({ level: 'warn' }) });
-  databaseUrl = embedded.url;
-  stopPg = embedded.stop;
-}
-
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const bounced = await startChild([here('../bin/bounced.js'), 'serve'], {
-  DATABASE_URL: databaseUrl,
-  BOUNCE_DOMAINS: DOMAIN,
-  SMTP_HOST: '127.0.0.1',
-  SMTP_PORT: '0',
-  HTTP_HOST: '127.0.0.1',
-  HTTP_PORT: '0',
-  LOG_LEVEL: 'info', // the production default: one log line per transaction is part of the cost
-  MAX_CONNECTIONS: String(C + 10),
-}, /^HTTP listening/);
-const baseline = await startChild(['--import', 'tsx', here('./discard-server.ts')], {}, /^SMTP listening$/);
 
-console.log(`bench: ${N} messages from ${messages.length} corpus files, ${C} connections, ${R} runs each, alternating`);
-const results = { bounced: [] as RunResult[], baseline: [] as RunResult[] };
-await load(bounced.port, messages, 'warmup'); // JIT and connection pools warm
-await load(baseline.port, messages, 'warmup');
-for (let r = 0; r < R; r++) {
-  results.baseline.push(await load(baseline.port, messages, `base-${r}`));
-  results.bounced.push(await load(bounced.port, messages, `run-${Date.now()}-${r}`));
+// bounced runs as in production: the compiled build.
+const build = spawnSync(process.execPath, ['--import', 'tsx', here('../scripts/build.ts')], { stdio: 'inherit' });
+if (build.status !== 0) throw new Error('npm run build failed');
+
+async function pending(db: pg.Client): Promise<number> {
+  const { rows } = await db.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`);
+  return rows[0].n;
 }
-const commits = await commitStats(bounced.httpPort);
-await stopChild(bounced.proc);
-await stopChild(baseline.proc);
 
-const summary = (name: string, runs: RunResult[]) => ({
-  name,
-  perSecond: median(runs.map((r) => r.perSecond)),
-  p50ms: median(runs.map((r) => r.p50ms)),
-  p99ms: median(runs.map((r) => r.p99ms)),
-  failures: runs.reduce((a, r) => a + r.failures, 0),
-});
-const b = summary('bounced (durable)', results.bounced);
-const d = summary('smtp-server discard', results.baseline);
-const row = (s: ReturnType<typeof summary>) =>
-  `${s.name.padEnd(22)} ${s.perSecond.toFixed(0).padStart(7)} msg/s   p50 ${s.p50ms.toFixed(2).padStart(6)} ms   p99 ${s.p99ms.toFixed(2).padStart(7)} ms   failures ${s.failures}`;
-console.log(row(d));
-console.log(row(b));
-console.log(`ratio bounced/baseline: throughput ${(b.perSecond / d.perSecond).toFixed(2)}x, p50 latency ${(b.p50ms / d.p50ms).toFixed(1)}x, p99 latency ${(b.p99ms / d.p99ms).toFixed(1)}x`);
+/** Seconds from `since` (hrtime) until nothing is pending, polled every 20 ms. */
+async function drained(db: pg.Client, since: bigint, timeoutMs = 300_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await pending(db)) > 0) {
+    if (Date.now() > deadline) return NaN;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
 
-const check = new pg.Client({ connectionString: databaseUrl });
-await check.connect();
-const { rows } = await check.query(`select count(*)::int as n from raw_messages where position('X-Bench: run-'::bytea in raw) > 0`);
-await check.end();
-console.log(`bounced group commits: ${commits}`);
-console.log(`stored: ${rows[0].n} of ${N * R} measured messages (must be equal)`);
-await stopPg?.();
-if (folder) rmSync(folder, { recursive: true, force: true });
+interface Target {
+  name: string;
+  child: Child;
+  runs: LoadResult[];
+  drains: number[];
+}
+
+const corpus = corpusFiles().map(corpusMessage);
+const uniqueMail = (tag: string) => (n: number) => ({ rcpt: `b+${n}@${DOMAIN}`, raw: Buffer.concat([Buffer.from(`X-Bench: ${tag}-${n}\r\n`), corpus[n % corpus.length]!]) });
+const meanBytes = corpus.reduce((a, m) => a + m.length, 0) / corpus.length;
+
+const postgres = await benchPostgres('bench');
+try {
+  await withFreshDatabase(postgres.adminUrl, 'bounced_bench', async (databaseUrl) => {
+    const db = new pg.Client({ connectionString: databaseUrl });
+    const targets: Target[] = [];
+    await db.connect();
+    try {
+      const bounced = await startChild([here('../bin/bounced.js'), 'serve'], {
+        DATABASE_URL: databaseUrl,
+        BOUNCE_DOMAINS: DOMAIN,
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: '0',
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'info', // the production default: one log line per transaction is part of the cost
+        MAX_CONNECTIONS: String(C + 10),
+      }, /^HTTP listening/);
+      targets.push({ name: 'bounced (durable)', child: bounced, runs: [], drains: [] });
+      targets.push({ name: 'smtp-server discard', child: await startChild(['--import', 'tsx', here('./discard-server.ts')], {}, /^SMTP listening$/), runs: [], drains: [] });
+      if (!values['no-haraka']) {
+        try {
+          targets.push({ name: `Haraka ${HARAKA_VERSION} discard`, child: await startHaraka(await freePort(), DOMAIN), runs: [], drains: [] });
+        } catch (err) {
+          console.log(`Haraka: not measured (${(err as Error).message})`);
+        }
+      }
+
+      console.log(`intake: ${N} unique messages (corpus, ${(meanBytes / 1024).toFixed(1)} KB mean) over ${C} sessions, ${R} alternating runs; medians`);
+      for (const t of targets) await load(t.child.port, Math.min(N, 2000), C, uniqueMail(`warm-${t.name}`)); // JIT, pools
+      await drained(db, process.hrtime.bigint());
+      for (let r = 0; r < R; r++) {
+        for (const t of targets) {
+          const result = await load(t.child.port, N, C, uniqueMail(`run${r}-${t.name}`));
+          t.runs.push(result);
+          if (t.child === bounced) t.drains.push(await drained(db, result.lastAckAt));
+        }
+      }
+      const row = (t: Target) => {
+        const perSecond = median(t.runs.map((x) => x.perSecond));
+        const failures = t.runs.reduce((a, x) => a + x.failures, 0);
+        return { t, perSecond, p50: median(t.runs.map((x) => x.p50ms)), p99: median(t.runs.map((x) => x.p99ms)), rss: peakRssMiB(t.child.proc.pid), failures };
+      };
+      const rows = targets.map(row);
+      for (const x of rows) {
+        console.log(
+          `  ${x.t.name.padEnd(22)} ${x.perSecond.toFixed(0).padStart(6)} msg/s   p50 ${x.p50.toFixed(2).padStart(6)} ms   p99 ${x.p99.toFixed(2).padStart(6)} ms   ` +
+            `peak RSS ${x.rss.toFixed(0).padStart(4)} MiB   failures ${x.failures}`,
+        );
+      }
+      const b = rows[0]!;
+      for (const other of rows.slice(1)) console.log(`  bounced / ${other.t.name}: ${(b.perSecond / other.perSecond).toFixed(2)}x throughput, p99 ${(b.p99 / other.p99).toFixed(1)}x`);
+      console.log(`  bounced decoding kept up: queue empty ${targets[0]!.drains.map((s) => s.toFixed(2)).join(' / ')} s after each run's last 250`);
+      const { rows: stored } = await db.query(`select count(*)::int as n from raw_messages where position('X-Bench: run'::bytea in raw) > 0`);
+      console.log(`  stored by bounced: ${stored[0].n} of ${N * R} measured messages (must be equal)`);
+      for (const t of targets.slice(1)) await stopChild(t.child.proc);
+
+      // The burst: every send registered first, as the platform does before it sends.
+      const sends = burstSends(`burst-${Date.now()}`, B);
+      await db.query(`insert into sent_messages (message_id, recipient, campaign) select unnest($1::text[]), unnest($2::text[]), 'bench-burst'`, [
+        sends.map((s) => s.messageId), sends.map((s) => s.recipient),
+      ]);
+      const burst = await load(bounced.port, B, C, (n) => burstMail(sends[n]!, n, `b@${DOMAIN}`));
+      const drain = await drained(db, burst.lastAckAt);
+      const { rows: outcome } = await db.query(
+        `select (select count(*)::int from raw_messages r where r.decode_state = 'failed') as failed,
+                (select count(*)::int from bounce_events where campaign = 'bench-burst') as events,
+                (select string_agg(effect || '=' || n, ' ' order by effect) from
+                   (select coalesce(standing_effect, 'none') as effect, count(*) as n from bounce_events where campaign = 'bench-burst' group by 1) e) as effects,
+                (select string_agg(domain, ' ' order by domain) from domain_breakers where released_at is null) as tripped`,
+      );
+      const o = outcome[0];
+      console.log(`burst: ${B} bounces of one campaign over ${C} sessions: ${burst.perSecond.toFixed(0)} msg/s acknowledged, p99 ${burst.p99ms.toFixed(2)} ms, failures ${burst.failures}`);
+      console.log(`  decode drain: last decision ${drain.toFixed(2)} s after the last 250; ${o.events} events, failed ${o.failed}`);
+      console.log(`  effects: ${o.effects}; breakers tripped: ${o.tripped ?? 'none'}`);
+      console.log(`  bounced peak RSS over the whole run: ${peakRssMiB(bounced.proc.pid).toFixed(0)} MiB`);
+    } finally {
+      for (const t of targets) await stopChild(t.child.proc);
+      await db.end();
+    }
+  });
+} finally {
+  await postgres.stop();
+}
