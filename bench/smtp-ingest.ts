@@ -24,7 +24,7 @@ import { freePort } from '../test/support/net.ts';
 import { burstMail, burstSends } from './support/burst.ts';
 import { load, median, type LoadResult } from './support/load.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
-import { HARAKA_VERSION, peakRssMiB, startChild, startHaraka, stopChild, type Child } from './support/servers.ts';
+import { cpuSeconds, HARAKA_VERSION, peakRssMiB, startChild, startHaraka, stopChild, type Child } from './support/servers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -66,6 +66,8 @@ interface Target {
   child: Child;
   runs: LoadResult[];
   drains: number[];
+  /** Share of one core the server used during each run. */
+  cpu: number[];
 }
 
 const corpus = corpusFiles().map(corpusMessage);
@@ -89,11 +91,11 @@ try {
         LOG_LEVEL: 'info', // the production default: one log line per transaction is part of the cost
         MAX_CONNECTIONS: String(C + 10),
       }, /^HTTP listening/);
-      targets.push({ name: 'bounced (durable)', child: bounced, runs: [], drains: [] });
-      targets.push({ name: 'smtp-server discard', child: await startChild(['--import', 'tsx', here('./discard-server.ts')], {}, /^SMTP listening$/), runs: [], drains: [] });
+      targets.push({ name: 'bounced (durable)', child: bounced, runs: [], drains: [], cpu: [] });
+      targets.push({ name: 'smtp-server discard', child: await startChild(['--import', 'tsx', here('./discard-server.ts')], {}, /^SMTP listening$/), runs: [], drains: [], cpu: [] });
       if (!values['no-haraka']) {
         try {
-          targets.push({ name: `Haraka ${HARAKA_VERSION} discard`, child: await startHaraka(await freePort(), DOMAIN), runs: [], drains: [] });
+          targets.push({ name: `Haraka ${HARAKA_VERSION} discard`, child: await startHaraka(await freePort(), DOMAIN), runs: [], drains: [], cpu: [] });
         } catch (err) {
           console.log(`Haraka: not measured (${(err as Error).message})`);
         }
@@ -104,7 +106,9 @@ try {
       await drained(db, process.hrtime.bigint());
       for (let r = 0; r < R; r++) {
         for (const t of targets) {
+          const cpuBefore = cpuSeconds(t.child.proc.pid);
           const result = await load(t.child.port, N, C, uniqueMail(`run${r}-${t.name}`));
+          t.cpu.push((cpuSeconds(t.child.proc.pid) - cpuBefore) / result.seconds);
           t.runs.push(result);
           if (t.child === bounced) t.drains.push(await drained(db, result.lastAckAt));
         }
@@ -112,13 +116,13 @@ try {
       const row = (t: Target) => {
         const perSecond = median(t.runs.map((x) => x.perSecond));
         const failures = t.runs.reduce((a, x) => a + x.failures, 0);
-        return { t, perSecond, p50: median(t.runs.map((x) => x.p50ms)), p99: median(t.runs.map((x) => x.p99ms)), rss: peakRssMiB(t.child.proc.pid), failures };
+        return { t, perSecond, p50: median(t.runs.map((x) => x.p50ms)), p99: median(t.runs.map((x) => x.p99ms)), cpu: median(t.cpu), rss: peakRssMiB(t.child.proc.pid), failures };
       };
       const rows = targets.map(row);
       for (const x of rows) {
         console.log(
           `  ${x.t.name.padEnd(22)} ${x.perSecond.toFixed(0).padStart(6)} msg/s   p50 ${x.p50.toFixed(2).padStart(6)} ms   p99 ${x.p99.toFixed(2).padStart(6)} ms   ` +
-            `peak RSS ${x.rss.toFixed(0).padStart(4)} MiB   failures ${x.failures}`,
+            `CPU ${(x.cpu * 100).toFixed(0).padStart(3)}% of a core   peak RSS ${x.rss.toFixed(0).padStart(4)} MiB   failures ${x.failures}`,
         );
       }
       const b = rows[0]!;

@@ -10,6 +10,7 @@ export interface LoadResult {
   failures: number;
   /** When the last 250 arrived (process.hrtime, ns). */
   lastAckAt: bigint;
+  seconds: number;
 }
 
 export interface Mail {
@@ -53,5 +54,5 @@ export async function load(port: number, count: number, connections: number, mai
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99), failures, lastAckAt };
+  return { perSecond: latencies.length / seconds, p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99), failures, lastAckAt, seconds };
 }

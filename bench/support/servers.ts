@@ -55,6 +55,17 @@ export function peakRssMiB(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds the process has used so far, user and system (Linux: /proc/PID/stat). */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat(5); the split above starts at field 3.
+    return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks: 100 a second on Linux
+  } catch {
+    return NaN;
+  }
+}
+
 async function waitForPort(port: number, proc: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -117,7 +117,8 @@ export class DecoderThread {
       };
       worker.on('message', onMessage);
       worker.on('error', onError);
-      worker.postMessage({ type: 'decode', id, raw: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) } satisfies DecoderRequest);
+      const bytes = new Uint8Array(raw);
+      worker.postMessage({ type: 'decode', id, raw: bytes } satisfies DecoderRequest, [bytes.buffer]);
     });
   }
 }

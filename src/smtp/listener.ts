@@ -231,7 +231,9 @@ export class SmtpListener {
     dataTimer.unref();
     let endOfData = process.hrtime.bigint();
     let result: TransactionResult = 'aborted';
-    let reply: string | SmtpReply = Replies.storageUnavailable();
+    // Nothing stored unless the commit says so; the error reply is made only when needed
+    // (an Error captures a stack trace: too dear to make for every message).
+    let reply: string | SmtpReply | undefined;
     let bytes = 0;
     let held = 0;
     let id: string | undefined;
@@ -272,6 +274,7 @@ export class SmtpListener {
       // Committed or refused: its bytes are no longer ours to hold.
       this.budget.give(held);
       clearTimeout(dataTimer);
+      reply ??= Replies.storageUnavailable();
       const seconds = Number(process.hrtime.bigint() - endOfData) / 1e9;
       this.opts.metrics.smtpTransactions.inc({ result });
       if (result !== 'aborted') this.opts.metrics.smtpDataReplySeconds.observe({ result }, seconds);
