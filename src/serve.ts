@@ -121,7 +121,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const decoders = Array.from(
       { length: config.decodeWorkers },
       () =>
-        new DecodeWorker(database.pool, stage, { batchSize: 50, pollMs: 2000 }, (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'), {
+        new DecodeWorker(database.pool, stage, { batchSize: config.decodeBatchSize, pollMs: 2000 }, (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'), {
           decoded: (n) => metrics.decodedMessages.inc({ result: 'decoded' }, n),
           failed: (n) => metrics.decodedMessages.inc({ result: 'failed' }, n),
           retried: (n) => metrics.decodedMessages.inc({ result: 'retried' }, n),

@@ -39,6 +39,8 @@ export interface Config {
   decodeBudgetMs: number;
   /** DECODE_WORKERS: decoding batches in flight at once (each holds a Postgres connection). */
   decodeWorkers: number;
+  /** Messages a decode worker claims and writes at a time. */
+  decodeBatchSize: number;
   logLevel: string;
   smtpLogLevel: string;
   pgPoolSize: number;
@@ -304,6 +306,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 30_000, 0, 3_600_000),
     decodeBudgetMs: integer(env, 'DECODE_BUDGET_MS', 5000, 10, 600_000),
     decodeWorkers: integer(env, 'DECODE_WORKERS', 2, 1, 64),
+    decodeBatchSize: integer(env, 'DECODE_BATCH_SIZE', 100, 1, 10_000),
     logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
     smtpLogLevel: logLevel(env, 'SMTP_LOG_LEVEL', 'warn'),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 2, 1000),

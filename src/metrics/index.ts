@@ -65,7 +65,7 @@ export class Metrics {
   readonly mailboxMessages = this.counter('bounced_mailbox_messages_total', 'Messages of POP3/IMAP mailboxes, by result: fetched, stored, duplicate, removed, kept, failed, too_big', ['result']);
   readonly rulesLoaded = this.gauge('bounced_classification_rules_loaded', 'Operator rules from classification_rules in use');
   readonly rulesRefused = this.gauge('bounced_classification_rules_refused', 'Operator rules not in use: a pattern that does not compile or could backtrack catastrophically (see classification_rules.problem)');
-  readonly decoderRestarts = this.counter('bounced_decoder_restarts_total', 'Times the decoder thread was started again: a message past DECODE_BUDGET_MS (budget), or a crash', ['why']);
+  readonly decoderRestarts = this.counter('bounced_decoder_restarts_total', 'Times the decoder thread was started again: a message past DECODE_BUDGET_MS (budget), a crash, or the thread gone (exit)', ['why']);
   readonly databaseUp = this.gauge('bounced_database_up', '1 when the last look at Postgres (scrape or readiness) succeeded');
   readonly backlogMessages = this.gauge('bounced_decode_backlog_messages', 'Stored messages not decoded yet (all instances)');
   readonly backlogOldestSeconds = this.gauge('bounced_decode_backlog_oldest_seconds', 'Age of the oldest stored message not decoded yet; 0 when none');
@@ -94,7 +94,7 @@ export class Metrics {
       this.factEvidence.inc({ evidence, outcome }, 0);
     }
     for (const result of ['fetched', 'stored', 'duplicate', 'removed', 'kept', 'failed', 'too_big']) this.mailboxMessages.inc({ result }, 0);
-    for (const why of ['budget', 'crash']) this.decoderRestarts.inc({ why }, 0);
+    for (const why of ['budget', 'crash', 'exit']) this.decoderRestarts.inc({ why }, 0);
   }
 
   /** A bounded label for a receiving domain. */

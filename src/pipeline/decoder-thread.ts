@@ -12,6 +12,15 @@ export class DecodeBudgetExceeded extends Error {
   override name = 'DecodeBudgetExceeded';
 }
 
+/**
+ * The thread went away while decoding, without an error of its own (it was terminated from
+ * outside): no verdict on the message, which goes back to the queue (`transient`).
+ */
+export class DecoderThreadLost extends Error {
+  override name = 'DecoderThreadLost';
+  readonly transient = true;
+}
+
 /** A worker running decoder-worker, through tsx when we run from the TypeScript sources. */
 function startWorker(): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
@@ -93,6 +102,7 @@ export class DecoderThread {
         clearTimeout(timer);
         worker.off('message', onMessage);
         worker.off('error', onError);
+        worker.off('exit', onExit);
       };
       const restart = (why: string) => {
         this.forget();
@@ -115,8 +125,15 @@ export class DecoderThread {
         restart('crash');
         reject(err);
       };
+      const onExit = (code: number) => {
+        done();
+        this.forget();
+        this.onRestart('exit');
+        reject(new DecoderThreadLost(`the decoder thread exited (code ${code}) while decoding; the message goes back to the queue`));
+      };
       worker.on('message', onMessage);
       worker.on('error', onError);
+      worker.on('exit', onExit);
       const bytes = new Uint8Array(raw);
       worker.postMessage({ type: 'decode', id, raw: bytes } satisfies DecoderRequest, [bytes.buffer]);
     });

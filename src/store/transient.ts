@@ -11,6 +11,8 @@ const LOCK_NOT_AVAILABLE = '55P03';
 
 /** A database fault to retry rather than a verdict on the message. */
 export function isTransient(err: unknown): boolean {
+  // An error may say so itself (the decoder thread lost while decoding).
+  if ((err as { transient?: unknown })?.transient === true) return true;
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2)) || code === LOCK_NOT_AVAILABLE;
   // The driver's own words when the connection went away, with no SQLSTATE.
