@@ -16,6 +16,7 @@ import { openDatabase, type Database } from './store/database.ts';
 import type { EventsOptions } from './pipeline/facts.ts';
 import { migrate } from './store/migrate.ts';
 import { dropExpiredPartitions, ensureMonthlyPartitions } from './store/partitions.ts';
+import { applyRetention } from './store/retention.ts';
 import { dropOldBounceMinutes } from './store/standing.ts';
 
 /** Operators' rules in classification_rules are read again this often. */
@@ -100,15 +101,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const rulesTimer = setInterval(() => void refreshRules(), RULES_REFRESH_MS);
     rulesTimer.unref();
     cleanups.push(async () => clearInterval(rulesTimer));
-    // bounce_events partitions: this month and the next two, every day; old ones dropped.
+    // Every day: bounce_events partitions (this month and the next two made, old ones
+    // dropped), then every other kind of row past its retention.
     const maintainPartitions = async () => {
       try {
         const created = await ensureMonthlyPartitions(database.pool, new Date());
         const dropped = await dropExpiredPartitions(database.pool, new Date(), config.eventsRetentionMonths);
         await dropOldBounceMinutes(database.pool, new Date());
         if (created.length || dropped.length) log.info({ created, dropped }, 'bounce_events partitions');
+        const expired = await applyRetention(database.pool, new Date(), config.retention);
+        if (Object.keys(expired).length) log.info({ expired }, 'retention: old rows dropped');
       } catch (err) {
-        log.warn({ err: (err as Error).message }, 'could not maintain bounce_events partitions');
+        log.warn({ err: (err as Error).message }, 'could not maintain partitions and retention');
       }
     };
     await maintainPartitions();

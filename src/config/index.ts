@@ -27,6 +27,8 @@ export interface Config {
   evidence: EvidenceConfig;
   /** Months of bounce_events to keep; 0 keeps all. */
   eventsRetentionMonths: number;
+  /** Days each kind of row is kept (0: for ever); see store/retention.ts. */
+  retention: { rawBodyDays: number; rawMessageDays: number; sentMessageDays: number; historyDays: number; mailboxSeenDays: number };
   fetch: FetchConfig;
   /** Receiving domains that get their own metric label (the rest are "other"). */
   metricsDomains: string[] | undefined;
@@ -279,6 +281,13 @@ export function loadConfig(env: Env = process.env): Config {
     },
     evidence: evidence(env),
     eventsRetentionMonths: integer(env, 'BOUNCE_EVENTS_RETENTION_MONTHS', 0, 0, 1200),
+    retention: {
+      rawBodyDays: integer(env, 'RAW_BODY_RETENTION_DAYS', 30, 0, 36_500),
+      rawMessageDays: integer(env, 'RAW_MESSAGE_RETENTION_DAYS', 400, 0, 36_500),
+      sentMessageDays: integer(env, 'SENT_MESSAGE_RETENTION_DAYS', 180, 0, 36_500),
+      historyDays: integer(env, 'HISTORY_RETENTION_DAYS', 730, 0, 36_500),
+      mailboxSeenDays: integer(env, 'MAILBOX_SEEN_RETENTION_DAYS', 90, 0, 36_500),
+    },
     sentApiToken: sentApiToken(env),
     metricsDomains: env.METRICS_DOMAINS?.trim() ? domains(env, 'METRICS_DOMAINS', '') : undefined,
     fetch: {

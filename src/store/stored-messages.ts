@@ -17,6 +17,7 @@ export async function lockDecodedSince(tx: PoolClient, after: string, since: Dat
   const { rows } = await tx.query(
     `select id, received_at, rcpt_to, raw, report from raw_messages
       where id > $1 and received_at >= $2 and decode_state <> 'pending' and ($4 = false or decode_state = 'failed')
+        and raw is not null
       order by id limit $3 for update skip locked`,
     [after, since, limit, onlyFailed],
   );
