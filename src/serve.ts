@@ -21,6 +21,9 @@ import { dropOldBounceMinutes } from './store/standing.ts';
 
 /** Operators' rules in classification_rules are read again this often. */
 const RULES_REFRESH_MS = 60_000;
+// A stored message wakes the decoders this long later: long enough for a burst to fill a
+// batch, short against the seconds a burst may take to be decided.
+const DECODE_GATHER_MS = 200;
 
 export interface RunningServer {
   smtpPort: number;
@@ -125,7 +128,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const decoders = Array.from(
       { length: config.decodeWorkers },
       () =>
-        new DecodeWorker(database.pool, stage, { batchSize: config.decodeBatchSize, pollMs: 2000 }, (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'), {
+        new DecodeWorker(database.pool, stage, { batchSize: config.decodeBatchSize, pollMs: 2000, gatherMs: DECODE_GATHER_MS }, (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'), {
           decoded: (n) => metrics.decodedMessages.inc({ result: 'decoded' }, n),
           failed: (n) => metrics.decodedMessages.inc({ result: 'failed' }, n),
           retried: (n) => metrics.decodedMessages.inc({ result: 'retried' }, n),

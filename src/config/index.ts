@@ -315,7 +315,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 30_000, 0, 3_600_000),
     decodeBudgetMs: integer(env, 'DECODE_BUDGET_MS', 5000, 10, 600_000),
     decodeWorkers: integer(env, 'DECODE_WORKERS', 2, 1, 64),
-    decodeBatchSize: integer(env, 'DECODE_BATCH_SIZE', 100, 1, 10_000),
+    decodeBatchSize: integer(env, 'DECODE_BATCH_SIZE', 200, 1, 10_000),
     logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
     smtpLogLevel: logLevel(env, 'SMTP_LOG_LEVEL', 'warn'),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 2, 1000),
