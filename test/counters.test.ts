@@ -4,20 +4,10 @@
 // aggregating every row says: here the views are compared with the aggregations they
 // replaced, written out in full, over a random mix written by four sessions at once.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { test } from 'node:test';
+import { useTestDatabase } from './support/db.ts';
 
-let db: TestDatabase;
-let pool: pg.Pool;
-before(async () => {
-  db = await createTestDatabase();
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
-});
-after(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+const fixture = useTestDatabase(6);
 
 // The definitions the views had before the counters: every row aggregated on every read.
 const CAMPAIGNS_FROM_ROWS = `
@@ -55,7 +45,7 @@ test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily equal t
   }
   chunks.push(sends.filter((_, i) => i % 3 === 0));
   const register = (chunk: typeof sends) =>
-    pool.query(
+    fixture.pool.query(
       `insert into sent_messages (message_id, recipient, campaign) select * from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing`,
       [chunk.map((s) => s.id), chunk.map((s) => s.recipient), chunk.map((s) => s.campaign)],
     );
@@ -75,7 +65,7 @@ test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily equal t
     };
   });
   const write = (rows: typeof events) =>
-    pool.query(
+    fixture.pool.query(
       `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason, type, rule, sent_message_id, campaign, correlation, evidence)
        select at, raw, r, split_part(r, '@', 2), k, 'failed', re, t, 'test', s, c, 'message-id', 'authenticated'
          from unnest($1::timestamptz[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as u(at, raw, r, k, re, t, s, c)`,
@@ -87,18 +77,18 @@ test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily equal t
     for (let at = 0; at < mine.length; at += 97) await write(mine.slice(at, at + 97));
   }));
   // A reclassification (what `bounced reprocess` does): soft full mailboxes were blocks.
-  await pool.query(`update bounce_events set reason = 'blocked', type = 'ignored' where reason = 'mailboxfull' and raw_message_id % 2 = 0`);
+  await fixture.pool.query(`update bounce_events set reason = 'blocked', type = 'ignored' where reason = 'mailboxfull' and raw_message_id % 2 = 0`);
 
-  const viewed = await pool.query('select campaign, sent, bounced, hard_bounced, complaints from campaign_bounce_rate order by 1');
-  const counted = await pool.query(CAMPAIGNS_FROM_ROWS);
+  const viewed = await fixture.pool.query('select campaign, sent, bounced, hard_bounced, complaints from campaign_bounce_rate order by 1');
+  const counted = await fixture.pool.query(CAMPAIGNS_FROM_ROWS);
   assert.equal(counted.rows.length, 3);
   assert.ok(counted.rows.every((r) => Number(r.bounced) > 100 && Number(r.complaints) > 10), 'the mix reaches every column');
   assert.deepEqual(viewed.rows, counted.rows);
 
-  const daily = await pool.query('select day, kind, reason, type, recipient_domain, events from bounce_stats_daily order by 1, 2, 3, 4, 5');
-  assert.deepEqual(daily.rows, (await pool.query(DAILY_FROM_ROWS)).rows);
+  const daily = await fixture.pool.query('select day, kind, reason, type, recipient_domain, events from bounce_stats_daily order by 1, 2, 3, 4, 5');
+  assert.deepEqual(daily.rows, (await fixture.pool.query(DAILY_FROM_ROWS)).rows);
   assert.equal(daily.rows.reduce((a, r) => a + Number(r.events), 0), 4000);
 
-  const sender = await pool.query(`select day, reason, recipient_domain, events from sender_failures_daily where reason in ('blocked', 'badreputation', 'ratelimited') order by 1, 2, 3`);
-  assert.deepEqual(sender.rows, (await pool.query(SENDER_FROM_ROWS)).rows);
+  const sender = await fixture.pool.query(`select day, reason, recipient_domain, events from sender_failures_daily where reason in ('blocked', 'badreputation', 'ratelimited') order by 1, 2, 3`);
+  assert.deepEqual(sender.rows, (await fixture.pool.query(SENDER_FROM_ROWS)).rows);
 });

@@ -2,6 +2,7 @@
 // server, or by the developer to any server). The schema is migrated once into a template
 // database; each test file clones it, so files run in parallel without seeing each other.
 import { createHash, randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
 import pg from 'pg';
 import { readMigrations, migrate } from '../../src/store/migrate.ts';
 
@@ -86,4 +87,24 @@ export async function createTestDatabase(opts: { empty?: boolean } = {}): Promis
         await admin.query(`drop database if exists ${name} with (force)`);
       }),
   };
+}
+
+/** What useTestDatabase gives a test file, filled in by its before() hook. */
+export interface DatabaseFixture {
+  db: TestDatabase;
+  pool: pg.Pool;
+}
+
+/** A migrated database of its own and a pool of `max` connections, for the file that calls this. */
+export function useTestDatabase(max = 2): DatabaseFixture {
+  const fixture = {} as DatabaseFixture;
+  before(async () => {
+    fixture.db = await createTestDatabase();
+    fixture.pool = new pg.Pool({ connectionString: fixture.db.url, max });
+  });
+  after(async () => {
+    await fixture.pool?.end();
+    await fixture.db?.drop();
+  });
+  return fixture;
 }
