@@ -144,3 +144,19 @@ test('a batch reads its raw messages in slices of bounded bytes, and decodes eve
   assert.deepEqual([...seen.keys()].filter((id) => ids.includes(id)), ids);
   assert.ok([...seen.values()].every((n) => n > 0));
 });
+
+test('a stage gets the stored bytes exactly: 8-bit text that is not UTF-8 included', async () => {
+  const spool = new Spool(pool, { windowMs: 1, maxBatch: 100, deadlineMs: 5000, maxConcurrentCommits: 2, instance: 'test' });
+  // Latin-1 (é = 0xE9), a lone UTF-8 lead byte, and every byte value but NUL.
+  const raw = Buffer.concat([Buffer.from('Subject: r\xe9sum\xe9\r\n\r\n', 'latin1'), Buffer.from([0xc3, 0x0d, 0x0a]), Buffer.from(Array.from({ length: 255 }, (_, i) => i + 1))]);
+  const { id } = await spool.store({
+    envelope: { mailFrom: '', rcptTo: ['b@bounces.example.com'], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
+    raw,
+  });
+  await spool.close();
+  const seen = new Map<string, Buffer>();
+  let took: number;
+  do took = await decodeBatch(pool, eachMessage(async (m) => void seen.set(m.id, Buffer.from(m.raw))), 50);
+  while (took > 0);
+  assert.ok(seen.get(id)!.equals(raw), 'the bytes the stage read differ from those stored');
+});

@@ -8,7 +8,7 @@
 // savepoint, so that one bad message never fails its batch. A transient database fault
 // (store/transient.ts) is no verdict on the message: it goes back to the queue with its
 // attempts counted and a later next_attempt_at (exponential backoff), never to 'failed'.
-import type { Pool, PoolClient, QueryConfig } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { isTransient } from '../store/transient.ts';
 
 export interface SpooledMessage {
@@ -121,12 +121,12 @@ function slices(rows: ClaimedRow[], maxBytes: number): ClaimedRow[][] {
 }
 
 async function loadRaw(client: PoolClient, rows: ClaimedRow[]): Promise<Map<string, Buffer>> {
-  // In binary: a bytea as text would come as hex, twice its size, to be decoded here.
-  // (pg reads `binary` from a query's config; its types do not declare it.)
-  const query = { text: 'select id::text as id, raw from raw_messages where id = any($1::bigint[])', values: [rows.map((r) => r.id)], binary: true };
-  const { rows: raws } = await client.query<{ id: string; raw: Buffer }>(query as QueryConfig);
-  // A binary value is a view into the connection's read buffer, which the next reply reuses: copied out.
-  return new Map(raws.map((r) => [r.id, Buffer.from(r.raw)]));
+  // In text format, where a bytea comes as hex: pg reads every binary-format value as a
+  // UTF-8 string first, which would change the bytes of 8-bit messages.
+  const { rows: raws } = await client.query<{ id: string; raw: Buffer }>('select id::text as id, raw from raw_messages where id = any($1::bigint[])', [
+    rows.map((r) => r.id),
+  ]);
+  return new Map(raws.map((r) => [r.id, r.raw]));
 }
 
 const MAX_RETRY_DELAY_MS = 600_000;
