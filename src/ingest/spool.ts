@@ -211,8 +211,13 @@ async function insertRows(pool: Pool, batch: Pending[], instance: string): Promi
     return rows;
   }
   const env = batch.map((e) => e.msg.envelope);
-  let offset = 1; // substring() counts from 1
-  const starts = batch.map((e) => ((offset += e.msg.raw.length), offset - e.msg.raw.length));
+  // Where each message's bytes start in the one parameter; substring() counts from 1.
+  const starts: number[] = [];
+  let offset = 1;
+  for (const e of batch) {
+    starts.push(offset);
+    offset += e.msg.raw.length;
+  }
   const { rows } = await pool.query<{ id: string; dedupe_key: Buffer }>(INSERT_BATCH, [
     instance,
     env.map((e) => e.receivedAt),

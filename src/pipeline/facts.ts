@@ -126,9 +126,10 @@ function eventRow(source: FactSource, report: Report, w: WeighedFact): EventRow 
 
 /** Records the facts of decoded messages and applies those that may act; for each message, its facts. */
 export async function recordFacts(tx: PoolClient, messages: DecodedMessage[], opts: EventsOptions): Promise<RecordedFact[][]> {
-  const readable = messages.map((m) => (m.report.kind === 'other' ? { ...m, report: { ...m.report, recipients: [] } } : m));
-  const weighed = await weigh(tx, readable, opts);
-  const flat = readable.flatMap((m, i) => weighed[i]!.map((w) => ({ message: m, w })));
+  // A message read as 'other' states no fact: it is neither linked nor recorded.
+  const reports = messages.filter((m) => m.report.kind !== 'other');
+  const weighed = await weigh(tx, reports, opts);
+  const flat = reports.flatMap((m, i) => weighed[i]!.map((w) => ({ message: m, w })));
   const eventIds = await insertEvents(tx, flat.map(({ message, w }) => eventRow(message.source, message.report, w)));
 
   // The outage breaker counts every bounce of the domain, proven or not: an outage is seen
@@ -152,8 +153,9 @@ export async function recordFacts(tx: PoolClient, messages: DecodedMessage[], op
   );
   toApply.forEach((p, i) => (p.recorded.effect = effects[i]!));
 
-  let next = 0;
-  return weighed.map((facts) => recorded.slice(next, (next += facts.length)));
+  const byMessage = new Map<DecodedMessage, RecordedFact[]>(messages.map((m) => [m, []]));
+  flat.forEach(({ message }, i) => byMessage.get(message)!.push(recorded[i]!));
+  return messages.map((m) => byMessage.get(m)!);
 }
 
 /** A fact to apply to its address's standing. */

@@ -53,6 +53,15 @@ end $$;
 create trigger sent_messages_counted after insert on sent_messages
   referencing new table as inserted_sends for each statement execute function bounced_count_sends();
 
+-- What an event says of its send, in the words of send_outcomes: the one rule both the
+-- trigger and the backfill below count by.
+create function bounced_send_outcomes(kind text, type text) returns setof text
+language sql immutable as $$
+  select 'bounced' where kind = 'bounce'
+  union all select 'hard' where type = 'hard'
+  union all select 'complained' where kind = 'feedback'
+$$;
+
 create function bounced_count_new_events() returns trigger language plpgsql as $$
 begin
   insert into bounce_counts_daily as d (day, kind, reason, type, recipient_domain, slot, events)
@@ -64,10 +73,8 @@ begin
     insert into send_outcomes (sent_message_id, outcome, campaign, at)
     select distinct on (e.sent_message_id, o.outcome) e.sent_message_id, o.outcome, e.campaign, e.occurred_at
       from new_events e
-     cross join lateral (values (case when e.kind = 'bounce' then 'bounced' end),
-                                (case when e.type = 'hard' then 'hard' end),
-                                (case when e.kind = 'feedback' then 'complained' end)) as o(outcome)
-     where o.outcome is not null and e.sent_message_id is not null and e.campaign is not null
+     cross join bounced_send_outcomes(e.kind, e.type) as o(outcome)
+     where e.sent_message_id is not null and e.campaign is not null
      order by e.sent_message_id, o.outcome, e.occurred_at
     on conflict do nothing
     returning campaign, outcome)
@@ -106,10 +113,8 @@ select campaign, 0, count(*) from sent_messages where campaign is not null group
 insert into send_outcomes (sent_message_id, outcome, campaign, at)
 select distinct on (e.sent_message_id, o.outcome) e.sent_message_id, o.outcome, e.campaign, e.occurred_at
   from bounce_events e
- cross join lateral (values (case when e.kind = 'bounce' then 'bounced' end),
-                            (case when e.type = 'hard' then 'hard' end),
-                            (case when e.kind = 'feedback' then 'complained' end)) as o(outcome)
- where o.outcome is not null and e.sent_message_id is not null and e.campaign is not null
+ cross join bounced_send_outcomes(e.kind, e.type) as o(outcome)
+ where e.sent_message_id is not null and e.campaign is not null
  order by e.sent_message_id, o.outcome, e.occurred_at;
 insert into campaign_counts as c (campaign, slot, bounced, hard_bounced, complaints)
 select campaign, 0, count(*) filter (where outcome = 'bounced'), count(*) filter (where outcome = 'hard'),
