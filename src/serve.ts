@@ -3,10 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config/index.ts';
 import { fetchSession, type FetchRun } from './commands/fetch.ts';
-import { loadRulesFromDatabase } from './classify/rule-store.ts';
-import { DecodeWorker } from './ingest/decode-queue.ts';
-import { reportStage } from './pipeline/decode-stage.ts';
-import { DecoderThread } from './pipeline/decoder-thread.ts';
+import { DecodeSide } from './pipeline/decode-side.ts';
 import { Spool } from './ingest/spool.ts';
 import { protocolLogger } from './log.ts';
 import { startHttp, type HttpEndpoints } from './api/http.ts';
@@ -19,8 +16,6 @@ import { dropExpiredPartitions, ensureMonthlyPartitions } from './store/partitio
 import { applyRetention } from './store/retention.ts';
 import { dropOldBounceMinutes } from './store/standing.ts';
 
-/** Operators' rules in classification_rules are read again this often. */
-const RULES_REFRESH_MS = 60_000;
 // A stored message wakes the decoders this long later: long enough for a burst to fill a
 // batch, short against the seconds a burst may take to be decided.
 const DECODE_GATHER_MS = 200;
@@ -34,15 +29,19 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-/** How decoded facts are linked and weighed, from the configuration; the breaker writes through `pool`. */
-export function eventsOptions(config: Config, pool: Pool): EventsOptions {
+/** How decoded facts are linked and weighed, from the configuration. */
+function eventsSettings(config: Config): Omit<EventsOptions, 'switchboard'> {
   return {
-    switchboard: pool,
     correlation: { keys: config.tokens.keyring?.all ?? [], ...config.correlation },
     policy: config.standing,
     evidence: config.evidence,
     breaker: config.breaker,
   };
+}
+
+/** The same, with the pool the outage breaker trips and closes through. */
+export function eventsOptions(config: Config, pool: Pool): EventsOptions {
+  return { ...eventsSettings(config), switchboard: pool };
 }
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
@@ -81,29 +80,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
     cleanups.push(() => spool.close());
 
-    // Decoding runs after the 250, from the stored rows (the queue is raw_messages itself),
-    // in a thread of its own with a time budget per message.
-    const decoderThread = new DecoderThread(config.decodeBudgetMs, (why) => {
-      metrics.decoderRestarts.inc({ why });
-      log.warn({ why, budgetMs: config.decodeBudgetMs }, 'decoder thread restarted');
-    });
-    await decoderThread.start();
-    cleanups.push(() => decoderThread.close());
-    const refreshRules = async () => {
-      try {
-        const loaded = await loadRulesFromDatabase(database.pool);
-        decoderThread.setRules(loaded.specs);
-        metrics.rulesLoaded.set(loaded.rules.length);
-        metrics.rulesRefused.set(loaded.skipped.length);
-        for (const why of loaded.skipped) log.warn({ rule: why }, 'classification rule skipped');
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'could not load classification rules; keeping the previous ones');
-      }
-    };
-    await refreshRules();
-    const rulesTimer = setInterval(() => void refreshRules(), RULES_REFRESH_MS);
-    rulesTimer.unref();
-    cleanups.push(async () => clearInterval(rulesTimer));
     // Every day: bounce_events partitions (this month and the next two made, old ones
     // dropped), then every other kind of row past its retention.
     const maintainPartitions = async () => {
@@ -122,24 +98,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const partitionTimer = setInterval(() => void maintainPartitions(), 86_400_000);
     partitionTimer.unref();
     cleanups.push(async () => clearInterval(partitionTimer));
-    // Several batches at once: decoding is one thread, but each batch mostly waits on
-    // Postgres round trips, which overlap.
-    const stage = reportStage((raw) => decoderThread.decode(raw), metrics, eventsOptions(config, database.pool));
-    const decoders = Array.from(
-      { length: config.decodeWorkers },
-      () =>
-        new DecodeWorker(database.pool, stage, { batchSize: config.decodeBatchSize, pollMs: 2000, gatherMs: DECODE_GATHER_MS }, (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'), {
-          decoded: (n) => metrics.decodedMessages.inc({ result: 'decoded' }, n),
-          failed: (n) => metrics.decodedMessages.inc({ result: 'failed' }, n),
-          retried: (n) => metrics.decodedMessages.inc({ result: 'retried' }, n),
-        }),
+    // Decoding runs after the 250, from the stored rows (the queue is raw_messages itself),
+    // in a thread of its own: reading, linking and deciding never hold up a 250.
+    const decoder = new DecodeSide(
+      {
+        databaseUrl: database.url,
+        instanceName: config.instanceName,
+        workers: config.decodeWorkers,
+        batchSize: config.decodeBatchSize,
+        gatherMs: DECODE_GATHER_MS,
+        budgetMs: config.decodeBudgetMs,
+        timeoutMs: config.ingest.commitDeadlineMs,
+        events: eventsSettings(config),
+        metricsDomains: config.metricsDomains,
+        logLevel: config.logLevel,
+      },
+      metrics,
+      log,
     );
-    const decoder = {
-      start: () => decoders.forEach((d) => d.start()),
-      notify: () => decoders.forEach((d) => d.notify()),
-      stop: () => Promise.all(decoders.map((d) => d.stop())).then(() => undefined),
-    };
-    decoder.start();
+    await decoder.start();
     cleanups.push(() => decoder.stop());
 
     const smtp = new SmtpListener({
@@ -209,8 +186,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         await smtp.close();
         await spool.close();
         await decoder.stop();
-        await decoderThread.close();
-        clearInterval(rulesTimer);
         clearInterval(partitionTimer);
         await http.close();
         await database.close();

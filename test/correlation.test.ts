@@ -11,7 +11,7 @@ import { mintToken, parseKeyring, returnPathAddress } from '../src/correlate/tok
 import type { RunningServer } from '../src/serve.ts';
 import { corpusMessage } from './support/corpus.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
+import { BOUNCE_DOMAIN, scrapeUntil, startTestServer } from './support/server.ts';
 import { RawSmtpClient, toCrlf } from './support/smtp-client.ts';
 
 const KEYS = '3:correlation-test-secret-0123456789abcdef';
@@ -154,9 +154,9 @@ describe('correlation, with real bounces of the corpus', () => {
     assert.deepEqual({ c: recent[0].correlation, campaign: recent[0].campaign }, { c: 'recent-send', campaign: 'corpus-recent' });
     const none = await eventsOf(await deliver(corpusMessage('lhost-qmail-01.eml')));
     assert.equal(none[0].correlation, 'none');
-    const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
-    assert.match(metrics, /^bounced_correlation_total\{method="none"\} [1-9]\d*$/m);
-    assert.match(metrics, /^bounced_correlation_total\{method="token"\} [1-9]\d*$/m);
+    const expected = [/^bounced_correlation_total\{method="none"\} [1-9]\d*$/m, /^bounced_correlation_total\{method="token"\} [1-9]\d*$/m];
+    const metrics = await scrapeUntil(server.httpPort, expected);
+    for (const pattern of expected) assert.match(metrics, pattern);
   });
 });
 

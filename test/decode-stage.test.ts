@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import type { RunningServer } from '../src/serve.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
+import { BOUNCE_DOMAIN, scrapeUntil, startTestServer } from './support/server.ts';
 import { RawSmtpClient, toCrlf } from './support/smtp-client.ts';
 
 let db: TestDatabase;
@@ -71,9 +71,12 @@ test("an operator's rule from classification_rules decides before the built-in o
 });
 
 test('metrics count decoded reports and recipient facts by type and reason', async () => {
-  const text = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
-  assert.match(text, /^bounced_decode_messages_total\{result="decoded"\} [2-9]\d*$/m);
-  assert.match(text, /^bounced_decode_reports_total\{kind="bounce"\} [2-9]\d*$/m);
-  assert.match(text, /^bounced_decode_recipient_facts_total\{type="hard",reason="userunknown"\} [1-9]\d*$/m);
-  assert.match(text, /^bounced_classification_rules_loaded 1$/m);
+  const expected = [
+    /^bounced_decode_messages_total\{result="decoded"\} [2-9]\d*$/m,
+    /^bounced_decode_reports_total\{kind="bounce"\} [2-9]\d*$/m,
+    /^bounced_decode_recipient_facts_total\{type="hard",reason="userunknown"\} [1-9]\d*$/m,
+    /^bounced_classification_rules_loaded 1$/m,
+  ];
+  const text = await scrapeUntil(server.httpPort, expected);
+  for (const pattern of expected) assert.match(text, pattern);
 });

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { mintToken, parseKeyring, returnPathAddress } from '../src/correlate/token.ts';
 import type { RunningServer } from '../src/serve.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
+import { BOUNCE_DOMAIN, scrapeUntil, startTestServer } from './support/server.ts';
 import { deliver as deliverOver, waitForDecode } from './support/deliver.ts';
 import { toCrlf } from './support/smtp-client.ts';
 
@@ -248,10 +248,13 @@ describe('forged reports change nobody', () => {
   });
 
   test('facts recorded and not applied are counted by evidence', async () => {
-    const metrics = await (await fetch(`http://127.0.0.1:${open.httpPort}/metrics`)).text();
-    assert.match(metrics, /^bounced_fact_evidence_total\{evidence="none",outcome="no-evidence"\} [1-9]\d*$/m);
-    assert.match(metrics, /^bounced_fact_evidence_total\{evidence="none",outcome="not-the-send-recipient"\} [1-9]\d*$/m);
-    assert.match(metrics, /^bounced_fact_evidence_total\{evidence="weak",outcome="weak-evidence"\} [1-9]\d*$/m);
+    const expected = [
+      /^bounced_fact_evidence_total\{evidence="none",outcome="no-evidence"\} [1-9]\d*$/m,
+      /^bounced_fact_evidence_total\{evidence="none",outcome="not-the-send-recipient"\} [1-9]\d*$/m,
+      /^bounced_fact_evidence_total\{evidence="weak",outcome="weak-evidence"\} [1-9]\d*$/m,
+    ];
+    const metrics = await scrapeUntil(open.httpPort, expected);
+    for (const pattern of expected) assert.match(metrics, pattern);
   });
 });
 

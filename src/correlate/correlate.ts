@@ -187,6 +187,9 @@ export async function linkMessages(db: PoolClient, queries: LinkQuery[], opts: C
   return probes.map((p) => resolveLink(p, index));
 }
 
+/** Addresses a recent-send lookup asks about at most: a notice naming 90,000 takes several short statements. */
+const RECENT_LOOKUP_CHUNK = 5000;
+
 /**
  * The last resort, for reports nothing else links: the latest send to each named address
  * within the window before the report arrived, for a whole batch in one statement. A guess:
@@ -194,6 +197,13 @@ export async function linkMessages(db: PoolClient, queries: LinkQuery[], opts: C
  */
 export async function recentSends(db: PoolClient, named: Array<{ recipient: string; at: Date }>, windowMs: number): Promise<Map<string, SentRow>> {
   if (windowMs <= 0 || named.length === 0) return new Map();
+  if (named.length > RECENT_LOOKUP_CHUNK) {
+    const found = new Map<string, SentRow>();
+    for (let start = 0; start < named.length; start += RECENT_LOOKUP_CHUNK) {
+      for (const [key, row] of await recentSends(db, named.slice(start, start + RECENT_LOOKUP_CHUNK), windowMs)) found.set(key, row);
+    }
+    return found;
+  }
   const { rows } = await db.query<SentRow & { i: string }>(
     `select u.i, s.message_id, s.send_id, s.campaign, s.recipient
        from unnest($1::text[], $2::timestamptz[]) with ordinality as u(recipient, at, i)

@@ -8,7 +8,15 @@
 // savepoint, so that one bad message never fails its batch. A transient database fault
 // (store/transient.ts) is no verdict on the message: it goes back to the queue with its
 // attempts counted and a later next_attempt_at (exponential backoff), never to 'failed'.
+//
+// A message too large for one transaction (a notice naming tens of thousands of addresses)
+// is not written with its batch: the batch leases it (next_attempt_at moves a few minutes
+// ahead, so no worker claims it meanwhile) and commits; the stage then writes it in parts,
+// each committed on its own and each renewing the lease, and the last transaction marks it
+// decoded. A crash between parts leaves it pending: when the lease runs out it is decoded
+// again, and what the finished parts wrote is not written twice (see store/events.ts).
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '../store/database.ts';
 import { isTransient } from '../store/transient.ts';
 
 export interface SpooledMessage {
@@ -43,6 +51,16 @@ export interface DecodeStage<T = unknown, W extends DecodedReport | void = Decod
   read(message: SpooledMessage): Promise<T>;
   write(tx: PoolClient, messages: Array<ReadMessage<T>>): Promise<W[]>;
   committed?(messages: Array<ReadMessage<T>>, written: W[]): void;
+  /**
+   * For a read too large for one transaction: writes it in parts, each in a transaction of
+   * its own from `pool`, calling `renewLease` in each before its work. Writing a part a
+   * second time (after a crash) must change nothing. A stage without it writes every
+   * message with its batch.
+   */
+  writeInParts?: {
+    isLarge(read: T): boolean;
+    write(pool: Pool, item: ReadMessage<T>, renewLease: (tx: PoolClient) => Promise<void>): Promise<W>;
+  };
 }
 
 /** A stage that decodes and writes each message on its own, in order. */
@@ -93,6 +111,13 @@ const CLAIM = `
 /** Default bytes of raw messages held by one batch at a time. */
 const DECODE_BATCH_BYTES = 32 * 1024 * 1024;
 
+/** How long a message written in parts is kept from other workers between two of its parts. */
+const LEASE_SECONDS = 300;
+
+async function lease(tx: PoolClient, ids: string[]): Promise<void> {
+  await tx.query(`update raw_messages set next_attempt_at = clock_timestamp() + make_interval(secs => $2) where id = any($1::bigint[])`, [ids, LEASE_SECONDS]);
+}
+
 interface ClaimedRow {
   id: string;
   received_at: Date;
@@ -142,17 +167,18 @@ interface Tally {
   retried: number;
 }
 
-/** Marks messages decoded, with what their stage wrote, in one statement. */
-async function markDecoded(tx: PoolClient, ids: string[], written: Array<DecodedReport | void>): Promise<void> {
-  await tx.query(
+/** Marks pending messages decoded, with what their stage wrote, in one statement; returns how many it marked. */
+async function markDecoded(tx: PoolClient, ids: string[], written: Array<DecodedReport | void>): Promise<number> {
+  const { rowCount } = await tx.query(
     `update raw_messages r
         set decode_state = 'decoded', decoded_at = clock_timestamp(), decode_error = null,
             decode_attempts = decode_attempts + 1, next_attempt_at = null,
             report = coalesce(u.report::jsonb, r.report), report_kind = coalesce(u.kind, r.report_kind)
        from unnest($1::bigint[], $2::text[], $3::text[]) as u(id, report, kind)
-      where r.id = u.id`,
+      where r.id = u.id and r.decode_state = 'pending'`,
     [ids, written.map((w) => (w ? w.report : null)), written.map((w) => (w ? w.kind : null))],
   );
+  return rowCount ?? 0;
 }
 
 /** The verdict on one message whose decoding threw: back to the queue if the fault was transient, else failed. */
@@ -161,14 +187,14 @@ async function markUnfinished(tx: PoolClient, message: SpooledMessage, err: unkn
   if (isTransient(err)) {
     await tx.query(
       `update raw_messages set decode_attempts = decode_attempts + 1, decode_error = $2,
-              next_attempt_at = clock_timestamp() + make_interval(secs => $3) where id = $1`,
+              next_attempt_at = clock_timestamp() + make_interval(secs => $3) where id = $1 and decode_state = 'pending'`,
       [message.id, why, retryDelayMs(message.attempts + 1, retryBaseMs) / 1000],
     );
     tally.retried++;
   } else {
     await tx.query(
       `update raw_messages set decode_state = 'failed', decoded_at = clock_timestamp(), decode_error = $2,
-              decode_attempts = decode_attempts + 1, next_attempt_at = null where id = $1`,
+              decode_attempts = decode_attempts + 1, next_attempt_at = null where id = $1 and decode_state = 'pending'`,
       [message.id, why],
     );
     tally.failed++;
@@ -205,6 +231,31 @@ async function writeIsolated<T, W extends DecodedReport | void>(
   }
 }
 
+/**
+ * Writes one leased message in parts (see the top of this file), then marks it decoded; a
+ * fault gives it its verdict as in a batch. Another worker that took it after the lease ran
+ * out may have marked it first: then this one marks nothing and counts nothing.
+ */
+async function writeLeased<T, W extends DecodedReport | void>(
+  pool: Pool,
+  stage: DecodeStage<T, W>,
+  item: ReadMessage<T>,
+  retryBaseMs: number,
+  tally: Tally,
+): Promise<{ written: W } | null> {
+  const id = item.message.id;
+  try {
+    const written = await stage.writeInParts!.write(pool, item, (tx) => lease(tx, [id]));
+    const marked = await withTransaction(pool, (tx) => markDecoded(tx, [id], [written]));
+    if (marked === 0) return null;
+    tally.decoded++;
+    return { written };
+  } catch (err) {
+    await withTransaction(pool, (tx) => markUnfinished(tx, item.message, err, retryBaseMs, tally));
+    return null;
+  }
+}
+
 /** Claims and decodes one batch; returns how many rows it took. */
 export async function decodeBatch<T, W extends DecodedReport | void>(
   pool: Pool,
@@ -217,6 +268,8 @@ export async function decodeBatch<T, W extends DecodedReport | void>(
   const client = await pool.connect();
   const tally: Tally = { decoded: 0, failed: 0, retried: 0 };
   const done = { items: [] as Array<ReadMessage<T>>, written: [] as W[] };
+  const large: Array<ReadMessage<T>> = [];
+  let claimed = 0;
   try {
     await client.query('begin');
     const { rows } = await client.query<ClaimedRow>(CLAIM, [batchSize]);
@@ -236,23 +289,34 @@ export async function decodeBatch<T, W extends DecodedReport | void>(
       const reads = await Promise.allSettled(messages.map((m) => stage.read(m)));
       const read: Array<ReadMessage<T>> = [];
       for (const [i, outcome] of reads.entries()) {
-        if (outcome.status === 'fulfilled') read.push({ message: messages[i]!, read: outcome.value });
-        else await markUnfinished(client, messages[i]!, outcome.reason, retryBaseMs, tally);
+        if (outcome.status === 'rejected') await markUnfinished(client, messages[i]!, outcome.reason, retryBaseMs, tally);
+        else if (stage.writeInParts?.isLarge(outcome.value)) large.push({ message: messages[i]!, read: outcome.value });
+        else read.push({ message: messages[i]!, read: outcome.value });
       }
       await writeIsolated(client, stage, read, retryBaseMs, tally, done);
     }
+    if (large.length) await lease(client, large.map((l) => l.message.id));
     await client.query('commit');
-    if (tally.decoded) observer?.decoded(tally.decoded);
-    if (tally.failed) observer?.failed(tally.failed);
-    if (tally.retried) observer?.retried?.(tally.retried);
-    if (done.items.length) stage.committed?.(done.items, done.written);
-    return rows.length;
+    claimed = rows.length;
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+  // After the batch's commit, so that no transaction stays open while a large message is written.
+  for (const item of large) {
+    const outcome = await writeLeased(pool, stage, item, retryBaseMs, tally);
+    if (outcome) {
+      done.items.push(item);
+      done.written.push(outcome.written);
+    }
+  }
+  if (tally.decoded) observer?.decoded(tally.decoded);
+  if (tally.failed) observer?.failed(tally.failed);
+  if (tally.retried) observer?.retried?.(tally.retried);
+  if (done.items.length) stage.committed?.(done.items, done.written);
+  return claimed;
 }
 
 /** Runs decodeBatch whenever told that something was stored, and every pollMs. */

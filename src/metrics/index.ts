@@ -25,6 +25,13 @@ export const DEFAULT_LABELLED_DOMAINS = [
 
 export type ConnectionResult = 'accepted' | 'refused_busy' | 'refused_shutdown' | 'rate_limited' | 'cut_off';
 
+/** One metric's series, as a thread that counts part of the server's work sends them to the main one (see Metrics.absorb). */
+export interface MetricSnapshot {
+  name: string;
+  type: 'counter' | 'gauge';
+  series: Array<{ labels: Partial<Record<string, string | number>>; value: number }>;
+}
+
 export class Metrics {
   readonly registry = new client.Registry();
   readonly processRegistry = new client.Registry();
@@ -95,6 +102,49 @@ export class Metrics {
     }
     for (const result of ['fetched', 'stored', 'duplicate', 'removed', 'kept', 'failed', 'too_big']) this.mailboxMessages.inc({ result }, 0);
     for (const why of ['budget', 'crash', 'exit']) this.decoderRestarts.inc({ why }, 0);
+  }
+
+  /** What the decode side counts: in the server its thread has a registry of its own, sent here (absorb). */
+  get decodeSide(): Array<client.Counter<string> | client.Gauge<string>> {
+    return [
+      this.decodedMessages, this.decodedReports, this.recipientFacts, this.correlations, this.standingChanges,
+      this.factEvidence, this.factsByDomain, this.rulesLoaded, this.rulesRefused, this.decoderRestarts,
+    ];
+  }
+
+  /** Every series of these metrics, with its value now. */
+  static async snapshot(metrics: Array<client.Counter<string> | client.Gauge<string>>): Promise<MetricSnapshot[]> {
+    return Promise.all(
+      metrics.map(async (m) => {
+        const { name, type, values } = await m.get();
+        return { name, type: String(type) === 'gauge' ? 'gauge' : 'counter', series: values.map((v) => ({ labels: v.labels, value: v.value })) } satisfies MetricSnapshot;
+      }),
+    );
+  }
+
+  /** What each source's counters stood at when last absorbed. */
+  private readonly absorbed = new Map<string, number>();
+
+  /**
+   * Takes in another registry's snapshot: a counter grows by what it counted since the same
+   * `source` last sent one (a restarted thread is a new source, counting from zero); a gauge
+   * takes its value.
+   */
+  absorb(source: string, snapshot: MetricSnapshot[]): void {
+    for (const { name, type, series } of snapshot) {
+      const target = this.registry.getSingleMetric(name) as client.Counter<string> | client.Gauge<string> | undefined;
+      if (!target) continue;
+      for (const { labels, value } of series) {
+        if (type === 'gauge') {
+          (target as client.Gauge<string>).set(labels, value);
+          continue;
+        }
+        const key = `${source}\0${name}\0${JSON.stringify(labels)}`;
+        const delta = value - (this.absorbed.get(key) ?? 0);
+        this.absorbed.set(key, value);
+        if (delta > 0) (target as client.Counter<string>).inc(labels, delta);
+      }
+    }
   }
 
   /** A bounded label for a receiving domain. */

@@ -5,7 +5,7 @@
 import type { DecodedReport, DecodeStage } from '../ingest/decode-queue.ts';
 import type { Metrics } from '../metrics/index.ts';
 import type { Report } from '../parse/report.ts';
-import { recordFacts, type EventsOptions, type RecordedFact } from './facts.ts';
+import { recordFacts, recordInParts, type EventsOptions, type RecordedFact } from './facts.ts';
 
 /** Bytes to Report: in the server, a DecoderThread; in tests and tools, decode() itself. */
 export type ReportDecoder = (raw: Buffer) => Report | Promise<Report>;
@@ -14,12 +14,26 @@ interface Written extends DecodedReport {
   facts: RecordedFact[];
 }
 
-export function reportStage(decodeReport: ReportDecoder, metrics: Metrics, events: EventsOptions): DecodeStage<Report, Written> {
+/**
+ * A report naming more addresses than this is written in parts of this many facts, each in
+ * a transaction of its own: a notice naming 90,000 addresses neither holds one transaction
+ * (and the rows it locks) for a minute nor the event loop for seconds.
+ */
+export const FACTS_PER_PART = 2000;
+
+export function reportStage(decodeReport: ReportDecoder, metrics: Metrics, events: EventsOptions, factsPerPart = FACTS_PER_PART): DecodeStage<Report, Written> {
   return {
     read: async (message) => decodeReport(message.raw),
     write: async (tx, messages) => {
       const recorded = await recordFacts(tx, messages.map(({ message, read }) => ({ source: message, report: read })), events);
       return messages.map(({ read }, i) => ({ report: JSON.stringify(read), kind: read.kind, facts: recorded[i]! }));
+    },
+    writeInParts: {
+      isLarge: (report) => report.recipients.length > factsPerPart,
+      write: async (pool, { message, read }, renewLease) => {
+        const facts = await recordInParts(pool, { source: message, report: read }, events, factsPerPart, renewLease);
+        return { report: JSON.stringify(read), kind: read.kind, facts };
+      },
     },
     committed: (messages, written) => {
       messages.forEach(({ read: report }, i) => {

@@ -10,10 +10,11 @@
 // restarts with every answer, and when it fires, the oldest unanswered message is the one
 // being decoded. The others are sent again to the new thread.
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { RuleSpec } from '../classify/rule-file.ts';
 import type { Report } from '../parse/report.ts';
 import type { DecoderRequest, DecoderResponse } from './decoder-worker.ts';
+import { startModuleWorker } from './module-worker.ts';
 
 export class DecodeBudgetExceeded extends Error {
   override name = 'DecodeBudgetExceeded';
@@ -26,15 +27,6 @@ export class DecodeBudgetExceeded extends Error {
 export class DecoderThreadLost extends Error {
   override name = 'DecoderThreadLost';
   readonly transient = true;
-}
-
-/** A worker running decoder-worker, through tsx when we run from the TypeScript sources. */
-function startWorker(): Worker {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const script = new URL(fromSources ? './decoder-worker.ts' : './decoder-worker.js', import.meta.url);
-  if (!fromSources) return new Worker(script);
-  // Loader flags do not reach workers: the worker registers tsx itself, as bin/bounced.js does.
-  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); })`, { eval: true });
 }
 
 interface Pending {
@@ -166,7 +158,7 @@ export class DecoderThread {
   private running(): Promise<Worker> {
     if (this.worker && this.ready) return this.ready;
     this.ready ??= (async () => {
-      const worker = startWorker();
+      const worker = startModuleWorker(import.meta.url, 'decoder-worker');
       worker.unref();
       const [first] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([err]) => Promise.reject(err))])) as [DecoderResponse];
       if (first.type !== 'ready') throw new Error('the decoder thread did not start');

@@ -11,6 +11,7 @@ import { linkFact, linkMessages, recentKey, recentSends, type Correlation, type 
 import type { RecipientFact, Report } from '../parse/report.ts';
 import { admit, evidenceOf, subjectOf, type Evidence, type EvidencePolicy, type Unapplied } from '../standing/evidence.ts';
 import { decide, type Effect, type Standing, type StandingPolicy } from '../standing/policy.ts';
+import { withTransaction } from '../store/database.ts';
 import { insertEvents, setStandingEffects, type EventRow } from '../store/events.ts';
 import { appendHistory, breakersHolding, countDomainBounces, lockStandings, saveStandings, type DomainBounces, type HistoryEntry } from '../store/standing.ts';
 
@@ -129,7 +130,55 @@ export async function recordFacts(tx: PoolClient, messages: DecodedMessage[], op
   // A message read as 'other' states no fact: it is neither linked nor recorded.
   const reports = messages.filter((m) => m.report.kind !== 'other');
   const weighed = await weigh(tx, reports, opts);
-  const flat = reports.flatMap((m, i) => weighed[i]!.map((w) => ({ message: m, w })));
+  const recorded = await writeWeighed(tx, reports.flatMap((m, i) => weighed[i]!.map((w) => ({ message: m, w }))), opts);
+  const byMessage = new Map<DecodedMessage, RecordedFact[]>(messages.map((m) => [m, []]));
+  recorded.forEach(({ message, fact }) => byMessage.get(message)!.push(fact));
+  return messages.map((m) => byMessage.get(m)!);
+}
+
+/**
+ * Records the facts of one message too large for one transaction, in parts of `partSize`
+ * facts, each committed on its own after `beforePart` (which renews the message's lease).
+ * The facts are weighed on the whole message first, so that a part decides as the whole
+ * would (the cap on addresses a message may act on counts them all). A part written again
+ * after a crash inserts nothing and so applies nothing: the events' unique key says which
+ * facts were recorded.
+ */
+export async function recordInParts(
+  pool: Pool,
+  message: DecodedMessage,
+  opts: EventsOptions,
+  partSize: number,
+  beforePart: (tx: PoolClient) => Promise<void>,
+): Promise<RecordedFact[]> {
+  if (message.report.kind === 'other') return [];
+  const client = await pool.connect();
+  let weighed: WeighedFact[];
+  try {
+    [weighed] = (await weigh(client, [message], opts)) as [WeighedFact[]];
+  } finally {
+    client.release();
+  }
+  const recorded: RecordedFact[] = [];
+  for (let start = 0; start < weighed.length; start += partSize) {
+    const part = weighed.slice(start, start + partSize).map((w) => ({ message, w }));
+    const facts = await withTransaction(pool, async (tx) => {
+      await beforePart(tx);
+      return writeWeighed(tx, part, opts);
+    });
+    recorded.push(...facts.map((f) => f.fact));
+    // A turn for the SMTP sessions that share this thread.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return recorded;
+}
+
+/** Inserts the events of weighed facts, counts them for the breaker, and applies those that may act. */
+async function writeWeighed(
+  tx: PoolClient,
+  flat: Array<{ message: DecodedMessage; w: WeighedFact }>,
+  opts: EventsOptions,
+): Promise<Array<{ message: DecodedMessage; fact: RecordedFact }>> {
   const eventIds = await insertEvents(tx, flat.map(({ message, w }) => eventRow(message.source, message.report, w)));
 
   // The outage breaker counts every bounce of the domain, proven or not: an outage is seen
@@ -152,10 +201,7 @@ export async function recordFacts(tx: PoolClient, messages: DecodedMessage[], op
     toApply.flatMap((p, i) => (effects[i] !== 'none' ? [{ eventId: p.eventId, occurredAt: p.message.receivedAt, effect: effects[i]! }] : [])),
   );
   toApply.forEach((p, i) => (p.recorded.effect = effects[i]!));
-
-  const byMessage = new Map<DecodedMessage, RecordedFact[]>(messages.map((m) => [m, []]));
-  flat.forEach(({ message }, i) => byMessage.get(message)!.push(recorded[i]!));
-  return messages.map((m) => byMessage.get(m)!);
+  return flat.map(({ message }, i) => ({ message, fact: recorded[i]! }));
 }
 
 /** A fact to apply to its address's standing. */

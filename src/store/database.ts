@@ -13,6 +13,8 @@ export interface Database {
   probePool: pg.Pool;
   /** Where it points, with the password hidden, for logs. */
   describe: string;
+  /** Where it points, for another thread's connections (never logged). */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function openDatabase(config: Config, log: Logger, timeoutMs: numbe
     pool,
     probePool,
     describe: embedded ? `embedded Postgres in ${config.dataDir}` : redactUrl(url),
+    url,
     async close() {
       await probePool.end().catch(() => undefined);
       await pool.end().catch((err) => log.warn({ err: (err as Error).message }, 'closing the Postgres pool'));

@@ -55,3 +55,18 @@ export function useTestServer(env: Record<string, string> = {}, seed?: (pool: pg
   });
   return fixture;
 }
+
+/**
+ * The server's /metrics text once every pattern matches it (or after `timeoutMs`, for the
+ * assertions to say what is missing). The decode side counts in a thread of its own and
+ * sends its counts a moment after each batch commits: a test that has seen a row decoded
+ * may scrape before they arrive.
+ */
+export async function scrapeUntil(httpPort: number, patterns: RegExp[], timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    if (patterns.every((p) => p.test(text)) || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
