@@ -7,6 +7,8 @@ export interface LoadResult {
   perSecond: number;
   p50ms: number;
   p99ms: number;
+  /** Each 250's time from the end of DATA, in ms, sorted. */
+  latencies: number[];
   failures: number;
   /** When the last 250 arrived (process.hrtime, ns). */
   lastAckAt: bigint;
@@ -54,5 +56,5 @@ export async function load(port: number, count: number, connections: number, mai
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99), failures, lastAckAt, seconds };
+  return { perSecond: latencies.length / seconds, p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99), latencies, failures, lastAckAt, seconds };
 }
