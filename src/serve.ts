@@ -63,7 +63,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         maxBatch: config.ingest.groupCommitMaxMessages,
         maxBatchBytes: config.ingest.groupCommitMaxBytes,
         deadlineMs: config.ingest.commitDeadlineMs,
-        // Leave connections for readiness checks, metrics and the decoding stage.
+        // Leave connections for the HTTP API and maintenance (the decode side has its own).
         maxConcurrentCommits: Math.max(1, Math.min(4, config.pgPoolSize - 2)),
         instance: config.instanceName,
       },
@@ -106,6 +106,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         instanceName: config.instanceName,
         workers: config.decodeWorkers,
         batchSize: config.decodeBatchSize,
+        shareWhileReceiving: config.decodeShareWhileReceiving / 100,
         gatherMs: DECODE_GATHER_MS,
         budgetMs: config.decodeBudgetMs,
         timeoutMs: config.ingest.commitDeadlineMs,

@@ -40,7 +40,6 @@ const BAD: Array<[Record<string, string>, string, RegExp]> = [
   [{ SENT_API_TOKEN: 'CHANGE-ME-0123456789abcdef0123456789' }, 'SENT_API_TOKEN', /placeholder/],
   [{ EVIDENCE_REQUIRED: 'none' }, 'EVIDENCE_REQUIRED', /authenticated or weak/],
   [{ MAX_ADDRESSES_PER_MESSAGE: '0' }, 'MAX_ADDRESSES_PER_MESSAGE', /between 1 and 1000/],
-  [{ DECODE_WORKERS: '4', PG_POOL_SIZE: '5' }, 'DECODE_WORKERS', /at most 3/],
 ];
 
 for (const [env, variable, problem] of BAD) {

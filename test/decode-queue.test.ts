@@ -160,3 +160,33 @@ test('a stage gets the stored bytes exactly: 8-bit text that is not UTF-8 includ
   while (took > 0);
   assert.ok(seen.get(id)!.equals(raw), 'the bytes the stage read differ from those stored');
 });
+
+test('while messages arrive, a worker rests after each batch for its share of the time; stop ends a rest at once', async () => {
+  await storeMessages(3, 'yielding');
+  const batches: Array<{ start: number; end: number }> = [];
+  const slow = eachMessage(async (_m, tx) => {
+    const start = performance.now();
+    await tx.query('select pg_sleep(0.03)');
+    batches.push({ start, end: performance.now() });
+  });
+  const waitFor = async (n: number) => {
+    const deadline = Date.now() + 5000;
+    while (batches.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  };
+  // A quarter of its time: a batch of at least 30 ms is followed by at least 90 ms of rest.
+  const quarter = new DecodeWorker(pool, slow, { batchSize: 1, pollMs: 10_000, yieldTo: { busy: () => true, share: 0.25 } }, (e) => assert.fail(e));
+  quarter.start();
+  await waitFor(2);
+  await quarter.stop();
+  assert.equal(batches.length, 2);
+  assert.ok(batches[1]!.start - batches[0]!.end >= 90, `rested ${batches[1]!.start - batches[0]!.end} ms`);
+
+  // A hundredth: the rest after one batch is at least 2.97 s, and stop does not wait for it.
+  const hundredth = new DecodeWorker(pool, slow, { batchSize: 1, pollMs: 10_000, yieldTo: { busy: () => true, share: 0.01 } }, (e) => assert.fail(e));
+  hundredth.start();
+  await waitFor(3);
+  const stopping = performance.now();
+  await hundredth.stop();
+  assert.ok(performance.now() - stopping < 2000, 'stop waited for the rest');
+  assert.equal(batches.length, 3);
+});

@@ -39,10 +39,12 @@ export interface Config {
   shutdownDrainMs: number;
   /** DECODE_BUDGET_MS: a message whose decoding takes longer is parked as failed, with the reason. */
   decodeBudgetMs: number;
-  /** DECODE_WORKERS: decoding batches in flight at once (each holds a Postgres connection). */
+  /** DECODE_WORKERS: decoding batches in flight at once (the decode side opens two connections for each, and one more). */
   decodeWorkers: number;
   /** Messages a decode worker claims and writes at a time. */
   decodeBatchSize: number;
+  /** DECODE_SHARE_WHILE_RECEIVING: percent of the decoders' time while messages arrive (100: never step aside). */
+  decodeShareWhileReceiving: number;
   logLevel: string;
   smtpLogLevel: string;
   pgPoolSize: number;
@@ -316,14 +318,11 @@ export function loadConfig(env: Env = process.env): Config {
     decodeBudgetMs: integer(env, 'DECODE_BUDGET_MS', 5000, 10, 600_000),
     decodeWorkers: integer(env, 'DECODE_WORKERS', 2, 1, 64),
     decodeBatchSize: integer(env, 'DECODE_BATCH_SIZE', 200, 1, 10_000),
+    decodeShareWhileReceiving: integer(env, 'DECODE_SHARE_WHILE_RECEIVING', 50, 5, 100),
     logLevel: logLevel(env, 'LOG_LEVEL', 'info'),
     smtpLogLevel: logLevel(env, 'SMTP_LOG_LEVEL', 'warn'),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 2, 1000),
     instanceName: text(env, 'INSTANCE_NAME', hostname()),
   };
-  // The spool's commits (at least one) and the breaker need connections of their own.
-  if (config.decodeWorkers > config.pgPoolSize - 2) {
-    throw new ConfigError('DECODE_WORKERS', `${config.decodeWorkers} workers leave too few of PG_POOL_SIZE=${config.pgPoolSize} connections; at most ${Math.max(0, config.pgPoolSize - 2)}`);
-  }
   return config;
 }

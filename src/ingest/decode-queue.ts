@@ -96,6 +96,13 @@ export interface DecodeQueueOptions {
    * the same few statements whatever its size.
    */
   gatherMs?: number;
+  /**
+   * While `busy()` (messages are arriving), this worker spends at most `share` of its time
+   * on batches: after a batch that took t ms it rests t × (1 / share − 1) ms. Storing comes
+   * first, so that the 250s keep their pace through a flood; decoding goes on at its share
+   * and catches up at full speed when the flood ends.
+   */
+  yieldTo?: { busy(): boolean; share: number };
 }
 
 // The claim takes the envelope and size only; the bytes are read in slices of at most
@@ -323,6 +330,8 @@ export async function decodeBatch<T, W extends DecodedReport | void>(
 export class DecodeWorker<T = unknown, W extends DecodedReport | void = DecodedReport | void> {
   private running = false;
   private wake: (() => void) | undefined;
+  /** Ends any rest: stop. */
+  private halt: (() => void) | undefined;
   private gathering: NodeJS.Timeout | undefined;
   /** Something was stored since the current batch was claimed: look again after it. */
   private stored = false;
@@ -358,7 +367,7 @@ export class DecodeWorker<T = unknown, W extends DecodedReport | void = DecodedR
     this.running = false;
     clearTimeout(this.gathering);
     this.gathering = undefined;
-    this.wake?.();
+    this.halt?.();
     await this.loop;
   }
 
@@ -366,22 +375,33 @@ export class DecodeWorker<T = unknown, W extends DecodedReport | void = DecodedR
     while (this.running) {
       let took = 0;
       this.stored = false;
+      const started = performance.now();
       try {
         took = await decodeBatch(this.pool, this.stage, this.opts.batchSize, this.observer, this.opts.retryBaseMs, this.opts.maxBatchBytes);
       } catch (err) {
         this.onError(err as Error);
       }
+      const yieldTo = this.opts.yieldTo;
+      if (took > 0 && yieldTo?.busy()) await this.rest((performance.now() - started) * (1 / yieldTo.share - 1), false);
       if (took === this.opts.batchSize) continue; // more may be waiting
       // Stored while this batch was being written: look again, after gathering a little.
-      const waitMs = this.stored ? (this.opts.gatherMs ?? 0) : this.opts.pollMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, waitMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.rest(this.stored ? (this.opts.gatherMs ?? 0) : this.opts.pollMs, true);
     }
+  }
+
+  /** Waits `ms`, or until stopped, or (when `wakeable`) until told that something was stored. */
+  private async rest(ms: number, wakeable: boolean): Promise<void> {
+    if (!this.running || ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const end = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.halt = end;
+      if (wakeable) this.wake = end;
+    });
+    this.wake = undefined;
+    this.halt = undefined;
   }
 }
