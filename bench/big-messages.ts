@@ -14,7 +14,9 @@ import { corpusMessage } from '../test/support/corpus.ts';
 import { RawSmtpClient } from '../test/support/smtp-client.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '30' }, megabytes: { type: 'string', default: '9' } } });
+const { values } = parseArgs({
+  options: { sessions: { type: 'string', default: '30' }, megabytes: { type: 'string', default: '9' } },
+});
 const S = Number(values.sessions);
 const MB = Number(values.megabytes);
 const DOMAIN = 'bounces.example.com';
@@ -55,10 +57,17 @@ async function run(url: string, label: string, env: Record<string, string>): Pro
     const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1];
     const check = new pg.Client({ connectionString: url });
     await check.connect();
-    const { rows } = await check.query(`select count(*)::int as n, count(distinct dedupe_key)::int as keys from raw_messages`);
+    const { rows } = await check.query(
+      `select count(*)::int as n, count(distinct dedupe_key)::int as keys from raw_messages`,
+    );
     await check.end();
-    const replies = [...first].sort().map(([code, n]) => `${n}×${code}`).join(' ');
-    console.log(`${label.padEnd(34)} first replies ${replies.padEnd(16)} retries ${String(retries).padStart(3)}  stored ${rows[0].n} (${rows[0].keys} distinct)  peak RSS ${(Number(peak) / 1024).toFixed(0)} MiB`);
+    const replies = [...first]
+      .sort()
+      .map(([code, n]) => `${n}×${code}`)
+      .join(' ');
+    console.log(
+      `${label.padEnd(34)} first replies ${replies.padEnd(16)} retries ${String(retries).padStart(3)}  stored ${rows[0].n} (${rows[0].keys} distinct)  peak RSS ${(Number(peak) / 1024).toFixed(0)} MiB`,
+    );
   } finally {
     proc.kill('SIGTERM');
     await once(proc, 'exit');

@@ -19,7 +19,9 @@ import { createPool } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '2000' }, workers: { type: 'string', default: '1,2,4' } } });
+const { values } = parseArgs({
+  options: { messages: { type: 'string', default: '2000' }, workers: { type: 'string', default: '1,2,4' } },
+});
 const N = Number(values.messages);
 const WORKERS = values.workers!.split(',').map(Number);
 const DOMAINS = ['gmail.com', 'outlook.com', 'yahoo.com', 'orange.fr', 'one.example', 'two.example'];
@@ -29,12 +31,32 @@ function dsn(messageId: string, rcpt: string, soft: boolean): Buffer {
   const [status, reply] = soft ? ['4.2.2', '452 4.2.2 mailbox full'] : ['5.1.1', '550 5.1.1 user unknown'];
   return Buffer.from(
     [
-      'From: MAILER-DAEMON@mx.example', 'Subject: Undelivered Mail Returned to Sender',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '',
-      '--B', 'Content-Type: text/plain', '', `<${rcpt}>: ${reply}`,
-      '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example', '',
-      `Final-Recipient: rfc822; ${rcpt}`, 'Action: failed', `Status: ${status}`, `Diagnostic-Code: smtp; ${reply}`, '',
-      '--B', 'Content-Type: text/rfc822-headers', '', `Message-ID: <${messageId}>`, `To: ${rcpt}`, '', '--B--', '',
+      'From: MAILER-DAEMON@mx.example',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: text/plain',
+      '',
+      `<${rcpt}>: ${reply}`,
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example',
+      '',
+      `Final-Recipient: rfc822; ${rcpt}`,
+      'Action: failed',
+      `Status: ${status}`,
+      `Diagnostic-Code: smtp; ${reply}`,
+      '',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: <${messageId}>`,
+      `To: ${rcpt}`,
+      '',
+      '--B--',
+      '',
     ].join('\r\n'),
   );
 }
@@ -44,15 +66,38 @@ async function run(url: string, workers: number): Promise<void> {
   const thread = new DecoderThread(60_000);
   try {
     await migrate(pool);
-    const sends = Array.from({ length: N }, (_, i) => ({ messageId: `send-${i}@sender.example`, rcpt: `user${i}@${DOMAINS[i % DOMAINS.length]}` }));
-    await pool.query(`insert into sent_messages (message_id, recipient, campaign) select unnest($1::text[]), unnest($2::text[]), 'burst'`, [
-      sends.map((s) => s.messageId), sends.map((s) => s.rcpt),
-    ]);
-    const spool = new Spool(pool, { windowMs: 2, maxBatch: 200, deadlineMs: 60_000, maxConcurrentCommits: 4, instance: 'bench' });
-    await Promise.all(sends.map((s, i) => spool.store({
-      envelope: { mailFrom: '', rcptTo: ['b@bounces.example.com'], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
-      raw: dsn(s.messageId, s.rcpt, i % 3 === 0),
-    })));
+    const sends = Array.from({ length: N }, (_, i) => ({
+      messageId: `send-${i}@sender.example`,
+      rcpt: `user${i}@${DOMAINS[i % DOMAINS.length]}`,
+    }));
+    await pool.query(
+      `insert into sent_messages (message_id, recipient, campaign) select unnest($1::text[]), unnest($2::text[]), 'burst'`,
+      [sends.map((s) => s.messageId), sends.map((s) => s.rcpt)],
+    );
+    const spool = new Spool(pool, {
+      windowMs: 2,
+      maxBatch: 200,
+      deadlineMs: 60_000,
+      maxConcurrentCommits: 4,
+      instance: 'bench',
+    });
+    await Promise.all(
+      sends.map((s, i) =>
+        spool.store({
+          envelope: {
+            mailFrom: '',
+            rcptTo: ['b@bounces.example.com'],
+            remoteIp: null,
+            helo: null,
+            tlsProtocol: null,
+            sessionId: null,
+            receivedAt: new Date(),
+            source: 'smtp',
+          },
+          raw: dsn(s.messageId, s.rcpt, i % 3 === 0),
+        }),
+      ),
+    );
     await spool.close();
     await thread.start();
     const stage = reportStage((raw) => thread.decode(raw), new Metrics(), {
@@ -64,8 +109,11 @@ async function run(url: string, workers: number): Promise<void> {
     });
     const started = process.hrtime.bigint();
     const errors: string[] = [];
-    const decoders = Array.from({ length: workers }, () => new DecodeWorker(pool, stage, { batchSize: 50, pollMs: 50 }, (e) => errors.push(e.message)));
-    decoders.forEach((d) => d.start());
+    const decoders = Array.from(
+      { length: workers },
+      () => new DecodeWorker(pool, stage, { batchSize: 50, pollMs: 50 }, (e) => errors.push(e.message)),
+    );
+    for (const d of decoders) d.start();
     for (;;) {
       const { rows } = await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`);
       if (rows[0].n === 0) break;
@@ -73,7 +121,9 @@ async function run(url: string, workers: number): Promise<void> {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await Promise.all(decoders.map((d) => d.stop()));
-    const effects = await pool.query(`select standing_effect, count(*)::int as n from bounce_events group by 1 order by 1`);
+    const effects = await pool.query(
+      `select standing_effect, count(*)::int as n from bounce_events group by 1 order by 1`,
+    );
     const retried = await pool.query(`select count(*)::int as n from raw_messages where decode_attempts > 1`);
     console.log(
       `${String(workers).padStart(7)}  ${seconds.toFixed(2).padStart(8)} s  ${(N / seconds).toFixed(0).padStart(6)} msg/s  retried ${retried.rows[0].n}  ` +

@@ -38,7 +38,8 @@ for (const count of [1, 2000, 20_000]) {
     here.push(await measure(async () => decode(raw)));
     there.push(await measure(() => thread.decode(raw)));
   }
-  const row = (xs: typeof here) => `${median(xs.map((x) => x.ms)).toFixed(1)} / ${median(xs.map((x) => x.stallMs)).toFixed(1)}`;
+  const row = (xs: typeof here) =>
+    `${median(xs.map((x) => x.ms)).toFixed(1)} / ${median(xs.map((x) => x.stallMs)).toFixed(1)}`;
   console.log(`${String(count).padStart(10)}  ${row(here).padStart(40)}   ${row(there).padStart(44)}`);
 }
 await thread.close();

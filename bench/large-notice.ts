@@ -16,16 +16,18 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config/index.ts';
 import { startServer } from '../src/serve.ts';
 import { failureNotice, manyAddresses } from '../test/support/notices.ts';
-import { load, percentile, type Mail } from './support/load.ts';
+import { load, type Mail, percentile } from './support/load.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
 
 const { values } = parseArgs({ options: { addresses: { type: 'string', default: '90000' } } });
 const N = Number(values.addresses);
 
-const small = (tag: string) => (n: number): Mail => ({
-  rcpt: 'b@bounces.example.com',
-  raw: Buffer.from(failureNotice([`${tag}${n}@small.example`]).replace(/\n/g, '\r\n')),
-});
+const small =
+  (tag: string) =>
+  (n: number): Mail => ({
+    rcpt: 'b@bounces.example.com',
+    raw: Buffer.from(failureNotice([`${tag}${n}@small.example`]).replace(/\n/g, '\r\n')),
+  });
 
 /** Sends small bounces, 200 at a time over 4 sessions, until `done` says stop; every 250's latency. */
 async function steadyLoad(port: number, tag: string, done: () => boolean): Promise<number[]> {
@@ -37,14 +39,22 @@ async function steadyLoad(port: number, tag: string, done: () => boolean): Promi
   return latencies.sort((a, b) => a - b);
 }
 
-const describe = (ms: number[]) => `p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms, slowest ${ms.at(-1)!.toFixed(1)} ms (${ms.length} messages)`;
+const describe = (ms: number[]) =>
+  `p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms, slowest ${ms.at(-1)!.toFixed(1)} ms (${ms.length} messages)`;
 
 const postgres = await benchPostgres('notice');
 try {
   await withFreshDatabase(postgres.adminUrl, 'bounced_notice', async (url) => {
     const config = loadConfig({
-      DATABASE_URL: url, BOUNCE_DOMAINS: 'bounces.example.com', SMTP_HOST: '127.0.0.1', SMTP_PORT: '0', HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0', LOG_LEVEL: 'warn', INSTANCE_NAME: 'bench', MAX_MESSAGE_BYTES: String(64 * 1024 * 1024),
+      DATABASE_URL: url,
+      BOUNCE_DOMAINS: 'bounces.example.com',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'warn',
+      INSTANCE_NAME: 'bench',
+      MAX_MESSAGE_BYTES: String(64 * 1024 * 1024),
     });
     const server = await startServer(config, pino({ level: 'warn' }));
     const watch = new pg.Pool({ connectionString: url, max: 1 });
@@ -57,7 +67,9 @@ try {
       let longestTransaction = 0;
       const sampler = setInterval(() => {
         void watch
-          .query<{ s: number | null }>(`select extract(epoch from max(clock_timestamp() - xact_start))::float8 as s from pg_stat_activity where application_name like '%decode'`)
+          .query<{ s: number | null }>(
+            `select extract(epoch from max(clock_timestamp() - xact_start))::float8 as s from pg_stat_activity where application_name like '%decode'`,
+          )
           .then(({ rows }) => (longestTransaction = Math.max(longestTransaction, rows[0]?.s ?? 0)))
           .catch(() => undefined);
       }, 100);
@@ -67,7 +79,9 @@ try {
       const ackedAt = process.hrtime.bigint();
       const during = steadyLoad(server.smtpPort, 'during', () => decided);
       for (;;) {
-        const { rows } = await watch.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`);
+        const { rows } = await watch.query(
+          `select count(*)::int as n from raw_messages where decode_state = 'pending'`,
+        );
         if (rows[0].n === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -82,7 +96,9 @@ try {
         `select count(*)::int as events, count(*) filter (where standing_effect <> 'none')::int as applied
            from bounce_events where recipient like 'user%'`,
       );
-      console.log(`notice naming ${N} addresses (${(raw.length / 1e6).toFixed(1)} MB): 250 after ${sent.p50ms.toFixed(0)} ms; decided ${seconds.toFixed(2)} s after it; ${rows[0].events} events, ${rows[0].applied} applied`);
+      console.log(
+        `notice naming ${N} addresses (${(raw.length / 1e6).toFixed(1)} MB): 250 after ${sent.p50ms.toFixed(0)} ms; decided ${seconds.toFixed(2)} s after it; ${rows[0].events} events, ${rows[0].applied} applied`,
+      );
       console.log(`longest decode transaction: ${longestTransaction.toFixed(2)} s`);
       console.log(`small bounces before it (baseline): ${describe(baseline)}`);
       console.log(`small bounces while it was written:  ${describe(latencies)}`);

@@ -26,7 +26,8 @@ const ours = async () => {
   for (const m of messages) sink += decode(m).recipients.length;
 };
 const baseline = async () => {
-  for (const m of messages) sink += (await simpleParser(m, { skipImageLinks: true, skipTextToHtml: true })).attachments.length;
+  for (const m of messages)
+    sink += (await simpleParser(m, { skipImageLinks: true, skipTextToHtml: true })).attachments.length;
 };
 
 await ours(); // warm-up
@@ -45,8 +46,10 @@ console.log(`mailparser simpleParser ${b.toFixed(0).padStart(6)} messages/s  (${
 console.log(`ratio decode/simpleParser: ${(o / b).toFixed(1)}x`);
 
 // A DSN that carries the whole original back, with a 15 MB base64 attachment.
-const dsn = readFileSync(CORPUS_DIR + 'lhost-postfix-01.eml', 'latin1');
-const attachment = Buffer.alloc(11 * 1024 * 1024, 7).toString('base64').replace(/.{76}/g, '$&\n');
+const dsn = readFileSync(`${CORPUS_DIR}lhost-postfix-01.eml`, 'latin1');
+const attachment = Buffer.alloc(11 * 1024 * 1024, 7)
+  .toString('base64')
+  .replace(/.{76}/g, '$&\n');
 const big = Buffer.from(
   `${dsn}\n--big-boundary\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n${attachment}\n--big-boundary--\n`,
   'latin1',
@@ -57,5 +60,7 @@ for (let i = 0; i < 5; i++) {
   sink += decode(big).recipients.length;
   times.push(Number(process.hrtime.bigint() - started) / 1e6);
 }
-console.log(`one ${(big.length / 1024 / 1024).toFixed(1)} MB bounce with an attachment: ${median(times).toFixed(1)} ms (median of 5)`);
+console.log(
+  `one ${(big.length / 1024 / 1024).toFixed(1)} MB bounce with an attachment: ${median(times).toFixed(1)} ms (median of 5)`,
+);
 if (sink < 0) console.log(sink);

@@ -22,9 +22,17 @@ import pg from 'pg';
 import { corpusFiles, corpusMessage } from '../test/support/corpus.ts';
 import { freePort } from '../test/support/net.ts';
 import { burstMail, burstSends } from './support/burst.ts';
-import { load, median, type LoadResult } from './support/load.ts';
+import { type LoadResult, load, median } from './support/load.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
-import { cpuSeconds, HARAKA_VERSION, peakRssMiB, startChild, startHaraka, stopChild, type Child } from './support/servers.ts';
+import {
+  type Child,
+  cpuSeconds,
+  HARAKA_VERSION,
+  peakRssMiB,
+  startChild,
+  startHaraka,
+  stopChild,
+} from './support/servers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -71,7 +79,10 @@ interface Target {
 }
 
 const corpus = corpusFiles().map(corpusMessage);
-const uniqueMail = (tag: string) => (n: number) => ({ rcpt: `b+${n}@${DOMAIN}`, raw: Buffer.concat([Buffer.from(`X-Bench: ${tag}-${n}\r\n`), corpus[n % corpus.length]!]) });
+const uniqueMail = (tag: string) => (n: number) => ({
+  rcpt: `b+${n}@${DOMAIN}`,
+  raw: Buffer.concat([Buffer.from(`X-Bench: ${tag}-${n}\r\n`), corpus[n % corpus.length]!]),
+});
 const meanBytes = corpus.reduce((a, m) => a + m.length, 0) / corpus.length;
 
 const postgres = await benchPostgres('bench');
@@ -81,27 +92,45 @@ try {
     const targets: Target[] = [];
     await db.connect();
     try {
-      const bounced = await startChild([here('../bin/bounced.js'), 'serve'], {
-        DATABASE_URL: databaseUrl,
-        BOUNCE_DOMAINS: DOMAIN,
-        SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: '0',
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        LOG_LEVEL: 'info', // the production default: one log line per transaction is part of the cost
-        MAX_CONNECTIONS: String(C + 10),
-      }, /^HTTP listening/);
+      const bounced = await startChild(
+        [here('../bin/bounced.js'), 'serve'],
+        {
+          DATABASE_URL: databaseUrl,
+          BOUNCE_DOMAINS: DOMAIN,
+          SMTP_HOST: '127.0.0.1',
+          SMTP_PORT: '0',
+          HTTP_HOST: '127.0.0.1',
+          HTTP_PORT: '0',
+          LOG_LEVEL: 'info', // the production default: one log line per transaction is part of the cost
+          MAX_CONNECTIONS: String(C + 10),
+        },
+        /^HTTP listening/,
+      );
       targets.push({ name: 'bounced (durable)', child: bounced, runs: [], drains: [], cpu: [] });
-      targets.push({ name: 'smtp-server discard', child: await startChild(['--import', 'tsx', here('./discard-server.ts')], {}, /^SMTP listening$/), runs: [], drains: [], cpu: [] });
+      targets.push({
+        name: 'smtp-server discard',
+        child: await startChild(['--import', 'tsx', here('./discard-server.ts')], {}, /^SMTP listening$/),
+        runs: [],
+        drains: [],
+        cpu: [],
+      });
       if (!values['no-haraka']) {
         try {
-          targets.push({ name: `Haraka ${HARAKA_VERSION} discard`, child: await startHaraka(await freePort(), DOMAIN), runs: [], drains: [], cpu: [] });
+          targets.push({
+            name: `Haraka ${HARAKA_VERSION} discard`,
+            child: await startHaraka(await freePort(), DOMAIN),
+            runs: [],
+            drains: [],
+            cpu: [],
+          });
         } catch (err) {
           console.log(`Haraka: not measured (${(err as Error).message})`);
         }
       }
 
-      console.log(`intake: ${N} unique messages (corpus, ${(meanBytes / 1024).toFixed(1)} KB mean) over ${C} sessions, ${R} alternating runs; medians`);
+      console.log(
+        `intake: ${N} unique messages (corpus, ${(meanBytes / 1024).toFixed(1)} KB mean) over ${C} sessions, ${R} alternating runs; medians`,
+      );
       for (const t of targets) await load(t.child.port, Math.min(N, 2000), C, uniqueMail(`warm-${t.name}`)); // JIT, pools
       await drained(db, process.hrtime.bigint());
       for (let r = 0; r < R; r++) {
@@ -116,7 +145,15 @@ try {
       const row = (t: Target) => {
         const perSecond = median(t.runs.map((x) => x.perSecond));
         const failures = t.runs.reduce((a, x) => a + x.failures, 0);
-        return { t, perSecond, p50: median(t.runs.map((x) => x.p50ms)), p99: median(t.runs.map((x) => x.p99ms)), cpu: median(t.cpu), rss: peakRssMiB(t.child.proc.pid), failures };
+        return {
+          t,
+          perSecond,
+          p50: median(t.runs.map((x) => x.p50ms)),
+          p99: median(t.runs.map((x) => x.p99ms)),
+          cpu: median(t.cpu),
+          rss: peakRssMiB(t.child.proc.pid),
+          failures,
+        };
       };
       const rows = targets.map(row);
       for (const x of rows) {
@@ -126,17 +163,25 @@ try {
         );
       }
       const b = rows[0]!;
-      for (const other of rows.slice(1)) console.log(`  bounced / ${other.t.name}: ${(b.perSecond / other.perSecond).toFixed(2)}x throughput, p99 ${(b.p99 / other.p99).toFixed(1)}x`);
-      console.log(`  bounced decoding kept up: queue empty ${targets[0]!.drains.map((s) => s.toFixed(2)).join(' / ')} s after each run's last 250`);
-      const { rows: stored } = await db.query(`select count(*)::int as n from raw_messages where position('X-Bench: run'::bytea in raw) > 0`);
+      for (const other of rows.slice(1))
+        console.log(
+          `  bounced / ${other.t.name}: ${(b.perSecond / other.perSecond).toFixed(2)}x throughput, p99 ${(b.p99 / other.p99).toFixed(1)}x`,
+        );
+      console.log(
+        `  bounced decoding kept up: queue empty ${targets[0]!.drains.map((s) => s.toFixed(2)).join(' / ')} s after each run's last 250`,
+      );
+      const { rows: stored } = await db.query(
+        `select count(*)::int as n from raw_messages where position('X-Bench: run'::bytea in raw) > 0`,
+      );
       console.log(`  stored by bounced: ${stored[0].n} of ${N * R} measured messages (must be equal)`);
       for (const t of targets.slice(1)) await stopChild(t.child.proc);
 
       // The burst: every send registered first, as the platform does before it sends.
       const sends = burstSends(`burst-${Date.now()}`, B);
-      await db.query(`insert into sent_messages (message_id, recipient, campaign) select unnest($1::text[]), unnest($2::text[]), 'bench-burst'`, [
-        sends.map((s) => s.messageId), sends.map((s) => s.recipient),
-      ]);
+      await db.query(
+        `insert into sent_messages (message_id, recipient, campaign) select unnest($1::text[]), unnest($2::text[]), 'bench-burst'`,
+        [sends.map((s) => s.messageId), sends.map((s) => s.recipient)],
+      );
       const burst = await load(bounced.port, B, C, (n) => burstMail(sends[n]!, n, `b@${DOMAIN}`));
       const drain = await drained(db, burst.lastAckAt);
       const { rows: outcome } = await db.query(
@@ -147,8 +192,12 @@ try {
                 (select string_agg(domain, ' ' order by domain) from domain_breakers where released_at is null) as tripped`,
       );
       const o = outcome[0];
-      console.log(`burst: ${B} bounces of one campaign over ${C} sessions: ${burst.perSecond.toFixed(0)} msg/s acknowledged, p99 ${burst.p99ms.toFixed(2)} ms, failures ${burst.failures}`);
-      console.log(`  decode drain: last decision ${drain.toFixed(2)} s after the last 250; ${o.events} events, failed ${o.failed}`);
+      console.log(
+        `burst: ${B} bounces of one campaign over ${C} sessions: ${burst.perSecond.toFixed(0)} msg/s acknowledged, p99 ${burst.p99ms.toFixed(2)} ms, failures ${burst.failures}`,
+      );
+      console.log(
+        `  decode drain: last decision ${drain.toFixed(2)} s after the last 250; ${o.events} events, failed ${o.failed}`,
+      );
       console.log(`  effects: ${o.effects}; breakers tripped: ${o.tripped ?? 'none'}`);
       console.log(`  bounced peak RSS over the whole run: ${peakRssMiB(bounced.proc.pid).toFixed(0)} MiB`);
     } finally {

@@ -8,36 +8,57 @@
 // embedded server in a temporary folder.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
+import { createPool } from '../src/store/database.ts';
+import { migrate } from '../src/store/migrate.ts';
 import { ensureMonthlyPartitions } from '../src/store/partitions.ts';
 import { applyRetention } from '../src/store/retention.ts';
-import { migrate } from '../src/store/migrate.ts';
-import { createPool } from '../src/store/database.ts';
 import { median } from './support/load.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
 
-const { values } = parseArgs({ options: { sends: { type: 'string', default: '5000000' }, events: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({
+  options: { sends: { type: 'string', default: '5000000' }, events: { type: 'string', default: '1000000' } },
+});
 const SENDS = Number(values.sends);
 const EVENTS = Number(values.events);
 const CHUNK = 250_000;
 
 /** The SQL of Grafana's dashboard panels that read Postgres, with their time filter spelled out. */
 function grafanaQueries(): Array<[string, string]> {
-  const dashboard = JSON.parse(readFileSync(new URL('../deploy/grafana/dashboards/bounced.json', import.meta.url), 'utf8'));
+  const dashboard = JSON.parse(
+    readFileSync(new URL('../deploy/grafana/dashboards/bounced.json', import.meta.url), 'utf8'),
+  );
   const panels: Array<{ title?: string; targets?: Array<{ rawSql?: string }> }> = dashboard.panels ?? [];
   return panels.flatMap((p) =>
-    (p.targets ?? []).filter((t) => t.rawSql).map((t): [string, string] => [`grafana: ${p.title}`, t.rawSql!.replace(/\$__timeFilter\((\w+)\)/g, `$1 > now() - interval '7 days'`)]),
+    (p.targets ?? [])
+      .filter((t) => t.rawSql)
+      .map((t): [string, string] => [
+        `grafana: ${p.title}`,
+        t.rawSql!.replace(/\$__timeFilter\((\w+)\)/g, `$1 > now() - interval '7 days'`),
+      ]),
   );
 }
 
 const QUERIES: Array<[string, string]> = [
   ['campaign_bounce_rate, all campaigns', 'select * from campaign_bounce_rate'],
   ['campaign_bounce_rate, one campaign', `select * from campaign_bounce_rate where campaign = 'campaign-7'`],
-  ['bounce_stats_daily, last 30 days by reason', `select reason, sum(events) from bounce_stats_daily where day > now() - interval '30 days' group by 1`],
-  ['bounce_stats_daily, one domain', `select day, reason, sum(events) from bounce_stats_daily where recipient_domain = 'gmail.com' group by 1, 2`],
-  ['sender_failures_daily, last 7 days', `select day, reason, sum(events) from sender_failures_daily where day > now() - interval '7 days' group by 1, 2`],
-  ['suppression_list, 1,000 addresses checked', `select address from suppression_list where address = any(array(select 'user' || g || '@gmail.com' from generate_series(1, 1000) g))`],
+  [
+    'bounce_stats_daily, last 30 days by reason',
+    `select reason, sum(events) from bounce_stats_daily where day > now() - interval '30 days' group by 1`,
+  ],
+  [
+    'bounce_stats_daily, one domain',
+    `select day, reason, sum(events) from bounce_stats_daily where recipient_domain = 'gmail.com' group by 1, 2`,
+  ],
+  [
+    'sender_failures_daily, last 7 days',
+    `select day, reason, sum(events) from sender_failures_daily where day > now() - interval '7 days' group by 1, 2`,
+  ],
+  [
+    'suppression_list, 1,000 addresses checked',
+    `select address from suppression_list where address = any(array(select 'user' || g || '@gmail.com' from generate_series(1, 1000) g))`,
+  ],
   ['suppression_list, count', 'select count(*) from suppression_list'],
   ['events of one send', `select * from bounce_events where sent_message_id = 'send-4242@sender.example'`],
   ['unapplied_facts, newest 100', 'select * from unapplied_facts order by occurred_at desc limit 100'],
@@ -113,7 +134,13 @@ try {
       // server's daily pass removes them, in statements of 5,000 rows.
       const before = await pool.query(`select sum(sent)::bigint as sent from campaign_bounce_rate`);
       started = Date.now();
-      const expired = await applyRetention(pool, new Date(), { rawBodyDays: 0, rawMessageDays: 0, sentMessageDays: 30, historyDays: 0, mailboxSeenDays: 0 });
+      const expired = await applyRetention(pool, new Date(), {
+        rawBodyDays: 0,
+        rawMessageDays: 0,
+        sentMessageDays: 30,
+        historyDays: 0,
+        mailboxSeenDays: 0,
+      });
       const seconds = (Date.now() - started) / 1000;
       const after = await pool.query(`select sum(sent)::bigint as sent from campaign_bounce_rate`);
       console.log(

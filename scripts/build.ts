@@ -21,13 +21,21 @@ function newest(dir: string): number {
   }, 0);
 }
 
-const inputs = Math.max(newest(join(ROOT, 'src')), statSync(join(ROOT, 'tsconfig.json')).mtimeMs, statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs);
+const inputs = Math.max(
+  newest(join(ROOT, 'src')),
+  statSync(join(ROOT, 'tsconfig.json')).mtimeMs,
+  statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs,
+);
 if (!values.force && existsSync(stamp) && statSync(stamp).mtimeMs >= inputs) {
   console.log(`build: ${out} is up to date`);
   process.exit(0);
 }
 rmSync(out, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out], { stdio: 'inherit' });
+const tsc = spawnSync(
+  process.execPath,
+  [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out],
+  { stdio: 'inherit' },
+);
 if (tsc.status !== 0) {
   console.error('build: tsc failed');
   process.exit(1);

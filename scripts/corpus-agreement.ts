@@ -53,7 +53,14 @@ export function measureAgreement(corpusDir: string): Agreement {
     facts.set(basename(file), new Map(report.recipients.map((r) => [r.address.toLowerCase(), r])));
     messageIds.set(basename(file), messageIdOf(report.original));
   }
-  let n = 0, found = 0, reason = 0, hard = 0, statusN = 0, status = 0, idN = 0, id = 0;
+  let n = 0,
+    found = 0,
+    reason = 0,
+    hard = 0,
+    statusN = 0,
+    status = 0,
+    idN = 0,
+    id = 0;
   const firm = { results: 0, found: 0, reason: 0, hard: 0 };
   const misses: string[] = [];
   const confusions = new Map<string, number>();
@@ -67,11 +74,15 @@ export function measureAgreement(corpusDir: string): Agreement {
       if (got === e.messageid) id++;
       else misses.push(`${e.file}  Message-ID ${e.messageid} != ${got}`);
     }
-    const isFirm = e.source?.file_match !== 'name-only' && !(e.source?.cross_check ?? []).some((c) => c.includes('differs'));
+    const isFirm =
+      e.source?.file_match !== 'name-only' && !(e.source?.cross_check ?? []).some((c) => c.includes('differs'));
     for (const want of e.results ?? [e]) {
       n++;
       if (isFirm) firm.results++;
-      expectedAddresses.set(basename(e.file), (expectedAddresses.get(basename(e.file)) ?? new Set()).add(want.recipient.toLowerCase()));
+      expectedAddresses.set(
+        basename(e.file),
+        (expectedAddresses.get(basename(e.file)) ?? new Set()).add(want.recipient.toLowerCase()),
+      );
       const got = mine.get(want.recipient.toLowerCase());
       const differs: string[] = [];
       if (!got) differs.push('recipient not found');
@@ -104,9 +115,24 @@ export function measureAgreement(corpusDir: string): Agreement {
   for (const [file, expected] of expectedAddresses) {
     const mine = facts.get(file) ?? new Map();
     reported += mine.size;
-    for (const address of mine.keys()) if (!expected.has(address)) misses.push(`${file}  ${address}: reported, not expected`);
+    for (const address of mine.keys())
+      if (!expected.has(address)) misses.push(`${file}  ${address}: reported, not expected`);
   }
-  return { results: n, recall: found / n, precision: reported ? found / reported : 1, reason: reason / n, hard: hard / n, status: statusN ? status / statusN : 1, messageId: idN ? id / idN : 1,
-    firm: { results: firm.results, recall: firm.found / firm.results, reason: firm.reason / firm.results, hard: firm.hard / firm.results },
-    misses, confusions };
+  return {
+    results: n,
+    recall: found / n,
+    precision: reported ? found / reported : 1,
+    reason: reason / n,
+    hard: hard / n,
+    status: statusN ? status / statusN : 1,
+    messageId: idN ? id / idN : 1,
+    firm: {
+      results: firm.results,
+      recall: firm.found / firm.results,
+      reason: firm.reason / firm.results,
+      hard: firm.hard / firm.results,
+    },
+    misses,
+    confusions,
+  };
 }

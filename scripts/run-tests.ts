@@ -20,7 +20,6 @@ function testFiles(dir: string): string[] {
     });
 }
 
-
 const only = process.argv.slice(2);
 const files = only.length ? only : testFiles('test').map((f) => relative('.', f));
 if (files.length === 0) {

@@ -1,25 +1,25 @@
 // The `bounced` command. main() returns the exit code: 0 done, 1 failed, 2 bad usage or
 // configuration (one line on stderr).
 import { parseArgs } from 'node:util';
+import type { Pool } from 'pg';
 import type { RuleSet } from './classify/index.ts';
 import { loadRuleFile, RuleFileError } from './classify/rule-file.ts';
 import { runApply } from './commands/apply.ts';
 import { runClassify } from './commands/classify.ts';
-import { runParse } from './commands/parse.ts';
 import { UsageError } from './commands/duration.ts';
 import { fetchRunFrom, runFetch } from './commands/fetch.ts';
+import { runParse } from './commands/parse.ts';
 import { runRelease } from './commands/release.ts';
 import { runReprocess } from './commands/reprocess.ts';
 import { runToken } from './commands/token.ts';
+import { type Config, ConfigError, loadConfig } from './config/index.ts';
 import { TokenError } from './correlate/token.ts';
-import { MailboxUrlError } from './mailbox/session.ts';
-import { ConfigError, loadConfig, type Config } from './config/index.ts';
-import type { Pool } from 'pg';
 import { createLogger } from './log.ts';
+import { MailboxUrlError } from './mailbox/session.ts';
 import { eventsOptions, startServer } from './serve.ts';
 import { openDatabase } from './store/database.ts';
 import { EmbeddedPostgresError } from './store/embedded.ts';
-import { migrate, MigrationError } from './store/migrate.ts';
+import { MigrationError, migrate } from './store/migrate.ts';
 
 const USAGE = `usage: bounced <command>
 
@@ -49,8 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (NOT_YET.has(command)) return usageError(`'${command}' is not available in this release yet`);
   if (command === 'parse' || command === 'classify') return decodeCommand(command, rest);
-  if (command !== 'serve' && command !== 'migrate' && !WITH_ARGUMENTS.has(command)) return usageError(`unknown command '${command}' (try: bounced help)`);
-  if (!WITH_ARGUMENTS.has(command) && rest.length > 0) return usageError(`'${command}' takes no arguments, got ${JSON.stringify(rest.join(' '))}`);
+  if (command !== 'serve' && command !== 'migrate' && !WITH_ARGUMENTS.has(command))
+    return usageError(`unknown command '${command}' (try: bounced help)`);
+  if (!WITH_ARGUMENTS.has(command) && rest.length > 0)
+    return usageError(`'${command}' takes no arguments, got ${JSON.stringify(rest.join(' '))}`);
 
   let config: Config;
   try {
@@ -63,17 +65,28 @@ export async function main(argv: string[]): Promise<number> {
     try {
       return runToken(rest, config, (line) => process.stdout.write(`${line}\n`));
     } catch (err) {
-      if (err instanceof UsageError || err instanceof TokenError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usageError((err as Error).message);
+      if (
+        err instanceof UsageError ||
+        err instanceof TokenError ||
+        (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      )
+        return usageError((err as Error).message);
       throw err;
     }
   }
   const log = createLogger(config.logLevel);
   try {
     if (command === 'fetch') fetchRunFrom(rest, config); // usage errors before the database opens
-    if (command === 'release' || command === 'reprocess' || command === 'fetch' || command === 'apply') return await withDatabase(config, log, (pool) => operate(command, rest, config, pool, log));
+    if (command === 'release' || command === 'reprocess' || command === 'fetch' || command === 'apply')
+      return await withDatabase(config, log, (pool) => operate(command, rest, config, pool, log));
     return command === 'serve' ? await serve(config, log) : await runMigrate(config, log);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof MailboxUrlError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return usageError((err as Error).message);
+    if (
+      err instanceof UsageError ||
+      err instanceof MailboxUrlError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    )
+      return usageError((err as Error).message);
     if (err instanceof EmbeddedPostgresError || err instanceof MigrationError) {
       log.fatal(err.message);
       process.stderr.write(`bounced: ${err.message}\n`);
@@ -87,13 +100,10 @@ export async function main(argv: string[]): Promise<number> {
 
 /** parse and classify need no configuration and no database. */
 function decodeCommand(command: 'parse' | 'classify', args: string[]): number {
-  let parsed;
+  const options = { json: { type: 'boolean', default: false }, rules: { type: 'string' } } as const;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, rules: { type: 'string' } },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, options });
   } catch (err) {
     return usageError(`${command}: ${(err as Error).message}`);
   }
@@ -138,7 +148,13 @@ async function serve(config: Config, log: ReturnType<typeof createLogger>): Prom
 }
 
 /** release and reprocess: on the migrated database, one line per change on stdout. */
-function operate(command: 'release' | 'reprocess' | 'fetch' | 'apply', args: string[], config: Config, pool: Pool, log: ReturnType<typeof createLogger>): Promise<number> {
+function operate(
+  command: 'release' | 'reprocess' | 'fetch' | 'apply',
+  args: string[],
+  config: Config,
+  pool: Pool,
+  log: ReturnType<typeof createLogger>,
+): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   if (command === 'release') return runRelease(args, pool, out);
   if (command === 'fetch') return runFetch(args, config, pool, log, out);
@@ -146,7 +162,11 @@ function operate(command: 'release' | 'reprocess' | 'fetch' | 'apply', args: str
   return runReprocess(args, pool, eventsOptions(config, pool), out);
 }
 
-async function withDatabase(config: Config, log: ReturnType<typeof createLogger>, work: (pool: Pool) => Promise<number>): Promise<number> {
+async function withDatabase(
+  config: Config,
+  log: ReturnType<typeof createLogger>,
+  work: (pool: Pool) => Promise<number>,
+): Promise<number> {
   const database = await openDatabase(config, log, 30_000);
   try {
     await migrate(database.pool);

@@ -1,5 +1,5 @@
 // pino JSON logs on stdout. One root logger is made at start and passed in.
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export function createLogger(level: string, name = 'bounced'): Logger {
   return pino({ name, level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });

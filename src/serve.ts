@@ -1,16 +1,16 @@
 // `bounced serve`: wires the stages together, and takes them down in order on shutdown.
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { type HttpEndpoints, startHttp } from './api/http.ts';
+import { type FetchRun, fetchSession } from './commands/fetch.ts';
 import type { Config } from './config/index.ts';
-import { fetchSession, type FetchRun } from './commands/fetch.ts';
-import { DecodeSide } from './pipeline/decode-side.ts';
 import { Spool } from './ingest/spool.ts';
 import { protocolLogger } from './log.ts';
-import { startHttp, type HttpEndpoints } from './api/http.ts';
 import { Metrics } from './metrics/index.ts';
-import { SmtpListener } from './smtp/listener.ts';
-import { openDatabase, type Database } from './store/database.ts';
+import { DecodeSide } from './pipeline/decode-side.ts';
 import type { EventsOptions } from './pipeline/facts.ts';
+import { SmtpListener } from './smtp/listener.ts';
+import { type Database, openDatabase } from './store/database.ts';
 import { migrate } from './store/migrate.ts';
 import { dropExpiredPartitions, ensureMonthlyPartitions } from './store/partitions.ts';
 import { applyRetention } from './store/retention.ts';
@@ -53,7 +53,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   try {
     const result = await migrate(database.pool);
     if (result.applied.length) log.info({ applied: result.applied.map((m) => m.version) }, 'migrations applied');
-    if (result.unknown.length) log.warn({ versions: result.unknown }, 'the database has migrations this release does not know: a newer release ran');
+    if (result.unknown.length)
+      log.warn(
+        { versions: result.unknown },
+        'the database has migrations this release does not know: a newer release ran',
+      );
 
     const metrics = new Metrics(config.metricsDomains);
     const spool = new Spool(
@@ -132,7 +136,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     });
     const smtpPort = await smtp.listen(config.smtp.host, config.smtp.port);
     cleanups.push(() => smtp.close());
-    log.info({ host: config.smtp.host, port: smtpPort, domains: config.bounceDomains, tls: Boolean(config.smtp.tls), database: database.describe }, 'SMTP listening');
+    log.info(
+      {
+        host: config.smtp.host,
+        port: smtpPort,
+        domains: config.bounceDomains,
+        tls: Boolean(config.smtp.tls),
+        database: database.describe,
+      },
+      'SMTP listening',
+    );
 
     // A mailbox to poll alongside SMTP (FETCH_URL), through the same spool.
     let fetchTimer: NodeJS.Timeout | undefined;
@@ -141,7 +154,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       const run: FetchRun = {
         url: config.fetch.url,
         password: config.fetch.password,
-        limits: { maxMessages: config.fetch.maxMessages, maxBytes: config.fetch.maxBytes, maxMessageBytes: config.smtp.maxMessageBytes, nonBounce: config.fetch.nonBounce },
+        limits: {
+          maxMessages: config.fetch.maxMessages,
+          maxBytes: config.fetch.maxBytes,
+          maxMessageBytes: config.smtp.maxMessageBytes,
+          nonBounce: config.fetch.nonBounce,
+        },
         trust: {
           caFile: config.fetch.caFile,
           insecure: config.fetch.insecureTls,

@@ -8,10 +8,9 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { spawnServer } from './support/child-server.ts';
-import { CORPUS_DIR } from './support/corpus.ts';
+import { CORPUS_DIR, corpusMessage } from './support/corpus.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { deliver, waitForDecode } from './support/deliver.ts';
-import { corpusMessage } from './support/corpus.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Inside the checkout, so that the compiled modules find node_modules.
@@ -22,10 +21,17 @@ let db: TestDatabase;
 let pool: pg.Pool;
 
 before(async () => {
-  const built = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--out', `${OUT}/dist`, '--force'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const built = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/build.ts', '--out', `${OUT}/dist`, '--force'],
+    { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(built.status, 0, built.stderr + built.stdout);
   writeFileSync(RUN, `import { main } from './dist/cli.js';\nprocess.exitCode = await main(process.argv.slice(2));\n`);
-  writeFileSync(RUN_SOURCES, `import { main } from '../src/cli.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n`);
+  writeFileSync(
+    RUN_SOURCES,
+    `import { main } from '../src/cli.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+  );
   db = await createTestDatabase();
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
 });
@@ -37,8 +43,14 @@ after(async () => {
 
 test('the compiled parse prints what the sources print', () => {
   const files = ['lhost-postfix-01.eml', 'arf-01.eml', 'lhost-exim-01.eml'].map((f) => `${CORPUS_DIR}${f}`);
-  const compiled = spawnSync(process.execPath, [RUN, 'parse', '--json', ...files], { encoding: 'utf8', timeout: 60_000 });
-  const sources = spawnSync(process.execPath, ['--import', 'tsx', RUN_SOURCES, 'parse', '--json', ...files], { encoding: 'utf8', timeout: 60_000 });
+  const compiled = spawnSync(process.execPath, [RUN, 'parse', '--json', ...files], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const sources = spawnSync(process.execPath, ['--import', 'tsx', RUN_SOURCES, 'parse', '--json', ...files], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(sources.status, 0, sources.stderr);
   assert.equal(compiled.status, 0, compiled.stderr);
   assert.equal(compiled.stdout.trim().split('\n').length, 3);
@@ -48,7 +60,11 @@ test('the compiled parse prints what the sources print', () => {
 test('the compiled server migrates, stores, decodes in its decoder thread, and stops on SIGTERM', async () => {
   const server = await spawnServer({ DATABASE_URL: db.url, BOUNCE_DOMAINS: 'bounces.example.com' }, 60_000, RUN);
   try {
-    const id = await deliver(server.smtpPort, corpusMessage('lhost-postfix-01.eml').toString('latin1').replace(/\r?\n/g, '\r\n'), 'b@bounces.example.com');
+    const id = await deliver(
+      server.smtpPort,
+      corpusMessage('lhost-postfix-01.eml').toString('latin1').replace(/\r?\n/g, '\r\n'),
+      'b@bounces.example.com',
+    );
     assert.equal(await waitForDecode(pool, id), 'decoded');
     const { rows } = await pool.query(`select report_kind from raw_messages where id = $1`, [id]);
     assert.equal(rows[0].report_kind, 'bounce');

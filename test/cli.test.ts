@@ -8,7 +8,11 @@ import { base32Decode, base32Encode } from '../src/correlate/token.ts';
 const BIN = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -58,13 +62,30 @@ test('bounced parse --json: one line per file, folders walked in order, the cont
   const dir = fileURLToPath(new URL('./fixtures/decoder/other/', import.meta.url));
   const r = run(['parse', '--json', dir]);
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => l.file.split('/').pop()), ['arf-abuse.eml', 'delivered.eml', 'gmail-unsubscribe.eml', 'vacation.eml']);
-  for (const l of lines) assert.deepEqual(Object.keys(l), ['file', 'kind', 'originalMessageId', 'recipients', 'feedback', 'error']);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => l.file.split('/').pop()),
+    ['arf-abuse.eml', 'delivered.eml', 'gmail-unsubscribe.eml', 'vacation.eml'],
+  );
+  for (const l of lines)
+    assert.deepEqual(Object.keys(l), ['file', 'kind', 'originalMessageId', 'recipients', 'feedback', 'error']);
   assert.equal(lines[0].kind, 'feedback');
   assert.equal(lines[0].originalMessageId, 't7@bounces.example.com');
   assert.equal(lines[0].feedback.type, 'abuse');
-  assert.deepEqual(Object.keys(lines[1].recipients[0]), ['address', 'action', 'status', 'replyCode', 'diagnosticCode', 'remoteMta', 'reason', 'type', 'rule']);
+  assert.deepEqual(Object.keys(lines[1].recipients[0]), [
+    'address',
+    'action',
+    'status',
+    'replyCode',
+    'diagnosticCode',
+    'remoteMta',
+    'reason',
+    'type',
+    'rule',
+  ]);
 });
 
 test('bounced parse of a missing path, or of no path, is a usage error (exit 2)', () => {
@@ -109,12 +130,19 @@ test('bounced token mint and verify, with the keys from TOKEN_KEYS', () => {
   const bound = run(['token', 'mint', '--send-id', 'order-78', '--recipient', 'Alice@Example.org'], env);
   assert.equal(bound.code, 0, bound.stderr);
   const boundPath = JSON.parse(bound.stdout).returnPath;
-  assert.equal(JSON.parse(run(['token', 'verify', boundPath, '--recipient', 'alice@example.org'], env).stdout).recipientMatches, true);
+  assert.equal(
+    JSON.parse(run(['token', 'verify', boundPath, '--recipient', 'alice@example.org'], env).stdout).recipientMatches,
+    true,
+  );
   const wrong = run(['token', 'verify', boundPath, '--recipient', 'ceo@example.org'], env);
   assert.equal(wrong.code, 1);
   assert.equal(JSON.parse(wrong.stdout).recipientMatches, false);
   assert.equal(run(['token', 'mint', '--send-id', 'x'], {}).code, 2, 'no TOKEN_KEYS');
-  assert.equal(run(['token', 'mint', '--send-id', 'x'], { TOKEN_KEYS: '1:CHANGE-ME-32-random-bytes-base64-xx' }).code, 2, 'a placeholder secret');
+  assert.equal(
+    run(['token', 'mint', '--send-id', 'x'], { TOKEN_KEYS: '1:CHANGE-ME-32-random-bytes-base64-xx' }).code,
+    2,
+    'a placeholder secret',
+  );
   assert.equal(run(['token', 'mint', '--send-id', 'x', '--ttl', 'soon'], env).code, 2);
   assert.equal(run(['token', 'frobnicate'], env).code, 2);
 });

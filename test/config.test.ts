@@ -18,7 +18,11 @@ test('defaults: embedded database, port 2525, 10 MiB, the local bounce domain', 
 });
 
 test('values are parsed and normalised', () => {
-  const c = loadConfig({ BOUNCE_DOMAINS: ' Bounces.Example.com, .mail.example.org ', SMTP_PORT: '25', DATABASE_URL: 'postgres://u@db/x' });
+  const c = loadConfig({
+    BOUNCE_DOMAINS: ' Bounces.Example.com, .mail.example.org ',
+    SMTP_PORT: '25',
+    DATABASE_URL: 'postgres://u@db/x',
+  });
   assert.deepEqual(c.bounceDomains, ['bounces.example.com', '.mail.example.org']);
   assert.equal(c.smtp.port, 25);
   assert.equal(c.databaseUrl, 'postgres://u@db/x');
@@ -44,6 +48,13 @@ const BAD: Array<[Record<string, string>, string, RegExp]> = [
 
 for (const [env, variable, problem] of BAD) {
   test(`${JSON.stringify(env)} is refused naming ${variable}`, () => {
-    assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && err.variable === variable && problem.test(err.message) && err.message.startsWith(`${variable}: `));
+    assert.throws(
+      () => loadConfig(env),
+      (err: Error) =>
+        err instanceof ConfigError &&
+        err.variable === variable &&
+        problem.test(err.message) &&
+        err.message.startsWith(`${variable}: `),
+    );
   });
 }

@@ -38,7 +38,8 @@ after(async () => {
   await db?.drop();
 });
 
-const fixture = (name: string) => toCrlf(readFileSync(new URL(`./fixtures/decoder/${name}`, import.meta.url))).toString('latin1');
+const fixture = (name: string) =>
+  toCrlf(readFileSync(new URL(`./fixtures/decoder/${name}`, import.meta.url))).toString('latin1');
 
 async function register(batch: unknown, token = API) {
   const res = await fetch(`http://127.0.0.1:${server.httpPort}/v1/sent-messages`, {
@@ -83,12 +84,36 @@ describe('the sent-message registry', () => {
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
     const batch = [
       // The sends the corpus bounces below belong to.
-      { messageId: 'postfix-01-send@sender.example', recipient: 'kijitora@example.co.jp', campaign: 'corpus-token', sendId: 'send-tok-1' },
+      {
+        messageId: 'postfix-01-send@sender.example',
+        recipient: 'kijitora@example.co.jp',
+        campaign: 'corpus-token',
+        sendId: 'send-tok-1',
+      },
       { messageId: '<FFFFFFFF.0000000@example.co.jp>', recipient: 'kijitora@example.org', campaign: 'corpus-mid' },
-      { messageId: 'envid-send@sender.example', recipient: 'kijitora@example.org', campaign: 'corpus-envid', envelopeId: 'corpus-envid-1' },
-      { messageId: 'xhdr-send@sender.example', recipient: 'kijitora@example.org', campaign: 'corpus-xhdr', sendId: 'corpus-send-9' },
-      { messageId: '25203A4E-F90F-4A14-BF51-3E7B9D39BE8E@libsisimai.org', recipient: 'kijitora@apple.example.com', campaign: 'corpus-reply' },
-      { messageId: 'recent-send@sender.example', recipient: 'kijitora@example.ed.jp', campaign: 'corpus-recent', sentAt: hourAgo },
+      {
+        messageId: 'envid-send@sender.example',
+        recipient: 'kijitora@example.org',
+        campaign: 'corpus-envid',
+        envelopeId: 'corpus-envid-1',
+      },
+      {
+        messageId: 'xhdr-send@sender.example',
+        recipient: 'kijitora@example.org',
+        campaign: 'corpus-xhdr',
+        sendId: 'corpus-send-9',
+      },
+      {
+        messageId: '25203A4E-F90F-4A14-BF51-3E7B9D39BE8E@libsisimai.org',
+        recipient: 'kijitora@apple.example.com',
+        campaign: 'corpus-reply',
+      },
+      {
+        messageId: 'recent-send@sender.example',
+        recipient: 'kijitora@example.ed.jp',
+        campaign: 'corpus-recent',
+        sentAt: hourAgo,
+      },
       // The sends of the standing tests.
       { messageId: '<tok123@bounces.example.com>', recipient: 'Alice@Receiver.example', campaign: 'nov-news' },
       { messageId: 't8@bounces.example.com', recipient: 'heidi@corp.example', campaign: 'nov-news' },
@@ -97,7 +122,9 @@ describe('the sent-message registry', () => {
     assert.equal(first.status, 200, first.body);
     assert.deepEqual(JSON.parse(first.body), { inserted: 8, duplicates: 0 });
     assert.deepEqual(JSON.parse((await register(batch)).body), { inserted: 0, duplicates: 8 });
-    const { rows } = await pool.query(`select recipient, campaign from sent_messages where message_id = 'tok123@bounces.example.com'`);
+    const { rows } = await pool.query(
+      `select recipient, campaign from sent_messages where message_id = 'tok123@bounces.example.com'`,
+    );
     assert.deepEqual(rows, [{ recipient: 'alice@receiver.example', campaign: 'nov-news' }]);
   });
 });
@@ -106,55 +133,86 @@ describe('the sent-message registry', () => {
 function postfix05(extraOriginalHeader = ''): string {
   return corpusMessage('lhost-postfix-05.eml')
     .toString('latin1')
-    .replace('Message-ID: <FFFFFFFF.0000000@example.co.jp>', `Message-ID: <not-registered@example.co.jp>${extraOriginalHeader}`);
+    .replace(
+      'Message-ID: <FFFFFFFF.0000000@example.co.jp>',
+      `Message-ID: <not-registered@example.co.jp>${extraOriginalHeader}`,
+    );
 }
 
 describe('correlation, with real bounces of the corpus', () => {
   test('token in the envelope recipient (sent to b+TOKEN@…)', async () => {
     const token = mintToken({ sendId: 'send-tok-1', key: ring.current });
-    const rows = await eventsOf(await deliver(corpusMessage('lhost-postfix-01.eml'), returnPathAddress(token, BOUNCE_DOMAIN)));
+    const rows = await eventsOf(
+      await deliver(corpusMessage('lhost-postfix-01.eml'), returnPathAddress(token, BOUNCE_DOMAIN)),
+    );
     assert.equal(rows.length, 1);
     assert.deepEqual(
-      { correlation: rows[0].correlation, send: rows[0].send_id, sent: rows[0].sent_message_id, campaign: rows[0].campaign },
+      {
+        correlation: rows[0].correlation,
+        send: rows[0].send_id,
+        sent: rows[0].sent_message_id,
+        campaign: rows[0].campaign,
+      },
       { correlation: 'token', send: 'send-tok-1', sent: 'postfix-01-send@sender.example', campaign: 'corpus-token' },
     );
   });
 
   test('token as the Message-ID of the returned original', async () => {
     const token = mintToken({ sendId: 'send-tok-1', key: ring.current });
-    const raw = corpusMessage('lhost-postfix-04.eml').toString('latin1').replace('<A8F82EDD-E518-4F5C-8C70-BC4EFF24AB9F@example.ne.jp>', `<${token}@${BOUNCE_DOMAIN}>`);
+    const raw = corpusMessage('lhost-postfix-04.eml')
+      .toString('latin1')
+      .replace('<A8F82EDD-E518-4F5C-8C70-BC4EFF24AB9F@example.ne.jp>', `<${token}@${BOUNCE_DOMAIN}>`);
     const rows = await eventsOf(await deliver(raw));
     assert.ok(rows.length >= 1);
-    for (const row of rows) assert.deepEqual({ c: row.correlation, s: row.send_id }, { c: 'message-id', s: 'send-tok-1' });
+    for (const row of rows)
+      assert.deepEqual({ c: row.correlation, s: row.send_id }, { c: 'message-id', s: 'send-tok-1' });
   });
 
   test('a registered Message-ID', async () => {
     const rows = await eventsOf(await deliver(corpusMessage('lhost-postfix-05.eml')));
-    assert.deepEqual({ c: rows[0].correlation, campaign: rows[0].campaign }, { c: 'message-id', campaign: 'corpus-mid' });
+    assert.deepEqual(
+      { c: rows[0].correlation, campaign: rows[0].campaign },
+      { c: 'message-id', campaign: 'corpus-mid' },
+    );
   });
 
   test('ENVID (Original-Envelope-Id) when the Message-ID is unknown', async () => {
     const raw = postfix05().replace(/^(Reporting-MTA: .*)$/m, '$1\r\nOriginal-Envelope-Id: corpus-envid-1');
     const rows = await eventsOf(await deliver(raw));
-    assert.deepEqual({ c: rows[0].correlation, campaign: rows[0].campaign }, { c: 'envelope-id', campaign: 'corpus-envid' });
+    assert.deepEqual(
+      { c: rows[0].correlation, campaign: rows[0].campaign },
+      { c: 'envelope-id', campaign: 'corpus-envid' },
+    );
   });
 
   test('a configured X- header of the original', async () => {
     const rows = await eventsOf(await deliver(postfix05('\r\nX-Bounced-Send-Id: corpus-send-9')));
-    assert.deepEqual({ c: rows[0].correlation, campaign: rows[0].campaign }, { c: 'x-header', campaign: 'corpus-xhdr' });
+    assert.deepEqual(
+      { c: rows[0].correlation, campaign: rows[0].campaign },
+      { c: 'x-header', campaign: 'corpus-xhdr' },
+    );
   });
 
   test("an auto-reply's In-Reply-To", async () => {
     const rows = await eventsOf(await deliver(corpusMessage('rfc3834-03.eml')));
-    assert.deepEqual({ kind: rows[0].kind, c: rows[0].correlation, campaign: rows[0].campaign }, { kind: 'autoreply', c: 'in-reply-to', campaign: 'corpus-reply' });
+    assert.deepEqual(
+      { kind: rows[0].kind, c: rows[0].correlation, campaign: rows[0].campaign },
+      { kind: 'autoreply', c: 'in-reply-to', campaign: 'corpus-reply' },
+    );
   });
 
   test('last resort: a recent send to the same recipient; and nothing at all', async () => {
     const recent = await eventsOf(await deliver(corpusMessage('lhost-exim-01.eml')));
-    assert.deepEqual({ c: recent[0].correlation, campaign: recent[0].campaign }, { c: 'recent-send', campaign: 'corpus-recent' });
+    assert.deepEqual(
+      { c: recent[0].correlation, campaign: recent[0].campaign },
+      { c: 'recent-send', campaign: 'corpus-recent' },
+    );
     const none = await eventsOf(await deliver(corpusMessage('lhost-qmail-01.eml')));
     assert.equal(none[0].correlation, 'none');
-    const expected = [/^bounced_correlation_total\{method="none"\} [1-9]\d*$/m, /^bounced_correlation_total\{method="token"\} [1-9]\d*$/m];
+    const expected = [
+      /^bounced_correlation_total\{method="none"\} [1-9]\d*$/m,
+      /^bounced_correlation_total\{method="token"\} [1-9]\d*$/m,
+    ];
     const metrics = await scrapeUntil(server.httpPort, expected);
     for (const pattern of expected) assert.match(metrics, pattern);
   });
@@ -163,48 +221,79 @@ describe('correlation, with real bounces of the corpus', () => {
 describe('standing', () => {
   test('a hard bounce puts the address on the suppression list, with its history', async () => {
     await eventsOf(await deliver(fixture('dsn/postfix-rcpt-unknown.eml')));
-    const { rows } = await pool.query(`select address, state, reason from suppression_list where address = 'alice@receiver.example'`);
+    const { rows } = await pool.query(
+      `select address, state, reason from suppression_list where address = 'alice@receiver.example'`,
+    );
     assert.deepEqual(rows, [{ address: 'alice@receiver.example', state: 'quarantined', reason: 'userunknown' }]);
-    const history = await pool.query(`select from_state, to_state, cause from address_standing_history where address = 'alice@receiver.example' order by id`);
+    const history = await pool.query(
+      `select from_state, to_state, cause from address_standing_history where address = 'alice@receiver.example' order by id`,
+    );
     assert.deepEqual(history.rows[0], { from_state: 'fine', to_state: 'quarantined', cause: 'event' });
   });
 
   test('sender-caused failures and auto-replies leave the address alone', async () => {
     await eventsOf(await deliver(fixture('text/cr-only-blocklist.eml')));
     await eventsOf(await deliver(fixture('other/vacation.eml')));
-    const { rows } = await pool.query(`select address from address_standing where address in ('frank@blocked.example', 'heidi@corp.example') and state <> 'fine'`);
+    const { rows } = await pool.query(
+      `select address from address_standing where address in ('frank@blocked.example', 'heidi@corp.example') and state <> 'fine'`,
+    );
     assert.deepEqual(rows, []);
   });
 
   test('the same soft bounce received twice is counted once', async () => {
-    const raw = fixture('text/exim-quota.eml').replace('dave@quota.example', 'zed@quota.example').replace(/dave@quota\.example/g, 'zed@quota.example');
+    const raw = fixture('text/exim-quota.eml')
+      .replace('dave@quota.example', 'zed@quota.example')
+      .replace(/dave@quota\.example/g, 'zed@quota.example');
     // Two copies through the send's own return path (two tokens of one send: a remote MTA retrying with another envelope).
-    const returnPath = () => returnPathAddress(mintToken({ sendId: 'send-zed', recipient: 'zed@quota.example', key: ring.current }), BOUNCE_DOMAIN);
+    const returnPath = () =>
+      returnPathAddress(
+        mintToken({ sendId: 'send-zed', recipient: 'zed@quota.example', key: ring.current }),
+        BOUNCE_DOMAIN,
+      );
     const first = returnPath();
     let second = returnPath();
     while (second === first) second = returnPath();
     await eventsOf(await deliver(raw, first));
     await eventsOf(await deliver(raw, second));
-    const { rows } = await pool.query(`select state, soft_count from address_standing where address = 'zed@quota.example'`);
+    const { rows } = await pool.query(
+      `select state, soft_count from address_standing where address = 'zed@quota.example'`,
+    );
     assert.deepEqual(rows, [{ state: 'soft_bouncing', soft_count: 1 }]);
   });
 
   test('a redacted complaint (no recipient named) is the recipient of the send it returns', async () => {
-    assert.equal((await register([{ messageId: 'redacted-1@bounces.example.com', recipient: 'ruth@isp.example', campaign: 'redacted' }])).status, 200);
+    assert.equal(
+      (
+        await register([
+          { messageId: 'redacted-1@bounces.example.com', recipient: 'ruth@isp.example', campaign: 'redacted' },
+        ])
+      ).status,
+      200,
+    );
     const redacted = fixture('other/arf-abuse.eml')
       .replace(/^Original-Rcpt-To: .*\r\n/m, '')
       .replace('To: <grace@isp.example>', 'To: undisclosed-recipients:;')
       .replace('<t7@bounces.example.com>', '<redacted-1@bounces.example.com>');
     const rows = await eventsOf(await deliver(redacted, `fbl@${BOUNCE_DOMAIN}`));
-    assert.deepEqual(rows.map((r) => ({ recipient: r.recipient, kind: r.kind, c: r.correlation, campaign: r.campaign })), [
-      { recipient: 'ruth@isp.example', kind: 'feedback', c: 'message-id', campaign: 'redacted' },
-    ]);
-    const { rows: standing } = await pool.query(`select state from suppression_list where address = 'ruth@isp.example'`);
+    assert.deepEqual(
+      rows.map((r) => ({ recipient: r.recipient, kind: r.kind, c: r.correlation, campaign: r.campaign })),
+      [{ recipient: 'ruth@isp.example', kind: 'feedback', c: 'message-id', campaign: 'redacted' }],
+    );
+    const { rows: standing } = await pool.query(
+      `select state from suppression_list where address = 'ruth@isp.example'`,
+    );
     assert.deepEqual(standing, [{ state: 'complained' }]);
   });
 
   test('a complaint about a registered send suppresses the address for good', async () => {
-    assert.equal((await register([{ messageId: 't7@bounces.example.com', recipient: 'grace@isp.example', campaign: 'nov-news-2' }])).status, 200);
+    assert.equal(
+      (
+        await register([
+          { messageId: 't7@bounces.example.com', recipient: 'grace@isp.example', campaign: 'nov-news-2' },
+        ])
+      ).status,
+      200,
+    );
     await eventsOf(await deliver(fixture('other/arf-abuse.eml'), `fbl@${BOUNCE_DOMAIN}`));
     const { rows } = await pool.query(`select state from suppression_list where address = 'grace@isp.example'`);
     assert.deepEqual(rows, [{ state: 'complained' }]);
@@ -213,13 +302,24 @@ describe('standing', () => {
 
 describe('views', () => {
   test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily answer the cookbook queries', async () => {
-    const rate = await pool.query(`select campaign, sent::int, bounced::int, hard_bounced::int, bounce_rate from campaign_bounce_rate where campaign = 'nov-news'`);
+    const rate = await pool.query(
+      `select campaign, sent::int, bounced::int, hard_bounced::int, bounce_rate from campaign_bounce_rate where campaign = 'nov-news'`,
+    );
     // nov-news: two sends (Alice's DSN, Heidi's auto-reply); one bounced, hard.
-    assert.deepEqual(rate.rows, [{ campaign: 'nov-news', sent: 2, bounced: 1, hard_bounced: 1, bounce_rate: '0.5000' }]);
-    const stats = await pool.query(`select sum(events)::int as n from bounce_stats_daily where kind = 'bounce' and reason = 'userunknown'`);
+    assert.deepEqual(rate.rows, [
+      { campaign: 'nov-news', sent: 2, bounced: 1, hard_bounced: 1, bounce_rate: '0.5000' },
+    ]);
+    const stats = await pool.query(
+      `select sum(events)::int as n from bounce_stats_daily where kind = 'bounce' and reason = 'userunknown'`,
+    );
     assert.ok(stats.rows[0].n >= 2);
-    const sender = await pool.query(`select reason, sum(events)::int as n from sender_failures_daily group by 1 order by 1`);
-    assert.ok(sender.rows.some((r) => r.reason === 'blocked'), JSON.stringify(sender.rows));
+    const sender = await pool.query(
+      `select reason, sum(events)::int as n from sender_failures_daily group by 1 order by 1`,
+    );
+    assert.ok(
+      sender.rows.some((r) => r.reason === 'blocked'),
+      JSON.stringify(sender.rows),
+    );
   });
 });
 
@@ -227,11 +327,17 @@ describe('outage breaker', () => {
   test('a burst of hard bounces from one domain trips the breaker; release undoes the quarantines', async () => {
     const started = new Date(Date.now() - 1000);
     const template = fixture('dsn/postfix-rcpt-unknown.eml');
-    const sends = Array.from({ length: 7 }, (_, i) => ({ messageId: `burst-${i + 1}@sender.example`, recipient: `user${i + 1}@outage.example`, campaign: 'burst' }));
+    const sends = Array.from({ length: 7 }, (_, i) => ({
+      messageId: `burst-${i + 1}@sender.example`,
+      recipient: `user${i + 1}@outage.example`,
+      campaign: 'burst',
+    }));
     assert.equal((await register(sends)).status, 200);
     const effects: string[] = [];
     for (let n = 1; n <= 7; n++) {
-      const raw = template.replace(/alice@receiver\.example/g, `user${n}@outage.example`).replace('Message-ID: <tok123@bounces.example.com>', `Message-ID: <burst-${n}@sender.example>`);
+      const raw = template
+        .replace(/alice@receiver\.example/g, `user${n}@outage.example`)
+        .replace('Message-ID: <tok123@bounces.example.com>', `Message-ID: <burst-${n}@sender.example>`);
       const rows = await eventsOf(await deliver(raw));
       effects.push(rows[0].standing_effect);
     }
@@ -241,15 +347,25 @@ describe('outage breaker', () => {
 
     const bin = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
     const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
-    const dry = spawnSync(process.execPath, [bin, 'release', '--domain', 'outage.example', '--since', started.toISOString(), '--dry-run'], { env, encoding: 'utf8' });
+    const dry = spawnSync(
+      process.execPath,
+      [bin, 'release', '--domain', 'outage.example', '--since', started.toISOString(), '--dry-run'],
+      { env, encoding: 'utf8' },
+    );
     assert.equal(dry.status, 0, dry.stderr);
     assert.match(dry.stdout, /would release 4 address\(es\) of outage\.example/);
-    const real = spawnSync(process.execPath, [bin, 'release', '--domain', 'outage.example', '--since', started.toISOString()], { env, encoding: 'utf8' });
+    const real = spawnSync(
+      process.execPath,
+      [bin, 'release', '--domain', 'outage.example', '--since', started.toISOString()],
+      { env, encoding: 'utf8' },
+    );
     assert.equal(real.status, 0, real.stderr);
     assert.match(real.stdout, /released 4 address\(es\)/);
     const { rows } = await pool.query(`select address, state from suppression_list where domain = 'outage.example'`);
     assert.deepEqual(rows, []);
-    const breaker = await pool.query(`select released_at is not null as released from domain_breakers where domain = 'outage.example'`);
+    const breaker = await pool.query(
+      `select released_at is not null as released from domain_breakers where domain = 'outage.example'`,
+    );
     assert.equal(breaker.rows[0].released, true);
   });
 });
@@ -257,12 +373,20 @@ describe('outage breaker', () => {
 describe('reprocess', () => {
   test('decodes stored messages again with an operator rule added since, shows then applies the difference', async () => {
     await eventsOf(await deliver(fixture('malformed/lost-boundary.eml')));
-    await pool.query(`insert into classification_rules (id, reason, text_pattern) values ('size-as-policy', 'policyviolation', 'message size exceeds fixed limit')`);
+    await pool.query(
+      `insert into classification_rules (id, reason, text_pattern) values ('size-as-policy', 'policyviolation', 'message size exceeds fixed limit')`,
+    );
     const bin = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
     const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', TOKEN_KEYS: KEYS };
-    const dry = spawnSync(process.execPath, [bin, 'reprocess', '--since', '1d', '--dry-run'], { env, encoding: 'utf8' });
+    const dry = spawnSync(process.execPath, [bin, 'reprocess', '--since', '1d', '--dry-run'], {
+      env,
+      encoding: 'utf8',
+    });
     assert.equal(dry.status, 0, dry.stderr);
-    assert.match(dry.stdout, /"recipient":"mia@big\.example","before":"emailtoolarge\/ignored","after":"policyviolation\/ignored"/);
+    assert.match(
+      dry.stdout,
+      /"recipient":"mia@big\.example","before":"emailtoolarge\/ignored","after":"policyviolation\/ignored"/,
+    );
     assert.match(dry.stdout, /dry run: \d+ message\(s\) decoded again, 1 recipient fact\(s\) would change/);
     const unchanged = await pool.query(`select reason from bounce_events where recipient = 'mia@big.example'`);
     assert.equal(unchanged.rows[0].reason, 'emailtoolarge');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { spawnServer, type ChildServer } from './support/child-server.ts';
+import { type ChildServer, spawnServer } from './support/child-server.ts';
 import { corpusFiles, corpusMessage } from './support/corpus.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { RawSmtpClient, toCrlf } from './support/smtp-client.ts';
@@ -34,7 +34,10 @@ test('sessions terminated five times during a burst: no crash, nothing lost, dou
   const sender = async (lane: number) => {
     for (let i = lane; i < 600; i += 6) {
       const marker = `fault-${i}`;
-      const raw = Buffer.concat([Buffer.from(`X-Fault-Marker: ${marker}\r\n`), corpusMessage(files[i % files.length]!)]);
+      const raw = Buffer.concat([
+        Buffer.from(`X-Fault-Marker: ${marker}\r\n`),
+        corpusMessage(files[i % files.length]!),
+      ]);
       for (let attempt = 0; attempt < 20; attempt++) {
         const { client, greeting } = await RawSmtpClient.greet(server!.smtpPort);
         if (greeting.code !== 220) {
@@ -74,7 +77,8 @@ test('sessions terminated five times during a burst: no crash, nothing lost, dou
   const deadline = Date.now() + 60_000;
   let pending = -1;
   while (Date.now() < deadline) {
-    pending = (await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`)).rows[0].n;
+    pending = (await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`)).rows[0]
+      .n;
     if (pending === 0) break;
     await sleep(200);
   }
@@ -85,8 +89,14 @@ test('sessions terminated five times during a burst: no crash, nothing lost, dou
   );
   const stored = rows.filter((r) => r.marker);
   assert.equal(new Set(stored.map((r) => r.marker)).size, 600);
-  assert.deepEqual(stored.filter((r) => r.copies !== 1), []);
-  assert.deepEqual(stored.filter((r) => r.decode_state !== 'decoded').map((r) => r.decode_state), []);
+  assert.deepEqual(
+    stored.filter((r) => r.copies !== 1),
+    [],
+  );
+  assert.deepEqual(
+    stored.filter((r) => r.decode_state !== 'decoded').map((r) => r.decode_state),
+    [],
+  );
   server.proc.kill('SIGTERM');
   const exit = await server.exited;
   assert.equal(exit.code, 0);

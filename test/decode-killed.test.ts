@@ -17,11 +17,27 @@ function dsn(i: number): Buffer {
   const [status, reply] = i % 2 === 0 ? ['5.1.1', '550 5.1.1 user unknown'] : ['5.2.2', '552 5.2.2 mailbox full'];
   return Buffer.from(
     [
-      'From: MAILER-DAEMON@mx.example.net', 'Subject: Undelivered Mail Returned to Sender',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '',
-      '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example.net', '',
-      `Final-Recipient: rfc822; user${i}@d${i % 40}.example`, 'Action: failed', `Status: ${status}`, `Diagnostic-Code: smtp; ${reply}`, '',
-      '--B', 'Content-Type: text/rfc822-headers', '', `Message-ID: <killed-${i}@sender.example>`, '', '--B--', '',
+      'From: MAILER-DAEMON@mx.example.net',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.net',
+      '',
+      `Final-Recipient: rfc822; user${i}@d${i % 40}.example`,
+      'Action: failed',
+      `Status: ${status}`,
+      `Diagnostic-Code: smtp; ${reply}`,
+      '',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: <killed-${i}@sender.example>`,
+      '',
+      '--B--',
+      '',
     ].join('\r\n'),
   );
 }
@@ -33,32 +49,63 @@ test('SIGKILL while decoding a backlog: the next instance decides every message 
     [COUNT],
   );
   // The backlog, stored as the SMTP side stores it, before any decoder runs.
-  const spool = new Spool(fixture.pool, { windowMs: 1, maxBatch: 200, deadlineMs: 30_000, maxConcurrentCommits: 2, instance: 'test' });
-  await Promise.all(Array.from({ length: COUNT }, (_, i) => spool.store({
-    envelope: { mailFrom: '', rcptTo: [`b@${DOMAIN}`], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
-    raw: dsn(i),
-  })));
+  const spool = new Spool(fixture.pool, {
+    windowMs: 1,
+    maxBatch: 200,
+    deadlineMs: 30_000,
+    maxConcurrentCommits: 2,
+    instance: 'test',
+  });
+  await Promise.all(
+    Array.from({ length: COUNT }, (_, i) =>
+      spool.store({
+        envelope: {
+          mailFrom: '',
+          rcptTo: [`b@${DOMAIN}`],
+          remoteIp: null,
+          helo: null,
+          tlsProtocol: null,
+          sessionId: null,
+          receivedAt: new Date(),
+          source: 'smtp',
+        },
+        raw: dsn(i),
+      }),
+    ),
+  );
   await spool.close();
 
   // Small batches (DECODE_BATCH_SIZE) so that the kill lands between and inside them.
-  const env = { DATABASE_URL: fixture.db.url, BOUNCE_DOMAINS: DOMAIN, DECODE_BATCH_SIZE: '20', DECODE_WORKERS: '2', BREAKER_MIN_HARD: '1000000' };
+  const env = {
+    DATABASE_URL: fixture.db.url,
+    BOUNCE_DOMAINS: DOMAIN,
+    DECODE_BATCH_SIZE: '20',
+    DECODE_WORKERS: '2',
+    BREAKER_MIN_HARD: '1000000',
+  };
   const first = await spawnServer(env);
   const deadline = Date.now() + 30_000;
   let decoded = 0;
   while (Date.now() < deadline) {
-    decoded = (await fixture.pool.query(`select count(*)::int as n from raw_messages where decode_state <> 'pending'`)).rows[0].n;
+    decoded = (await fixture.pool.query(`select count(*)::int as n from raw_messages where decode_state <> 'pending'`))
+      .rows[0].n;
     if (decoded > 0) break;
     await new Promise((r) => setTimeout(r, 5));
   }
   first.proc.kill('SIGKILL');
   await first.exited;
-  const left = (await fixture.pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`)).rows[0].n;
+  const left = (await fixture.pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`))
+    .rows[0].n;
   assert.ok(decoded > 0 && left > 0, `killed in the middle: ${decoded} decoded, ${left} pending`);
 
   const second = await spawnServer(env);
   try {
     const until = Date.now() + 60_000;
-    while (Date.now() < until && (await fixture.pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`)).rows[0].n > 0) {
+    while (
+      Date.now() < until &&
+      (await fixture.pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`)).rows[0]
+        .n > 0
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
@@ -67,16 +114,27 @@ test('SIGKILL while decoding a backlog: the next instance decides every message 
   }
   const states = await fixture.pool.query(`select decode_state, count(*)::int as n from raw_messages group by 1`);
   assert.deepEqual(states.rows, [{ decode_state: 'decoded', n: COUNT }]);
-  const events = await fixture.pool.query(`select count(*)::int as n, count(distinct raw_message_id)::int as messages from bounce_events`);
+  const events = await fixture.pool.query(
+    `select count(*)::int as n, count(distinct raw_message_id)::int as messages from bounce_events`,
+  );
   assert.deepEqual(events.rows[0], { n: COUNT, messages: COUNT });
   // Each hard bounce quarantined its address once; each soft one counted once.
-  const history = await fixture.pool.query(`select to_state, count(*)::int as n, count(distinct address)::int as addresses from address_standing_history group by 1 order by 1`);
+  const history = await fixture.pool.query(
+    `select to_state, count(*)::int as n, count(distinct address)::int as addresses from address_standing_history group by 1 order by 1`,
+  );
   assert.deepEqual(history.rows, [
     { to_state: 'quarantined', n: COUNT / 2, addresses: COUNT / 2 },
     { to_state: 'soft_bouncing', n: COUNT / 2, addresses: COUNT / 2 },
   ]);
-  const effects = await fixture.pool.query(`select standing_effect, count(*)::int as n from bounce_events group by 1 order by 1`);
-  assert.deepEqual(effects.rows, [{ standing_effect: 'counted', n: COUNT / 2 }, { standing_effect: 'quarantined', n: COUNT / 2 }]);
-  const counts = await fixture.pool.query(`select sent, bounced, hard_bounced from campaign_bounce_rate where campaign = 'killed'`);
+  const effects = await fixture.pool.query(
+    `select standing_effect, count(*)::int as n from bounce_events group by 1 order by 1`,
+  );
+  assert.deepEqual(effects.rows, [
+    { standing_effect: 'counted', n: COUNT / 2 },
+    { standing_effect: 'quarantined', n: COUNT / 2 },
+  ]);
+  const counts = await fixture.pool.query(
+    `select sent, bounced, hard_bounced from campaign_bounce_rate where campaign = 'killed'`,
+  );
   assert.deepEqual(counts.rows, [{ sent: String(COUNT), bounced: String(COUNT), hard_bounced: String(COUNT / 2) }]);
 });

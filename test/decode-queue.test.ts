@@ -3,9 +3,9 @@
 // stored before a restart are picked up.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
-import { decodeBatch, DecodeWorker, eachMessage } from '../src/ingest/decode-queue.ts';
+import { DecodeWorker, decodeBatch, eachMessage } from '../src/ingest/decode-queue.ts';
 import { Spool } from '../src/ingest/spool.ts';
 import { createPool } from '../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
@@ -24,11 +24,26 @@ after(async () => {
 });
 
 async function storeMessages(count: number, tag: string): Promise<string[]> {
-  const spool = new Spool(pool, { windowMs: 1, maxBatch: 100, deadlineMs: 5000, maxConcurrentCommits: 2, instance: 'test' });
+  const spool = new Spool(pool, {
+    windowMs: 1,
+    maxBatch: 100,
+    deadlineMs: 5000,
+    maxConcurrentCommits: 2,
+    instance: 'test',
+  });
   const stored = await Promise.all(
     Array.from({ length: count }, (_, n) =>
       spool.store({
-        envelope: { mailFrom: '', rcptTo: ['b@bounces.example.com'], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
+        envelope: {
+          mailFrom: '',
+          rcptTo: ['b@bounces.example.com'],
+          remoteIp: null,
+          helo: null,
+          tlsProtocol: null,
+          sessionId: null,
+          receivedAt: new Date(),
+          source: 'smtp',
+        },
         raw: Buffer.from(`Subject: ${tag} ${n}\r\n\r\nbody\r\n`),
       }),
     ),
@@ -47,9 +62,14 @@ test('two workers decoding at once take every row exactly once', async () => {
   });
   await decodeWithWorkers(pool, stage, 2, 10, 20_000);
   assert.equal(seen.size, 200);
-  assert.ok([...seen.values()].every((n) => n === 1), 'a row was decoded twice');
+  assert.ok(
+    [...seen.values()].every((n) => n === 1),
+    'a row was decoded twice',
+  );
   assert.deepEqual([...seen.keys()].sort(), [...ids].sort());
-  const { rows } = await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'decoded' and decode_attempts = 1`);
+  const { rows } = await pool.query(
+    `select count(*)::int as n from raw_messages where decode_state = 'decoded' and decode_attempts = 1`,
+  );
   assert.equal(rows[0].n, 200);
 });
 
@@ -63,7 +83,13 @@ test('a message that fails to decode is kept, marked failed with the error, and 
   let took: number;
   do took = await decodeBatch(pool, stage, 50);
   while (took > 0);
-  const { rows } = await pool.query<{ id: string; decode_state: string; decode_error: string | null; helo: string | null; raw: Buffer }>(
+  const { rows } = await pool.query<{
+    id: string;
+    decode_state: string;
+    decode_error: string | null;
+    helo: string | null;
+    raw: Buffer;
+  }>(
     'select id::text, decode_state, decode_error, helo, raw from raw_messages where id = any($1::bigint[]) order by id',
     [[bad, good]],
   );
@@ -79,7 +105,12 @@ test('a message that fails to decode is kept, marked failed with the error, and 
 test('a worker started later picks up rows stored before it (restart, or another instance)', async () => {
   const ids = await storeMessages(5, 'later');
   const seen: string[] = [];
-  const worker = new DecodeWorker(pool, eachMessage(async (m) => void seen.push(m.id)), { batchSize: 100, pollMs: 10_000 }, (e) => assert.fail(e));
+  const worker = new DecodeWorker(
+    pool,
+    eachMessage(async (m) => void seen.push(m.id)),
+    { batchSize: 100, pollMs: 10_000 },
+    (e) => assert.fail(e),
+  );
   worker.start();
   const deadline = Date.now() + 5000;
   while (seen.length < ids.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -105,32 +136,60 @@ test('transient database faults (deadlock, serialization failure, statement time
   const retried: number[] = [];
   const deadline = Date.now() + 20_000;
   for (;;) {
-    await decodeBatch(pool, stage, 50, { decoded: () => undefined, failed: () => undefined, retried: (n) => retried.push(n) }, 50);
-    const { rows } = await pool.query(`select count(*)::int as n from raw_messages where id = any($1::bigint[]) and decode_state = 'pending'`, [ids]);
+    await decodeBatch(
+      pool,
+      stage,
+      50,
+      { decoded: () => undefined, failed: () => undefined, retried: (n) => retried.push(n) },
+      50,
+    );
+    const { rows } = await pool.query(
+      `select count(*)::int as n from raw_messages where id = any($1::bigint[]) and decode_state = 'pending'`,
+      [ids],
+    );
     if (rows[0].n === 0 || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  const { rows } = await pool.query<{ id: string; decode_state: string; decode_attempts: number; decode_error: string | null; next_attempt_at: Date | null }>(
+  const { rows } = await pool.query<{
+    id: string;
+    decode_state: string;
+    decode_attempts: number;
+    decode_error: string | null;
+    next_attempt_at: Date | null;
+  }>(
     'select id::text, decode_state, decode_attempts, decode_error, next_attempt_at from raw_messages where id = any($1::bigint[]) order by id',
     [ids],
   );
-  assert.deepEqual(rows.map((r) => [r.decode_state, r.decode_attempts, r.decode_error, r.next_attempt_at]), [
-    ['decoded', 3, null, null],
-    ['decoded', 3, null, null],
-    ['decoded', 3, null, null],
-    ['decoded', 1, null, null],
-  ]);
-  assert.equal(retried.reduce((a, b) => a + b, 0), 6);
+  assert.deepEqual(
+    rows.map((r) => [r.decode_state, r.decode_attempts, r.decode_error, r.next_attempt_at]),
+    [
+      ['decoded', 3, null, null],
+      ['decoded', 3, null, null],
+      ['decoded', 3, null, null],
+      ['decoded', 1, null, null],
+    ],
+  );
+  assert.equal(
+    retried.reduce((a, b) => a + b, 0),
+    6,
+  );
 });
 
 test('a retried message waits for its next attempt time, doubling each attempt', async () => {
   const { retryDelayMs } = await import('../src/ingest/decode-queue.ts');
-  assert.deepEqual([1, 2, 3, 4].map((n) => retryDelayMs(n, 1000)), [1000, 2000, 4000, 8000]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((n) => retryDelayMs(n, 1000)),
+    [1000, 2000, 4000, 8000],
+  );
   assert.equal(retryDelayMs(30, 1000), 600_000);
   const [id] = await storeMessages(1, 'waiting');
   await pool.query(`update raw_messages set next_attempt_at = now() + interval '1 hour' where id = $1`, [id]);
   const seen: string[] = [];
-  await decodeBatch(pool, eachMessage(async (m) => void seen.push(m.id)), 50);
+  await decodeBatch(
+    pool,
+    eachMessage(async (m) => void seen.push(m.id)),
+    50,
+  );
   assert.ok(!seen.includes(id!), 'a message is not taken before its next attempt time');
 });
 
@@ -139,24 +198,59 @@ test('a batch reads its raw messages in slices of bounded bytes, and decodes eve
   const seen = new Map<string, number>();
   // One byte per slice: every message is read on its own, and still decoded exactly once, in order.
   let took: number;
-  do took = await decodeBatch(pool, eachMessage(async (m) => void seen.set(m.id, m.raw.length)), 50, undefined, 1000, 1);
+  do
+    took = await decodeBatch(
+      pool,
+      eachMessage(async (m) => void seen.set(m.id, m.raw.length)),
+      50,
+      undefined,
+      1000,
+      1,
+    );
   while (took > 0);
-  assert.deepEqual([...seen.keys()].filter((id) => ids.includes(id)), ids);
+  assert.deepEqual(
+    [...seen.keys()].filter((id) => ids.includes(id)),
+    ids,
+  );
   assert.ok([...seen.values()].every((n) => n > 0));
 });
 
 test('a stage gets the stored bytes exactly: 8-bit text that is not UTF-8 included', async () => {
-  const spool = new Spool(pool, { windowMs: 1, maxBatch: 100, deadlineMs: 5000, maxConcurrentCommits: 2, instance: 'test' });
+  const spool = new Spool(pool, {
+    windowMs: 1,
+    maxBatch: 100,
+    deadlineMs: 5000,
+    maxConcurrentCommits: 2,
+    instance: 'test',
+  });
   // Latin-1 (é = 0xE9), a lone UTF-8 lead byte, and every byte value but NUL.
-  const raw = Buffer.concat([Buffer.from('Subject: r\xe9sum\xe9\r\n\r\n', 'latin1'), Buffer.from([0xc3, 0x0d, 0x0a]), Buffer.from(Array.from({ length: 255 }, (_, i) => i + 1))]);
+  const raw = Buffer.concat([
+    Buffer.from('Subject: r\xe9sum\xe9\r\n\r\n', 'latin1'),
+    Buffer.from([0xc3, 0x0d, 0x0a]),
+    Buffer.from(Array.from({ length: 255 }, (_, i) => i + 1)),
+  ]);
   const { id } = await spool.store({
-    envelope: { mailFrom: '', rcptTo: ['b@bounces.example.com'], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
+    envelope: {
+      mailFrom: '',
+      rcptTo: ['b@bounces.example.com'],
+      remoteIp: null,
+      helo: null,
+      tlsProtocol: null,
+      sessionId: null,
+      receivedAt: new Date(),
+      source: 'smtp',
+    },
     raw,
   });
   await spool.close();
   const seen = new Map<string, Buffer>();
   let took: number;
-  do took = await decodeBatch(pool, eachMessage(async (m) => void seen.set(m.id, Buffer.from(m.raw))), 50);
+  do
+    took = await decodeBatch(
+      pool,
+      eachMessage(async (m) => void seen.set(m.id, Buffer.from(m.raw))),
+      50,
+    );
   while (took > 0);
   assert.ok(seen.get(id)!.equals(raw), 'the bytes the stage read differ from those stored');
 });
@@ -174,7 +268,12 @@ test('while messages arrive, a worker rests after each batch for its share of th
     while (batches.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   };
   // A quarter of its time: a batch of at least 30 ms is followed by at least 90 ms of rest.
-  const quarter = new DecodeWorker(pool, slow, { batchSize: 1, pollMs: 10_000, yieldTo: { busy: () => true, share: 0.25 } }, (e) => assert.fail(e));
+  const quarter = new DecodeWorker(
+    pool,
+    slow,
+    { batchSize: 1, pollMs: 10_000, yieldTo: { busy: () => true, share: 0.25 } },
+    (e) => assert.fail(e),
+  );
   quarter.start();
   await waitFor(2);
   await quarter.stop();
@@ -182,7 +281,12 @@ test('while messages arrive, a worker rests after each batch for its share of th
   assert.ok(batches[1]!.start - batches[0]!.end >= 90, `rested ${batches[1]!.start - batches[0]!.end} ms`);
 
   // A hundredth: the rest after one batch is at least 2.97 s, and stop does not wait for it.
-  const hundredth = new DecodeWorker(pool, slow, { batchSize: 1, pollMs: 10_000, yieldTo: { busy: () => true, share: 0.01 } }, (e) => assert.fail(e));
+  const hundredth = new DecodeWorker(
+    pool,
+    slow,
+    { batchSize: 1, pollMs: 10_000, yieldTo: { busy: () => true, share: 0.01 } },
+    (e) => assert.fail(e),
+  );
   hundredth.start();
   await waitFor(3);
   const stopping = performance.now();

@@ -33,32 +33,70 @@ const seedMessage = fc.integer({ min: 0, max: corpus.length - 1 }).map((i) => co
 
 type Mutation = (b: Buffer) => Buffer;
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.double({ min: 0, max: 1, noNaN: true }).map((f): Mutation => (b) => b.subarray(0, Math.floor(b.length * f))),
+  fc.double({ min: 0, max: 1, noNaN: true }).map(
+    (f): Mutation =>
+      (b) =>
+        b.subarray(0, Math.floor(b.length * f)),
+  ),
   fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/\r\n/g, '\n'), 'latin1')),
   fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r'), 'latin1')),
   fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/boundary="?[^";\r\n]+"?/gi, ''), 'latin1')),
   fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/^--\S+--\s*$/gm, ''), 'latin1')),
-  fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 64 })).map(([at, bytes]): Mutation => (b) => {
-    const i = b.length ? at % b.length : 0;
-    return Buffer.concat([b.subarray(0, i), Buffer.from(bytes), b.subarray(i)]);
-  }),
+  fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 64 })).map(
+    ([at, bytes]): Mutation =>
+      (b) => {
+        const i = b.length ? at % b.length : 0;
+        return Buffer.concat([b.subarray(0, i), Buffer.from(bytes), b.subarray(i)]);
+      },
+  ),
   fc.constant<Mutation>((b) => Buffer.concat([b, b])),
-  fc.constant<Mutation>((b) => Buffer.from(b.toString('latin1').replace(/Content-Transfer-Encoding: 7bit/gi, 'Content-Transfer-Encoding: base64'), 'latin1')),
+  fc.constant<Mutation>((b) =>
+    Buffer.from(
+      b.toString('latin1').replace(/Content-Transfer-Encoding: 7bit/gi, 'Content-Transfer-Encoding: base64'),
+      'latin1',
+    ),
+  ),
 );
 
 test('random bytes decode to a well-formed report', () => {
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 4096 }), (bytes) => assertWellFormed(decode(Buffer.from(bytes)))), { numRuns: 400, seed: 20261128 });
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 4096 }), (bytes) => assertWellFormed(decode(Buffer.from(bytes)))),
+    { numRuns: 400, seed: 20261128 },
+  );
 });
 
 test('random text with mail-like pieces decodes to a well-formed report', () => {
-  const piece = fc.constantFrom('Content-Type: multipart/report; boundary="x"\n', '--x\n', '--x--\n', 'Content-Type: message/delivery-status\n', 'Final-Recipient: rfc822; a@b.example\n', 'Action: failed\n', 'Status: 5.1.1\n', '\n', '<c@d.example>: 550 user unknown\n', 'Subject: Undelivered\n', 'From: MAILER-DAEMON@x\n', '=?utf-8?B?w6k=?=', '\r', '>>> DATA\n');
-  fc.assert(fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 40 })), { maxLength: 60 }), (pieces) => assertWellFormed(decode(Buffer.from(pieces.join(''), 'latin1')))), { numRuns: 500, seed: 7 });
+  const piece = fc.constantFrom(
+    'Content-Type: multipart/report; boundary="x"\n',
+    '--x\n',
+    '--x--\n',
+    'Content-Type: message/delivery-status\n',
+    'Final-Recipient: rfc822; a@b.example\n',
+    'Action: failed\n',
+    'Status: 5.1.1\n',
+    '\n',
+    '<c@d.example>: 550 user unknown\n',
+    'Subject: Undelivered\n',
+    'From: MAILER-DAEMON@x\n',
+    '=?utf-8?B?w6k=?=',
+    '\r',
+    '>>> DATA\n',
+  );
+  fc.assert(
+    fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 40 })), { maxLength: 60 }), (pieces) =>
+      assertWellFormed(decode(Buffer.from(pieces.join(''), 'latin1'))),
+    ),
+    { numRuns: 500, seed: 7 },
+  );
 });
 
 test('mutated real bounces decode to a well-formed report', () => {
-  fc.assert(fc.property(seedMessage, fc.array(mutation, { minLength: 1, maxLength: 3 }), (message, mutations) => {
-    assertWellFormed(decode(mutations.reduce((b, m) => m(b), message)));
-  }), { numRuns: 600, seed: 42 });
+  fc.assert(
+    fc.property(seedMessage, fc.array(mutation, { minLength: 1, maxLength: 3 }), (message, mutations) => {
+      assertWellFormed(decode(mutations.reduce((b, m) => m(b), message)));
+    }),
+    { numRuns: 600, seed: 42 },
+  );
 });
 
 test('every corpus message decodes to a well-formed report', () => {
@@ -70,7 +108,11 @@ test('every corpus message decodes to a well-formed report', () => {
 test('line ends do not change what a bounce says: LF, CRLF and CR decode alike', () => {
   const facts = (raw: string) => {
     const r = decode(Buffer.from(raw, 'latin1'));
-    return JSON.stringify([r.kind, r.original?.messageId, r.recipients.map((x) => [x.address, x.action, x.status, x.reason, x.type])]);
+    return JSON.stringify([
+      r.kind,
+      r.original?.messageId,
+      r.recipients.map((x) => [x.address, x.action, x.status, x.reason, x.type]),
+    ]);
   };
   for (const message of corpus) {
     const lf = message.toString('latin1').replace(/\r\n?/g, '\n');

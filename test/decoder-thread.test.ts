@@ -17,10 +17,19 @@ test('a batch with a message past its budget: that one fails, the others are dec
   try {
     const asked = [one(1), one(2), huge, one(3), one(4)].map((raw) => thread.decode(raw));
     const outcomes = await Promise.allSettled(asked);
-    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+    );
     assert.ok((outcomes[2] as PromiseRejectedResult).reason instanceof DecodeBudgetExceeded);
     const addresses = outcomes.map((o) => (o.status === 'fulfilled' ? o.value.recipients.map((r) => r.address) : null));
-    assert.deepEqual(addresses, [['user1@small.example'], ['user2@small.example'], null, ['user3@small.example'], ['user4@small.example']]);
+    assert.deepEqual(addresses, [
+      ['user1@small.example'],
+      ['user2@small.example'],
+      null,
+      ['user3@small.example'],
+      ['user4@small.example'],
+    ]);
     assert.deepEqual(restarts, ['budget']);
     // The new thread goes on with the next batch.
     const later = await thread.decode(one(5));
@@ -34,7 +43,10 @@ test('many messages at once are all answered, each with its own report', async (
   const thread = new DecoderThread(60_000);
   try {
     const reports = await Promise.all(Array.from({ length: 300 }, (_, i) => thread.decode(one(i))));
-    assert.deepEqual(reports.map((r) => r.recipients[0]!.address), Array.from({ length: 300 }, (_, i) => `user${i}@small.example`));
+    assert.deepEqual(
+      reports.map((r) => r.recipients[0]!.address),
+      Array.from({ length: 300 }, (_, i) => `user${i}@small.example`),
+    );
   } finally {
     await thread.close();
   }

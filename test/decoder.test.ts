@@ -13,180 +13,439 @@ interface Row {
   file: string;
   kind: string;
   messageId?: string | null;
-  recipients: Array<{ address: string; action: string; status: string | null; replyCode?: string | null; remoteMta?: string | null; reason: string; type: string }>;
+  recipients: Array<{
+    address: string;
+    action: string;
+    status: string | null;
+    replyCode?: string | null;
+    remoteMta?: string | null;
+    reason: string;
+    type: string;
+  }>;
 }
 
 const TABLE: Row[] = [
   {
-    file: 'dsn/postfix-rcpt-unknown.eml', kind: 'bounce', messageId: 'tok123@bounces.example.com',
-    recipients: [{ address: 'alice@receiver.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+    file: 'dsn/postfix-rcpt-unknown.eml',
+    kind: 'bounce',
+    messageId: 'tok123@bounces.example.com',
+    recipients: [
+      {
+        address: 'alice@receiver.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
   },
   {
-    file: 'dsn/two-recipients-full-and-delayed.eml', kind: 'delay',
+    file: 'dsn/two-recipients-full-and-delayed.eml',
+    kind: 'delay',
     recipients: [
-      { address: 'bob@full.example', action: 'delayed', status: '4.2.2', replyCode: '452', reason: 'mailboxfull', type: 'soft' },
+      {
+        address: 'bob@full.example',
+        action: 'delayed',
+        status: '4.2.2',
+        replyCode: '452',
+        reason: 'mailboxfull',
+        type: 'soft',
+      },
       { address: 'carol@slow.example', action: 'delayed', status: '4.4.1', reason: 'expired', type: 'soft' },
     ],
   },
   {
-    file: 'dsn/global-utf8.eml', kind: 'bounce',
-    recipients: [{ address: '用户@例子.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+    file: 'dsn/global-utf8.eml',
+    kind: 'bounce',
+    recipients: [
+      {
+        address: '用户@例子.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
   },
   {
-    file: 'text/exim-quota.eml', kind: 'bounce', messageId: 't4@bounces.example.com',
-    recipients: [{ address: 'dave@quota.example', action: 'failed', status: '5.2.2', replyCode: '552', reason: 'mailboxfull', type: 'soft' }],
+    file: 'text/exim-quota.eml',
+    kind: 'bounce',
+    messageId: 't4@bounces.example.com',
+    recipients: [
+      {
+        address: 'dave@quota.example',
+        action: 'failed',
+        status: '5.2.2',
+        replyCode: '552',
+        reason: 'mailboxfull',
+        type: 'soft',
+      },
+    ],
   },
   {
-    file: 'text/qmail-sender-rejected.eml', kind: 'bounce', messageId: 't5@bounces.example.com',
-    recipients: [{ address: 'erin@strict.example', action: 'failed', status: '5.1.8', replyCode: '553', reason: 'rejected', type: 'ignored' }],
+    file: 'text/qmail-sender-rejected.eml',
+    kind: 'bounce',
+    messageId: 't5@bounces.example.com',
+    recipients: [
+      {
+        address: 'erin@strict.example',
+        action: 'failed',
+        status: '5.1.8',
+        replyCode: '553',
+        reason: 'rejected',
+        type: 'ignored',
+      },
+    ],
   },
   {
-    file: 'text/cr-only-blocklist.eml', kind: 'bounce',
-    recipients: [{ address: 'frank@blocked.example', action: 'failed', status: '5.7.1', replyCode: '554', reason: 'blocked', type: 'ignored' }],
+    file: 'text/cr-only-blocklist.eml',
+    kind: 'bounce',
+    recipients: [
+      {
+        address: 'frank@blocked.example',
+        action: 'failed',
+        status: '5.7.1',
+        replyCode: '554',
+        reason: 'blocked',
+        type: 'ignored',
+      },
+    ],
   },
   {
     // Sender "post_master", a Content-Type that lost its semicolon, the stage labelled below
     // the reply, and a size that is not a reply code.
-    file: 'text/labelled-command-data.eml', kind: 'bounce', messageId: 't9@bounces.example.com',
-    recipients: [{ address: 'judy@filtered.example', action: 'failed', status: '5.0.0', replyCode: '550', reason: 'filtered', type: 'soft' }],
+    file: 'text/labelled-command-data.eml',
+    kind: 'bounce',
+    messageId: 't9@bounces.example.com',
+    recipients: [
+      {
+        address: 'judy@filtered.example',
+        action: 'failed',
+        status: '5.0.0',
+        replyCode: '550',
+        reason: 'filtered',
+        type: 'soft',
+      },
+    ],
   },
   {
     // A list robot refusing a post: the list's address failed, the sender is refused.
-    file: 'text/mailman-non-member.eml', kind: 'bounce',
-    recipients: [{ address: 'team@lists.example.org', action: 'failed', status: null, reason: 'rejected', type: 'ignored' }],
+    file: 'text/mailman-non-member.eml',
+    kind: 'bounce',
+    recipients: [
+      { address: 'team@lists.example.org', action: 'failed', status: null, reason: 'rejected', type: 'ignored' },
+    ],
   },
   {
     // The stage from the transcript's "sent: RCPT TO:<x>" line makes "No such user here" hard.
-    file: 'text/hmailserver-rcpt-no-such-user.eml', kind: 'bounce',
-    recipients: [{ address: 'kate@dest.example', action: 'failed', status: '5.0.0', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+    file: 'text/hmailserver-rcpt-no-such-user.eml',
+    kind: 'bounce',
+    recipients: [
+      {
+        address: 'kate@dest.example',
+        action: 'failed',
+        status: '5.0.0',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
   },
   {
     // The recipient's list entry gives a short reason; the transcript line naming it has the status.
-    file: 'text/sendmail-reason-and-transcript.eml', kind: 'bounce', messageId: 't11@bounces.example.com',
-    recipients: [{ address: 'nina@nowhere.example', action: 'failed', status: '5.1.2', replyCode: '550', reason: 'hostunknown', type: 'hard' }],
+    file: 'text/sendmail-reason-and-transcript.eml',
+    kind: 'bounce',
+    messageId: 't11@bounces.example.com',
+    recipients: [
+      {
+        address: 'nina@nowhere.example',
+        action: 'failed',
+        status: '5.1.2',
+        replyCode: '550',
+        reason: 'hostunknown',
+        type: 'hard',
+      },
+    ],
   },
   {
     // Only the failed recipient: not the sender named above it ("A message sent by"), the help
     // desk, an address at the end of a path, or the returned header's "for <x>;".
-    file: 'text/exim-sender-and-helpdesk.eml', kind: 'bounce', messageId: 't13@bounces.example.com',
-    recipients: [{ address: 'oscar@dest.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+    file: 'text/exim-sender-and-helpdesk.eml',
+    kind: 'bounce',
+    messageId: 't13@bounces.example.com',
+    recipients: [
+      {
+        address: 'oscar@dest.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
   },
   {
     // The "To:" of the header summary and a quoted Message-Id are not recipients.
-    file: 'text/exchange-summary-quoted.eml', kind: 'bounce',
-    recipients: [{ address: 'paula@corp.example', action: 'failed', status: null, reason: 'userunknown', type: 'hard' }],
+    file: 'text/exchange-summary-quoted.eml',
+    kind: 'bounce',
+    recipients: [
+      { address: 'paula@corp.example', action: 'failed', status: null, reason: 'userunknown', type: 'hard' },
+    ],
   },
   {
     // The failed address is hidden; Exim names the one it was redirected from.
-    file: 'text/exim-undisclosed-generated-from.eml', kind: 'bounce', messageId: 't16@bounces.example.com',
+    file: 'text/exim-undisclosed-generated-from.eml',
+    kind: 'bounce',
+    messageId: 't16@bounces.example.com',
     recipients: [{ address: 'rosa@dest.example', action: 'failed', status: null, reason: 'onhold', type: 'soft' }],
   },
   {
     // An address written as the display name of another ("a@b <c@d>") is not the recipient.
-    file: 'text/exim-malformed-display-name.eml', kind: 'bounce', messageId: 't30@bounces.example.com',
-    recipients: [{ address: 'lena@new.example', action: 'failed', status: null, reason: 'syntaxerror', type: 'ignored' }],
+    file: 'text/exim-malformed-display-name.eml',
+    kind: 'bounce',
+    messageId: 't30@bounces.example.com',
+    recipients: [
+      { address: 'lena@new.example', action: 'failed', status: null, reason: 'syntaxerror', type: 'ignored' },
+    ],
   },
   {
     // A transcript accepts the recipient ("250 2.1.5 Recipient OK") before refusing the
     // message: the success code is not the failure's status.
-    file: 'text/gateway-transcript-ok-then-rejected.eml', kind: 'bounce', messageId: 't31@bounces.example.com',
-    recipients: [{ address: 'vic@dest.example', action: 'failed', status: '5.0.0', replyCode: '500', reason: 'onhold', type: 'soft' }],
+    file: 'text/gateway-transcript-ok-then-rejected.eml',
+    kind: 'bounce',
+    messageId: 't31@bounces.example.com',
+    recipients: [
+      {
+        address: 'vic@dest.example',
+        action: 'failed',
+        status: '5.0.0',
+        replyCode: '500',
+        reason: 'onhold',
+        type: 'soft',
+      },
+    ],
   },
   {
     // A transcript's summary of the message ("*  From: …", "*  To: …") and a DNS failure in words.
-    file: 'text/transcript-header-summary-dns.eml', kind: 'bounce',
+    file: 'text/transcript-header-summary-dns.eml',
+    kind: 'bounce',
     recipients: [{ address: 'fay@gone.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
   },
   {
     // "Message headers follow." starts the copy, whose first header is folded over five lines.
-    file: 'text/headers-follow-folded.eml', kind: 'bounce', messageId: 't33@bounces.example.com',
-    recipients: [{ address: 'nora@dest.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+    file: 'text/headers-follow-folded.eml',
+    kind: 'bounce',
+    messageId: 't33@bounces.example.com',
+    recipients: [
+      {
+        address: 'nora@dest.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
   },
   {
     // The copy lost the indent of its folded lines: the Message-ID below them is still read.
-    file: 'text/copy-with-broken-folds.eml', kind: 'bounce', messageId: 't34@bounces.example.com',
-    recipients: [{ address: 'omar@dest.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+    file: 'text/copy-with-broken-folds.eml',
+    kind: 'bounce',
+    messageId: 't34@bounces.example.com',
+    recipients: [
+      {
+        address: 'omar@dest.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
   },
   {
     // "Recipient:", "Reason:" and "Remote host:" labels, one a line (a generated notice).
-    file: 'text/recipient-reason-remote-host.eml', kind: 'bounce',
-    recipients: [{ address: 'zoe@dest.example', action: 'failed', status: '5.1.1', replyCode: '550', remoteMta: 'mx.dest.example', reason: 'userunknown', type: 'hard' }],
+    file: 'text/recipient-reason-remote-host.eml',
+    kind: 'bounce',
+    recipients: [
+      {
+        address: 'zoe@dest.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        remoteMta: 'mx.dest.example',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
   },
   {
     // "advisory-only", "postponed", "will continue to try": a delay, not a failure.
-    file: 'text/advisory-full-mailbox-delay.eml', kind: 'delay',
+    file: 'text/advisory-full-mailbox-delay.eml',
+    kind: 'delay',
     recipients: [{ address: 'sam@dest.example', action: 'delayed', status: null, reason: 'mailboxfull', type: 'soft' }],
   },
   {
     // An X.400 address with the SMTP one glued to its "dda:SMTP=" type.
-    file: 'text/exchange-ims-x400.eml', kind: 'bounce',
+    file: 'text/exchange-ims-x400.eml',
+    kind: 'bounce',
     recipients: [{ address: 'tina@corp.example', action: 'failed', status: null, reason: 'userunknown', type: 'hard' }],
   },
   {
     // "Old message:" starts the returned copy: its words are not the failure's.
-    file: 'text/cdo-old-message.eml', kind: 'bounce',
+    file: 'text/cdo-old-message.eml',
+    kind: 'bounce',
     recipients: [{ address: 'uma@dest.example', action: 'failed', status: null, reason: 'undefined', type: 'soft' }],
   },
   {
     // "RCPT TO generated following response": the stage, so "Addressee unknown" under 5.3.0 is hard.
-    file: 'text/smtp32-rcpt-generated.eml', kind: 'bounce', messageId: 't20@bounces.example.com',
+    file: 'text/smtp32-rcpt-generated.eml',
+    kind: 'bounce',
+    messageId: 't20@bounces.example.com',
     recipients: [
-      { address: 'vera@dest.example', action: 'failed', status: '5.3.0', replyCode: '553', reason: 'userunknown', type: 'hard' },
-      { address: 'walt@dest.example', action: 'failed', status: '5.3.0', replyCode: '553', reason: 'userunknown', type: 'hard' },
+      {
+        address: 'vera@dest.example',
+        action: 'failed',
+        status: '5.3.0',
+        replyCode: '553',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+      {
+        address: 'walt@dest.example',
+        action: 'failed',
+        status: '5.3.0',
+        replyCode: '553',
+        reason: 'userunknown',
+        type: 'hard',
+      },
     ],
   },
   {
     // Each recipient's transcript reply is its own: the open-relay refusal to MAIL FROM above
     // the first (our host, blocked), not the next line's "Host unknown".
-    file: 'text/sendmail-transcript-several.eml', kind: 'bounce', messageId: 't22@bounces.example.com',
+    file: 'text/sendmail-transcript-several.eml',
+    kind: 'bounce',
+    messageId: 't22@bounces.example.com',
     recipients: [
-      { address: 'yara@relay.example', action: 'failed', status: '5.0.0', replyCode: '501', reason: 'blocked', type: 'ignored' },
-      { address: 'zack@gone.example', action: 'failed', status: '5.0.0', replyCode: '554', reason: 'hostunknown', type: 'hard' },
-      { address: 'abel@dest.example', action: 'failed', status: '5.0.0', replyCode: '550', reason: 'userunknown', type: 'hard' },
+      {
+        address: 'yara@relay.example',
+        action: 'failed',
+        status: '5.0.0',
+        replyCode: '501',
+        reason: 'blocked',
+        type: 'ignored',
+      },
+      {
+        address: 'zack@gone.example',
+        action: 'failed',
+        status: '5.0.0',
+        replyCode: '554',
+        reason: 'hostunknown',
+        type: 'hard',
+      },
+      {
+        address: 'abel@dest.example',
+        action: 'failed',
+        status: '5.0.0',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
     ],
   },
   {
-    file: 'text/mailenable-domain-not-registered.eml', kind: 'bounce',
+    file: 'text/mailenable-domain-not-registered.eml',
+    kind: 'bounce',
     recipients: [{ address: 'judy@dest.example', action: 'failed', status: null, reason: 'hostunknown', type: 'hard' }],
   },
   {
     // No code, no stage, but the words of a directory lookup: "destination addresses were unknown".
-    file: 'text/netscape-unknown-destination.eml', kind: 'bounce',
+    file: 'text/netscape-unknown-destination.eml',
+    kind: 'bounce',
     recipients: [{ address: 'erin@dest.example', action: 'failed', status: null, reason: 'filtered', type: 'soft' }],
   },
   {
     // A warning that delivery is still being tried: a delay, which never counts against the address.
-    file: 'text/exim-delay-warning.eml', kind: 'delay',
-    recipients: [{ address: 'rita@slow.example', action: 'delayed', status: '4.2.2', replyCode: '452', reason: 'mailboxfull', type: 'soft' }],
+    file: 'text/exim-delay-warning.eml',
+    kind: 'delay',
+    recipients: [
+      {
+        address: 'rita@slow.example',
+        action: 'delayed',
+        status: '4.2.2',
+        replyCode: '452',
+        reason: 'mailboxfull',
+        type: 'soft',
+      },
+    ],
   },
   {
-    file: 'other/arf-abuse.eml', kind: 'feedback', messageId: 't7@bounces.example.com',
+    file: 'other/arf-abuse.eml',
+    kind: 'feedback',
+    messageId: 't7@bounces.example.com',
     recipients: [{ address: 'grace@isp.example', action: 'failed', status: null, reason: 'feedback', type: 'ignored' }],
   },
   {
     // A List-Unsubscribe mailto request: the reader opts out.
-    file: 'other/gmail-unsubscribe.eml', kind: 'feedback',
+    file: 'other/gmail-unsubscribe.eml',
+    kind: 'feedback',
     recipients: [{ address: 'kim@gmail.example', action: 'failed', status: null, reason: 'feedback', type: 'ignored' }],
   },
   {
-    file: 'other/vacation.eml', kind: 'autoreply',
-    recipients: [{ address: 'heidi@corp.example', action: 'delivered', status: null, reason: 'vacation', type: 'ignored' }],
+    file: 'other/vacation.eml',
+    kind: 'autoreply',
+    recipients: [
+      { address: 'heidi@corp.example', action: 'delivered', status: null, reason: 'vacation', type: 'ignored' },
+    ],
   },
   {
-    file: 'other/delivered.eml', kind: 'delivered',
-    recipients: [{ address: 'ivan@ok.example', action: 'relayed', status: '2.0.0', replyCode: '250', reason: 'delivered', type: 'ignored' }],
+    file: 'other/delivered.eml',
+    kind: 'delivered',
+    recipients: [
+      {
+        address: 'ivan@ok.example',
+        action: 'relayed',
+        status: '2.0.0',
+        replyCode: '250',
+        reason: 'delivered',
+        type: 'ignored',
+      },
+    ],
   },
   { file: 'not-bounce/newsletter.eml', kind: 'other', messageId: null, recipients: [] },
   { file: 'not-bounce/human-reply.eml', kind: 'other', recipients: [] },
   // A bounce-like subject ("Notification"), but a person writing: no failure in the text.
   { file: 'not-bounce/notification-reply.eml', kind: 'other', recipients: [] },
   {
-    file: 'malformed/truncated-dsn.eml', kind: 'bounce',
-    recipients: [{ address: 'leo@gone.example', action: 'failed', status: '5.1.1', replyCode: '550', reason: 'userunknown', type: 'hard' }],
+    file: 'malformed/truncated-dsn.eml',
+    kind: 'bounce',
+    recipients: [
+      {
+        address: 'leo@gone.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
   },
   {
-    file: 'malformed/lost-boundary.eml', kind: 'bounce',
-    recipients: [{ address: 'mia@big.example', action: 'failed', status: '5.3.4', replyCode: '552', reason: 'emailtoolarge', type: 'ignored' }],
+    file: 'malformed/lost-boundary.eml',
+    kind: 'bounce',
+    recipients: [
+      {
+        address: 'mia@big.example',
+        action: 'failed',
+        status: '5.3.4',
+        replyCode: '552',
+        reason: 'emailtoolarge',
+        type: 'ignored',
+      },
+    ],
   },
   { file: 'malformed/empty.eml', kind: 'other', messageId: null, recipients: [] },
 ];
@@ -199,16 +458,34 @@ for (const row of TABLE) {
     assert.deepEqual(
       report.recipients.map((r) => {
         const expected = row.recipients.find((x) => x.address === r.address) ?? {};
-        return { address: r.address, action: r.action, status: r.status, reason: r.reason, type: r.type, ...('replyCode' in expected ? { replyCode: r.replyCode } : {}), ...('remoteMta' in expected ? { remoteMta: r.remoteMta } : {}) };
+        return {
+          address: r.address,
+          action: r.action,
+          status: r.status,
+          reason: r.reason,
+          type: r.type,
+          ...('replyCode' in expected ? { replyCode: r.replyCode } : {}),
+          ...('remoteMta' in expected ? { remoteMta: r.remoteMta } : {}),
+        };
       }),
-      row.recipients.map((r) => ({ address: r.address, action: r.action, status: r.status, reason: r.reason, type: r.type, ...('replyCode' in r ? { replyCode: r.replyCode } : {}), ...('remoteMta' in r ? { remoteMta: r.remoteMta } : {}) })),
+      row.recipients.map((r) => ({
+        address: r.address,
+        action: r.action,
+        status: r.status,
+        reason: r.reason,
+        type: r.type,
+        ...('replyCode' in r ? { replyCode: r.replyCode } : {}),
+        ...('remoteMta' in r ? { remoteMta: r.remoteMta } : {}),
+      })),
     );
   });
 }
 
 test('the same DSN with LF, CRLF and CR line ends decodes the same', () => {
   const lf = load('dsn/postfix-rcpt-unknown.eml').toString('latin1');
-  const facts = [lf, lf.replace(/\n/g, '\r\n'), lf.replace(/\n/g, '\r')].map((text) => decode(Buffer.from(text, 'latin1')));
+  const facts = [lf, lf.replace(/\n/g, '\r\n'), lf.replace(/\n/g, '\r')].map((text) =>
+    decode(Buffer.from(text, 'latin1')),
+  );
   assert.deepEqual(facts[1], facts[0]);
   assert.deepEqual(facts[2], facts[0]);
 });
@@ -218,7 +495,10 @@ test('per-message DSN fields and the original message headers the correlator nee
   assert.equal(report.reportingMta, 'mx.sender.example');
   assert.equal(report.envelopeId, 'send-42');
   assert.equal(report.recipients[0]!.remoteMta, 'mx1.receiver.example');
-  assert.match(report.recipients[0]!.diagnosticCode!, /^550 5\.1\.1 <alice@receiver\.example>: Recipient address rejected: User unknown in virtual mailbox table$/);
+  assert.match(
+    report.recipients[0]!.diagnosticCode!,
+    /^550 5\.1\.1 <alice@receiver\.example>: Recipient address rejected: User unknown in virtual mailbox table$/,
+  );
   assert.equal(report.original?.subject, 'November news');
   assert.equal(report.original?.listId, '<news.sender.example>');
   assert.equal(report.original?.xHeaders['x-campaign-id'], 'c-2026-11');
@@ -227,7 +507,13 @@ test('per-message DSN fields and the original message headers the correlator nee
 
 test('an ARF report carries its feedback fields', () => {
   const report = decode(load('other/arf-abuse.eml'));
-  assert.deepEqual(report.feedback, { type: 'abuse', userAgent: 'SomeGenerator/1.0', sourceIp: '192.0.2.10', arrivalDate: 'Mon, 02 Nov 2026 10:00:00 +0000', reportedDomain: 'sender.example' });
+  assert.deepEqual(report.feedback, {
+    type: 'abuse',
+    userAgent: 'SomeGenerator/1.0',
+    sourceIp: '192.0.2.10',
+    arrivalDate: 'Mon, 02 Nov 2026 10:00:00 +0000',
+    reportedDomain: 'sender.example',
+  });
 });
 
 test('a stage labelled below the reply ("SMTP command" / "DATA") is read as the stage', () => {
@@ -236,50 +522,95 @@ test('a stage labelled below the reply ("SMTP command" / "DATA") is read as the 
 });
 
 test("an address alone on its line is explained by its paragraph's lines above it, not by a heading apart", () => {
-  const notice = (body: string) => Buffer.from(
-    `From: Mail Delivery System <MAILER-DAEMON@mx.example>\nTo: b+t12@bounces.example.com\nSubject: Undeliverable mail\n\n${body}\n`,
-  );
+  const notice = (body: string) =>
+    Buffer.from(
+      `From: Mail Delivery System <MAILER-DAEMON@mx.example>\nTo: b+t12@bounces.example.com\nSubject: Undeliverable mail\n\n${body}\n`,
+    );
   // The reason stands above the address in one paragraph (Lotus Notes' "Failure Reasons").
-  const above = decode(notice('------- Failure Reasons --------\n\nUser not listed in public Name & Address Book\nolga@dest.example\n'));
+  const above = decode(
+    notice('------- Failure Reasons --------\n\nUser not listed in public Name & Address Book\nolga@dest.example\n'),
+  );
   assert.equal(above.recipients[0]?.diagnosticCode, 'User not listed in public Name & Address Book olga@dest.example');
   // A heading set apart by a blank line is not the reason: nothing was said about the address.
   const apart = decode(notice('Delivery to the following recipients failed permanently:\n\n   * olga@dest.example\n'));
   assert.equal(apart.recipients[0]?.reason, 'undefined');
 });
 
-test("a returned header's \"for <x>;\" inside the notice is not a recipient", () => {
-  const report = decode(Buffer.from([
-    'From: Mail Delivery System <MAILER-DAEMON@mx.example>', 'To: b+t15@bounces.example.com', 'Subject: Undelivered Mail', '',
-    '<quinn@dest.example>: host mx.dest.example said: 550 5.1.1 User unknown (in reply to RCPT TO command)', '',
-    'The message was received by mx.example', '    for <archive@sender.example>; Wed, 4 Nov 2026 07:59:58 +0000', '',
-  ].join('\n')));
-  assert.deepEqual(report.recipients.map((r) => r.address), ['quinn@dest.example']);
+test('a returned header\'s "for <x>;" inside the notice is not a recipient', () => {
+  const report = decode(
+    Buffer.from(
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.example>',
+        'To: b+t15@bounces.example.com',
+        'Subject: Undelivered Mail',
+        '',
+        '<quinn@dest.example>: host mx.dest.example said: 550 5.1.1 User unknown (in reply to RCPT TO command)',
+        '',
+        'The message was received by mx.example',
+        '    for <archive@sender.example>; Wed, 4 Nov 2026 07:59:58 +0000',
+        '',
+      ].join('\n'),
+    ),
+  );
+  assert.deepEqual(
+    report.recipients.map((r) => r.address),
+    ['quinn@dest.example'],
+  );
 });
 
 test('a notice that names its recipient only in X-Failed-Recipients and says nothing of why is undefined', () => {
-  const report = decode(Buffer.from([
-    'From: Mail Delivery System <MAILER-DAEMON@mx.example>', 'To: b+t21@bounces.example.com', 'X-Failed-Recipients: xena@dest.example',
-    'Subject: Undelivered Mail Returned to Sender', '',
-    'This is the mail system at host mx.example.', '', "I'm sorry to have to inform you that your message could not",
-    "be delivered to one or more recipients. It's attached below.", '', '--- Delivery report unavailable ---', '',
-  ].join('\n')));
-  assert.deepEqual(report.recipients.map((r) => [r.address, r.reason, r.diagnosticCode]), [['xena@dest.example', 'undefined', null]]);
+  const report = decode(
+    Buffer.from(
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.example>',
+        'To: b+t21@bounces.example.com',
+        'X-Failed-Recipients: xena@dest.example',
+        'Subject: Undelivered Mail Returned to Sender',
+        '',
+        'This is the mail system at host mx.example.',
+        '',
+        "I'm sorry to have to inform you that your message could not",
+        "be delivered to one or more recipients. It's attached below.",
+        '',
+        '--- Delivery report unavailable ---',
+        '',
+      ].join('\n'),
+    ),
+  );
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.reason, r.diagnosticCode]),
+    [['xena@dest.example', 'undefined', null]],
+  );
 });
 
 test("a delay's Will-Retry-Until is kept as an ISO date; a recipient without one has none", () => {
   const report = decode(load('dsn/two-recipients-full-and-delayed.eml'));
-  assert.deepEqual(report.recipients.map((r) => r.willRetryUntil ?? null), ['2026-11-06T10:00:00.000Z', null]);
+  assert.deepEqual(
+    report.recipients.map((r) => r.willRetryUntil ?? null),
+    ['2026-11-06T10:00:00.000Z', null],
+  );
 });
 
 test('an mbox file of several bounces reports the recipients of all of them', async () => {
   const { decodeFile, splitMbox } = await import('../src/parse/mbox.ts');
   const a = load('dsn/postfix-rcpt-unknown.eml').toString('latin1');
-  const b = load('text/exim-quota.eml').toString('latin1').replace(/^From .*\n/, '');
+  const b = load('text/exim-quota.eml')
+    .toString('latin1')
+    .replace(/^From .*\n/, '');
   // A body line starting with "From " stays in its message (no blank line and header after it).
-  const mbox = Buffer.from(`From MAILER-DAEMON Thu Apr 29 23:34:45 2015\n${a}\nFrom here on it is the end\n\nFrom MAILER-DAEMON Thu Apr 29 23:35:00 2015\n${b}`, 'latin1');
+  const mbox = Buffer.from(
+    `From MAILER-DAEMON Thu Apr 29 23:34:45 2015\n${a}\nFrom here on it is the end\n\nFrom MAILER-DAEMON Thu Apr 29 23:35:00 2015\n${b}`,
+    'latin1',
+  );
   assert.equal(splitMbox(mbox).length, 2);
   const report = decodeFile(mbox);
-  assert.deepEqual(report.recipients.map((r) => [r.address, r.reason]), [['alice@receiver.example', 'userunknown'], ['dave@quota.example', 'mailboxfull']]);
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.reason]),
+    [
+      ['alice@receiver.example', 'userunknown'],
+      ['dave@quota.example', 'mailboxfull'],
+    ],
+  );
   assert.equal(report.kind, 'bounce');
   // A single message is read as before.
   assert.equal(splitMbox(load('dsn/postfix-rcpt-unknown.eml')).length, 1);
@@ -293,8 +624,18 @@ test('an unsubscribe request is feedback of type opt-out from its sender', () =>
 
 test("Outlook's auto-reply subjects in other languages are auto-replies; a human reply is not", () => {
   const reply = (subject: string) =>
-    Buffer.from(`From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: ${subject}\r\nIn-Reply-To: <t1@bounces.example.com>\r\n\r\nText.\r\n`);
-  for (const subject of ['Automatische Antwort: Hello', 'Automatisch antwoord: Hello', 'Automatisk svar: Hello', 'Autosvar: Hello', 'Automatikus válasz: Hello', 'Resposta automática: Hello', '자동 응답: Hello']) {
+    Buffer.from(
+      `From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: ${subject}\r\nIn-Reply-To: <t1@bounces.example.com>\r\n\r\nText.\r\n`,
+    );
+  for (const subject of [
+    'Automatische Antwort: Hello',
+    'Automatisch antwoord: Hello',
+    'Automatisk svar: Hello',
+    'Autosvar: Hello',
+    'Automatikus válasz: Hello',
+    'Resposta automática: Hello',
+    '자동 응답: Hello',
+  ]) {
     const report = decode(reply(subject));
     assert.equal(report.kind, 'autoreply', subject);
     assert.equal(report.recipients[0]?.address, 'max@dest.example');
@@ -304,7 +645,11 @@ test("Outlook's auto-reply subjects in other languages are auto-replies; a human
 
 test('an auto-reply saying the mailbox is retired counts as a suspended mailbox; a vacation or a no-reply notice does not', () => {
   const reply = (body: string) =>
-    decode(Buffer.from(`From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: Automatic reply: Hello\r\nAuto-Submitted: auto-replied\r\n\r\n${body}\r\n`));
+    decode(
+      Buffer.from(
+        `From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: Automatic reply: Hello\r\nAuto-Submitted: auto-replied\r\n\r\n${body}\r\n`,
+      ),
+    );
   const retired = [
     'This email inbox max@dest.example is no longer in use. Please contact someone else at Example.',
     'Max is no longer with the company. Please write to office@dest.example.',
@@ -319,12 +664,22 @@ test('an auto-reply saying the mailbox is retired counts as a suspended mailbox;
     const report = reply(body);
     assert.equal(report.kind, 'autoreply', body);
     assert.deepEqual(
-      [report.recipients[0]?.address, report.recipients[0]?.action, report.recipients[0]?.reason, report.recipients[0]?.type, report.recipients[0]?.rule],
+      [
+        report.recipients[0]?.address,
+        report.recipients[0]?.action,
+        report.recipients[0]?.reason,
+        report.recipients[0]?.type,
+        report.recipients[0]?.rule,
+      ],
       ['max@dest.example', 'failed', 'suspend', 'soft', 'rfc3834.mailbox-retired'],
       body,
     );
   }
-  for (const body of ['I am out of the office until Monday.', 'This mailbox is not monitored. Please use our contact form.', 'I am no longer reading mail this week.']) {
+  for (const body of [
+    'I am out of the office until Monday.',
+    'This mailbox is not monitored. Please use our contact form.',
+    'I am no longer reading mail this week.',
+  ]) {
     assert.equal(reply(body).recipients[0]?.reason, 'vacation', body);
   }
 });
@@ -333,7 +688,15 @@ test('an Amazon SES bounce without a diagnostic is read by its bounceSubType', (
   const ses = (subType: string) =>
     Buffer.from(
       'From: no-reply@sns.amazonaws.com\r\nSubject: AWS Notification Message\r\nContent-Type: text/plain\r\n\r\n' +
-        JSON.stringify({ notificationType: 'Bounce', bounce: { bounceType: 'Permanent', bounceSubType: subType, bouncedRecipients: [{ emailAddress: 'x@dest.example' }] }, mail: { messageId: 'abc' } }),
+        JSON.stringify({
+          notificationType: 'Bounce',
+          bounce: {
+            bounceType: 'Permanent',
+            bounceSubType: subType,
+            bouncedRecipients: [{ emailAddress: 'x@dest.example' }],
+          },
+          mail: { messageId: 'abc' },
+        }),
     );
   const fact = (subType: string) => decode(ses(subType)).recipients[0];
   assert.deepEqual([fact('NoEmail')?.reason, fact('NoEmail')?.type], ['userunknown', 'hard']);
@@ -345,10 +708,27 @@ test('an Amazon SES bounce without a diagnostic is read by its bounceSubType', (
 
 test('SES event publishing: DeliveryDelay is a delay by delayType; events without an outcome are not bounces', () => {
   const sns = (event: unknown) =>
-    Buffer.from(`From: no-reply@sns.amazonaws.com\r\nSubject: AWS Notification Message\r\nContent-Type: text/plain\r\n\r\n${JSON.stringify({ Type: 'Notification', Message: JSON.stringify(event) })}\r\n`);
-  const delayed = decode(sns({ eventType: 'DeliveryDelay', deliveryDelay: { delayType: 'MailboxFull', delayedRecipients: [{ emailAddress: 'y@dest.example', status: '4.2.2' }] }, mail: { messageId: 'm1' } }));
+    Buffer.from(
+      `From: no-reply@sns.amazonaws.com\r\nSubject: AWS Notification Message\r\nContent-Type: text/plain\r\n\r\n${JSON.stringify({ Type: 'Notification', Message: JSON.stringify(event) })}\r\n`,
+    );
+  const delayed = decode(
+    sns({
+      eventType: 'DeliveryDelay',
+      deliveryDelay: {
+        delayType: 'MailboxFull',
+        delayedRecipients: [{ emailAddress: 'y@dest.example', status: '4.2.2' }],
+      },
+      mail: { messageId: 'm1' },
+    }),
+  );
   assert.equal(delayed.kind, 'delay');
   assert.deepEqual([delayed.recipients[0]?.action, delayed.recipients[0]?.reason], ['delayed', 'mailboxfull']);
-  const open = decode(sns({ eventType: 'Open', open: { ipAddress: '192.0.2.1' }, mail: { messageId: 'm1', destination: ['reader@dest.example'], source: 'news@sender.example' } }));
+  const open = decode(
+    sns({
+      eventType: 'Open',
+      open: { ipAddress: '192.0.2.1' },
+      mail: { messageId: 'm1', destination: ['reader@dest.example'], source: 'news@sender.example' },
+    }),
+  );
   assert.deepEqual([open.kind, open.recipients.length], ['other', 0]);
 });

@@ -1,14 +1,29 @@
 // The embedded Postgres: it starts as root from folders its user cannot enter (without
 // opening them), and says clearly why when its start goes wrong.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import { EmbeddedPostgresError, postgresUserIds, reachableBinaries, startEmbeddedPostgres } from '../src/store/embedded.ts';
+import {
+  EmbeddedPostgresError,
+  postgresUserIds,
+  reachableBinaries,
+  startEmbeddedPostgres,
+} from '../src/store/embedded.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -27,30 +42,34 @@ function listen(): Promise<{ server: Server; port: number }> {
 
 const asRoot = { skip: process.getuid?.() !== 0 && 'only as root does Postgres run as another user' };
 
-test('a data folder the postgres user cannot reach: the cluster lives under /var/lib/bounced, and DATA_DIR says where', asRoot, async () => {
-  const closed = mkdtempSync(join(tmpdir(), 'bounced-closed-')); // mkdtemp makes it 0700, owned by root
-  const dataDir = join(closed, 'data');
-  const { server, port } = await listen();
-  await new Promise((r) => server.close(r));
-  const embedded = await startEmbeddedPostgres({ dataDir, port, log });
-  let elsewhere = '';
-  try {
-    const note = readFileSync(join(dataDir, 'POSTGRES-IS-ELSEWHERE.txt'), 'utf8');
-    elsewhere = note.match(/^(\/var\/lib\/bounced\/[0-9a-f]{16}\/postgres)$/m)?.[1] ?? '';
-    assert.ok(elsewhere, note);
-    assert.match(note, new RegExp(`cannot enter ${closed} \\(mode 0700\\)`));
-    assert.equal(statSync(closed).mode & 0o777, 0o700, 'the closed folder was opened');
-    const client = new pg.Client({ connectionString: embedded.url });
-    await client.connect();
-    const { rows } = await client.query('show data_directory');
-    await client.end();
-    assert.equal(rows[0].data_directory, elsewhere);
-  } finally {
-    await embedded.stop();
-    rmSync(closed, { recursive: true, force: true });
-    if (elsewhere) rmSync(dirname(elsewhere), { recursive: true, force: true });
-  }
-});
+test(
+  'a data folder the postgres user cannot reach: the cluster lives under /var/lib/bounced, and DATA_DIR says where',
+  asRoot,
+  async () => {
+    const closed = mkdtempSync(join(tmpdir(), 'bounced-closed-')); // mkdtemp makes it 0700, owned by root
+    const dataDir = join(closed, 'data');
+    const { server, port } = await listen();
+    await new Promise((r) => server.close(r));
+    const embedded = await startEmbeddedPostgres({ dataDir, port, log });
+    let elsewhere = '';
+    try {
+      const note = readFileSync(join(dataDir, 'POSTGRES-IS-ELSEWHERE.txt'), 'utf8');
+      elsewhere = note.match(/^(\/var\/lib\/bounced\/[0-9a-f]{16}\/postgres)$/m)?.[1] ?? '';
+      assert.ok(elsewhere, note);
+      assert.match(note, new RegExp(`cannot enter ${closed} \\(mode 0700\\)`));
+      assert.equal(statSync(closed).mode & 0o777, 0o700, 'the closed folder was opened');
+      const client = new pg.Client({ connectionString: embedded.url });
+      await client.connect();
+      const { rows } = await client.query('show data_directory');
+      await client.end();
+      assert.equal(rows[0].data_directory, elsewhere);
+    } finally {
+      await embedded.stop();
+      rmSync(closed, { recursive: true, force: true });
+      if (elsewhere) rmSync(dirname(elsewhere), { recursive: true, force: true });
+    }
+  },
+);
 
 test('binaries the postgres user cannot reach are copied once where it can, byte for byte', asRoot, () => {
   const closed = mkdtempSync(join(tmpdir(), 'bounced-closed-'));
@@ -91,7 +110,10 @@ test('a port taken by another program is named, with the variable to change', as
   try {
     await assert.rejects(
       startEmbeddedPostgres({ dataDir: folder, port, log }),
-      (err: Error) => err instanceof EmbeddedPostgresError && err.message.includes(`port ${port} on 127.0.0.1 is taken`) && err.message.includes('EMBEDDED_PG_PORT'),
+      (err: Error) =>
+        err instanceof EmbeddedPostgresError &&
+        err.message.includes(`port ${port} on 127.0.0.1 is taken`) &&
+        err.message.includes('EMBEDDED_PG_PORT'),
     );
   } finally {
     server.close();
@@ -108,7 +130,9 @@ test('a server still running on the data folder is named by pid, and the cluster
   try {
     await assert.rejects(
       startEmbeddedPostgres({ dataDir: folder, port: p2!, log }),
-      (err: Error) => err instanceof EmbeddedPostgresError && /a Postgres server \(pid \d+\) is still running on the data folder/.test(err.message),
+      (err: Error) =>
+        err instanceof EmbeddedPostgresError &&
+        /a Postgres server \(pid \d+\) is still running on the data folder/.test(err.message),
     );
   } finally {
     await first.stop();

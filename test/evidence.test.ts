@@ -2,7 +2,15 @@
 // whether one message's facts may change standings.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { admit, DEFAULT_EVIDENCE_POLICY, evidenceOf, subjectOf, type Candidate, type EvidencePolicy, type Link } from '../src/standing/evidence.ts';
+import {
+  admit,
+  type Candidate,
+  DEFAULT_EVIDENCE_POLICY,
+  type EvidencePolicy,
+  evidenceOf,
+  type Link,
+  subjectOf,
+} from '../src/standing/evidence.ts';
 
 describe('evidenceOf', () => {
   const rows: Array<[Link, string]> = [
@@ -18,25 +26,39 @@ describe('evidenceOf', () => {
     [{ proof: 'none', isSendRecipient: null }, 'none'],
   ];
   for (const [link, expected] of rows) {
-    test(`${link.proof}, send recipient ${link.isSendRecipient} → ${expected}`, () => assert.equal(evidenceOf(link), expected));
+    test(`${link.proof}, send recipient ${link.isSendRecipient} → ${expected}`, () =>
+      assert.equal(evidenceOf(link), expected));
   }
 });
 
 describe('subjectOf', () => {
   test('a complaint about a proven send acts on its recipient, whatever the report names', () => {
-    assert.equal(subjectOf('from-header@x.example', 'feedback', { proof: 'registered', sendRecipient: 'reader@y.example' }), 'reader@y.example');
-    assert.equal(subjectOf('from-header@x.example', 'feedback', { proof: 'signed', sendRecipient: 'reader@y.example' }), 'reader@y.example');
+    assert.equal(
+      subjectOf('from-header@x.example', 'feedback', { proof: 'registered', sendRecipient: 'reader@y.example' }),
+      'reader@y.example',
+    );
+    assert.equal(
+      subjectOf('from-header@x.example', 'feedback', { proof: 'signed', sendRecipient: 'reader@y.example' }),
+      'reader@y.example',
+    );
   });
   test('a guess, an unknown recipient, or a bounce: the named address', () => {
     assert.equal(subjectOf('a@x.example', 'feedback', { proof: 'guess', sendRecipient: 'b@y.example' }), 'a@x.example');
     assert.equal(subjectOf('a@x.example', 'feedback', { proof: 'signed', sendRecipient: null }), 'a@x.example');
-    assert.equal(subjectOf('a@x.example', 'bounce', { proof: 'registered', sendRecipient: 'b@y.example' }), 'a@x.example');
+    assert.equal(
+      subjectOf('a@x.example', 'bounce', { proof: 'registered', sendRecipient: 'b@y.example' }),
+      'a@x.example',
+    );
   });
 });
 
 describe('admit', () => {
   const fact = (address: string, evidence: Candidate['evidence'], extra: Partial<Candidate> = {}): Candidate => ({
-    address, evidence, otherRecipient: false, mayAffect: true, ...extra,
+    address,
+    evidence,
+    otherRecipient: false,
+    mayAffect: true,
+    ...extra,
   });
   const weak: EvidencePolicy = { required: 'weak', maxAddressesPerMessage: 5 };
 
@@ -45,8 +67,18 @@ describe('admit', () => {
     ['weak waits by default', [fact('a@x', 'weak')], DEFAULT_EVIDENCE_POLICY, ['weak-evidence']],
     ['weak acts when the operator chose weak', [fact('a@x', 'weak')], weak, [null]],
     ['none never acts', [fact('a@x', 'none')], weak, ['no-evidence']],
-    ['another send recipient never acts', [fact('a@x', 'none', { otherRecipient: true })], weak, ['not-the-send-recipient']],
-    ['facts that cannot cost anything pass through', [fact('a@x', 'none', { mayAffect: false })], DEFAULT_EVIDENCE_POLICY, [null]],
+    [
+      'another send recipient never acts',
+      [fact('a@x', 'none', { otherRecipient: true })],
+      weak,
+      ['not-the-send-recipient'],
+    ],
+    [
+      'facts that cannot cost anything pass through',
+      [fact('a@x', 'none', { mayAffect: false })],
+      DEFAULT_EVIDENCE_POLICY,
+      [null],
+    ],
     [
       'a crowded message: guesses apply to nobody, even under the weak policy',
       Array.from({ length: 6 }, (_, i) => fact(`u${i}@x`, 'weak')),

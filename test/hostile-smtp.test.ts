@@ -30,7 +30,13 @@ async function session(localAddress?: string): Promise<RawSmtpClient> {
 }
 
 async function rowsWith(marker: string) {
-  const { rows } = await fixture.pool.query<{ id: string; raw: Buffer; rcpt_to: string[]; decode_state: string; decode_error: string | null }>(
+  const { rows } = await fixture.pool.query<{
+    id: string;
+    raw: Buffer;
+    rcpt_to: string[];
+    decode_state: string;
+    decode_error: string | null;
+  }>(
     `select id, raw, rcpt_to, decode_state, decode_error from raw_messages where position($1::bytea in raw) > 0 order by id`,
     [Buffer.from(marker)],
   );
@@ -42,7 +48,11 @@ const decodedState = (id: string) => waitForDecode(fixture.pool, id);
 /** The server still takes a normal bounce. */
 async function stillServes(localAddress?: string): Promise<void> {
   const client = await session(localAddress);
-  const reply = await client.send('', [`b@${BOUNCE_DOMAIN}`], Buffer.from(`Subject: normal ${Math.random()}\r\n\r\nhello\r\n`));
+  const reply = await client.send(
+    '',
+    [`b@${BOUNCE_DOMAIN}`],
+    Buffer.from(`Subject: normal ${Math.random()}\r\n\r\nhello\r\n`),
+  );
   await client.quit();
   assert.equal(reply.code, 250, reply.text);
 }
@@ -80,7 +90,9 @@ describe('SMTP smuggling', () => {
       const rows = await rowsWith(marker);
       assert.equal(rows.length, 1);
       assert.ok(rows[0]!.raw.includes('MAIL FROM:<evil@attacker.example>'), 'the smuggled lines are content');
-      const smuggled = await fixture.pool.query(`select 1 from raw_messages where $1 = any(rcpt_to)`, [`smuggled@${BOUNCE_DOMAIN}`]);
+      const smuggled = await fixture.pool.query(`select 1 from raw_messages where $1 = any(rcpt_to)`, [
+        `smuggled@${BOUNCE_DOMAIN}`,
+      ]);
       assert.equal(smuggled.rowCount, 0);
     });
   }
@@ -138,7 +150,10 @@ describe('recipients', () => {
     await client.quit();
     expectReply(reply, 250);
     const rows = await rowsWith('to-postmaster-1');
-    assert.deepEqual(rows.map((r) => r.rcpt_to), [['postmaster']]);
+    assert.deepEqual(
+      rows.map((r) => r.rcpt_to),
+      [['postmaster']],
+    );
     assert.equal(await decodedState(rows[0]!.id), 'decoded');
   });
 
@@ -149,7 +164,10 @@ describe('recipients', () => {
     expectReply(await client.command(`RCPT TO:<r3@${BOUNCE_DOMAIN}>`), 452, '4.5.3');
     expectReply((await client.data(Buffer.from('Subject: four-rcpts\r\n\r\nx\r\n'))).reply, 250);
     await client.quit();
-    assert.deepEqual((await rowsWith('four-rcpts')).map((r) => r.rcpt_to.length), [3]);
+    assert.deepEqual(
+      (await rowsWith('four-rcpts')).map((r) => r.rcpt_to.length),
+      [3],
+    );
   });
 
   test('452s for recipients past the limit do not count as errors: an MTA pipelining many recipients is not cut off', async () => {
@@ -183,7 +201,11 @@ describe('size and shape', () => {
     const client = await session();
     expectReply(await client.command('MAIL FROM:<>'), 250);
     expectReply(await client.command(`RCPT TO:<b@${BOUNCE_DOMAIN}>`), 250);
-    const body = Buffer.concat([Buffer.from('Subject: too-big-1\r\n\r\n'), Buffer.alloc(5 * 1024 * 1024, 'x'), Buffer.from('\r\n')]);
+    const body = Buffer.concat([
+      Buffer.from('Subject: too-big-1\r\n\r\n'),
+      Buffer.alloc(5 * 1024 * 1024, 'x'),
+      Buffer.from('\r\n'),
+    ]);
     expectReply((await client.data(body)).reply, 552, '5.3.4');
     expectReply(await client.command('NOOP'), 250);
     await client.quit();
@@ -206,7 +228,14 @@ describe('size and shape', () => {
   test('100,000 header lines: stored, decoded without stalling the listener', async () => {
     const headers = Array.from({ length: 100_000 }, (_, i) => `X-H${i}: v`).join('\r\n');
     const client = await session();
-    expectReply(await client.send('', [`b@${BOUNCE_DOMAIN}`], Buffer.from(`Subject: many-headers-1\r\n${headers}\r\n\r\nbody\r\n`)), 250);
+    expectReply(
+      await client.send(
+        '',
+        [`b@${BOUNCE_DOMAIN}`],
+        Buffer.from(`Subject: many-headers-1\r\n${headers}\r\n\r\nbody\r\n`),
+      ),
+      250,
+    );
     await client.quit();
     const [row] = await rowsWith('many-headers-1');
     await stillServes();
@@ -215,9 +244,13 @@ describe('size and shape', () => {
 
   test('1,000 levels of MIME nesting: stored, decoded, nothing crashes', async () => {
     let body = 'Content-Type: text/plain\r\n\r\ninnermost\r\n';
-    for (let i = 0; i < 1000; i++) body = `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n${body}--b${i}--\r\n`;
+    for (let i = 0; i < 1000; i++)
+      body = `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n${body}--b${i}--\r\n`;
     const client = await session();
-    expectReply(await client.send('', [`b@${BOUNCE_DOMAIN}`], Buffer.from(`Subject: nested-1\r\nMIME-Version: 1.0\r\n${body}`)), 250);
+    expectReply(
+      await client.send('', [`b@${BOUNCE_DOMAIN}`], Buffer.from(`Subject: nested-1\r\nMIME-Version: 1.0\r\n${body}`)),
+      250,
+    );
     await client.quit();
     const [row] = await rowsWith('nested-1');
     assert.notEqual(await decodedState(row!.id), 'pending');
@@ -271,25 +304,28 @@ describe('slow and idle sessions', () => {
 
 describe('connection floods', () => {
   test('past MAX_CONNECTIONS_PER_IP one client gets 421 4.7.0 while another client is served', async () => {
-    const flood = await Promise.all([1, 2, 3, 4].map(() => RawSmtpClient.greet(fixture.server.smtpPort, '127.0.0.1', '127.0.0.3')));
+    const flood = await Promise.all(
+      [1, 2, 3, 4].map(() => RawSmtpClient.greet(fixture.server.smtpPort, '127.0.0.1', '127.0.0.3')),
+    );
     for (const { greeting } of flood) assert.equal(greeting.code, 220);
     const { client: fifth, greeting } = await RawSmtpClient.greet(fixture.server.smtpPort, '127.0.0.1', '127.0.0.3');
     expectReply(greeting, 421, '4.7.0');
     fifth.destroy();
     await stillServes('127.0.0.4');
-    flood.forEach(({ client }) => client.destroy());
+    for (const { client } of flood) client.destroy();
   });
 
   test('past MAX_CONNECTIONS everyone waits; once the flood is gone a normal client is served', async () => {
     await sleep(100);
     const flood = [];
     for (const local of ['127.0.0.5', '127.0.0.6', '127.0.0.7']) {
-      for (let i = 0; i < 4; i++) flood.push(await RawSmtpClient.greet(fixture.server.smtpPort, '127.0.0.1', local).catch(() => undefined));
+      for (let i = 0; i < 4; i++)
+        flood.push(await RawSmtpClient.greet(fixture.server.smtpPort, '127.0.0.1', local).catch(() => undefined));
     }
     const codes = flood.map((f) => f?.greeting.code);
     assert.equal(codes.filter((c) => c === 220).length, 10, JSON.stringify(codes));
     assert.ok(codes.filter((c) => c === 421).length >= 2, JSON.stringify(codes));
-    flood.forEach((f) => f?.client.destroy());
+    for (const f of flood) f?.client.destroy();
     await sleep(200);
     await stillServes('127.0.0.8');
   });
@@ -309,7 +345,8 @@ test('every stored message was decoded, none failed, none stored twice', async (
   const deadline = Date.now() + 30_000;
   let pending = -1;
   while (pending !== 0 && Date.now() < deadline) {
-    pending = (await fixture.pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`)).rows[0].n;
+    pending = (await fixture.pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`))
+      .rows[0].n;
     if (pending) await sleep(100);
   }
   assert.equal(pending, 0);
@@ -320,11 +357,18 @@ test('every stored message was decoded, none failed, none stored twice', async (
 });
 
 describe('memory', () => {
-  const budgeted = useTestServer({ MAX_DATA_BYTES_IN_FLIGHT: String(6 * 1024 * 1024), MAX_MESSAGE_BYTES: String(4 * 1024 * 1024) });
+  const budgeted = useTestServer({
+    MAX_DATA_BYTES_IN_FLIGHT: String(6 * 1024 * 1024),
+    MAX_MESSAGE_BYTES: String(4 * 1024 * 1024),
+  });
 
   test('past MAX_DATA_BYTES_IN_FLIGHT a message gets 452 4.3.1; retried, every message is stored exactly once', async () => {
     const send = async (n: number) => {
-      const raw = Buffer.concat([Buffer.from(`Subject: budget-${n}\r\nX-Budget: budget-${n}\r\n\r\n`), Buffer.alloc(3 * 1024 * 1024, 'm'), Buffer.from('\r\n')]);
+      const raw = Buffer.concat([
+        Buffer.from(`Subject: budget-${n}\r\nX-Budget: budget-${n}\r\n\r\n`),
+        Buffer.alloc(3 * 1024 * 1024, 'm'),
+        Buffer.from('\r\n'),
+      ]);
       const codes: number[] = [];
       for (let attempt = 0; attempt < 50; attempt++) {
         const { client } = await RawSmtpClient.greet(budgeted.server.smtpPort);
@@ -342,9 +386,17 @@ describe('memory', () => {
       return codes;
     };
     const codes = await Promise.all(Array.from({ length: 8 }, (_, n) => send(n)));
-    assert.ok(codes.every((c) => c.at(-1) === 250), JSON.stringify(codes));
-    assert.ok(codes.some((c) => c.includes(452)), 'eight 3 MB messages at once do not fit a 6 MiB budget');
-    const { rows } = await budgeted.pool.query(`select count(*)::int as n, count(distinct dedupe_key)::int as keys from raw_messages where position('X-Budget: budget-'::bytea in raw) > 0`);
+    assert.ok(
+      codes.every((c) => c.at(-1) === 250),
+      JSON.stringify(codes),
+    );
+    assert.ok(
+      codes.some((c) => c.includes(452)),
+      'eight 3 MB messages at once do not fit a 6 MiB budget',
+    );
+    const { rows } = await budgeted.pool.query(
+      `select count(*)::int as n, count(distinct dedupe_key)::int as keys from raw_messages where position('X-Budget: budget-'::bytea in raw) > 0`,
+    );
     assert.deepEqual(rows[0], { n: 8, keys: 8 });
   });
 });

@@ -3,9 +3,9 @@
 // /readyz and /metrics answer from their own pool while the main one is exhausted.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
-import { startHttp, type HttpEndpoints } from '../src/api/http.ts';
+import { type HttpEndpoints, startHttp } from '../src/api/http.ts';
 import { Metrics } from '../src/metrics/index.ts';
 import { createPool } from '../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
@@ -22,7 +22,16 @@ before(async () => {
   db = await createTestDatabase();
   pool = createPool(db.url, { max: 1, timeoutMs: 1000 }, log);
   probePool = createPool(db.url, { max: 2, timeoutMs: 2000 }, log);
-  http = await startHttp({ host: '127.0.0.1', port: 0, pool, probePool, metrics: new Metrics(), log, isDraining: () => false, sentApiToken: TOKEN });
+  http = await startHttp({
+    host: '127.0.0.1',
+    port: 0,
+    pool,
+    probePool,
+    metrics: new Metrics(),
+    log,
+    isDraining: () => false,
+    sentApiToken: TOKEN,
+  });
 });
 after(async () => {
   await http?.close();
@@ -32,26 +41,40 @@ after(async () => {
 });
 
 async function post(body: string, port = http.port, auth = `Bearer ${TOKEN}`) {
-  const res = await fetch(`http://127.0.0.1:${port}/v1/sent-messages`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body });
+  const res = await fetch(`http://127.0.0.1:${port}/v1/sent-messages`, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body,
+  });
   return { status: res.status, text: await res.text() };
 }
 
-const one = (extra: Record<string, unknown>) => JSON.stringify([{ messageId: '<m1@sender.example>', recipient: 'a@receiver.example', ...extra }]);
+const one = (extra: Record<string, unknown>) =>
+  JSON.stringify([{ messageId: '<m1@sender.example>', recipient: 'a@receiver.example', ...extra }]);
 
 describe('POST /v1/sent-messages', () => {
   test('a wrong token, of any length, is 401', async () => {
-    for (const auth of ['', 'Bearer x', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, TOKEN]) assert.equal((await post('[]', http.port, auth)).status, 401, auth);
+    for (const auth of ['', 'Bearer x', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, TOKEN])
+      assert.equal((await post('[]', http.port, auth)).status, 401, auth);
   });
 
   const BAD: Array<[string, string, RegExp]> = [
     ['not JSON', '[{', /not JSON/],
     ['not an array', '{}', /JSON array/],
-    ['sentAt "1" (Date.parse would take it as 2001)', one({ sentAt: '1' }), /item 0: "sentAt" must be a date-time such as 2026-12-04T10:00:00Z, got "1"/],
+    [
+      'sentAt "1" (Date.parse would take it as 2001)',
+      one({ sentAt: '1' }),
+      /item 0: "sentAt" must be a date-time such as 2026-12-04T10:00:00Z, got "1"/,
+    ],
     ['sentAt "next tuesday"', one({ sentAt: 'next tuesday' }), /"sentAt" must be a date-time/],
     ['sentAt "2026-13-45T99:00:00Z"', one({ sentAt: '2026-13-45T99:00:00Z' }), /"sentAt" must be a date-time/],
     ['sentAt in the year 275760', one({ sentAt: '+275760-09-13T00:00:00Z' }), /"sentAt"/],
     ['sentAt in 1900', one({ sentAt: '1900-01-01T00:00:00Z' }), /"sentAt" is out of range/],
-    ['metadata of 15 MB', one({ metadata: { blob: 'x'.repeat(15 * 1024 * 1024) } }), /item 0: "metadata" is \d+ bytes as JSON; at most 16384/],
+    [
+      'metadata of 15 MB',
+      one({ metadata: { blob: 'x'.repeat(15 * 1024 * 1024) } }),
+      /item 0: "metadata" is \d+ bytes as JSON; at most 16384/,
+    ],
     ['metadata with a NUL', one({ metadata: { tag: 'a\u0000b' } }), /"metadata" must not contain NUL/],
     ['a campaign with a NUL', one({ campaign: 'nov\u0000' }), /"campaign" must not contain NUL/],
     ['a messageId with spaces', one({ messageId: 'a b@c' }), /"messageId" must be one Message-ID/],
@@ -83,18 +106,37 @@ describe('POST /v1/sent-messages', () => {
       ['2026-12-04', '2026-12-04T00:00:00.000Z'],
       ['Fri, 04 Dec 2026 10:00:00 +0100', '2026-12-04T09:00:00.000Z'],
     ];
-    const batch = forms.map(([sentAt], i) => ({ messageId: `<d${i}@sender.example>`, recipient: 'a@receiver.example', sentAt, metadata: { list: 'news' } }));
+    const batch = forms.map(([sentAt], i) => ({
+      messageId: `<d${i}@sender.example>`,
+      recipient: 'a@receiver.example',
+      sentAt,
+      metadata: { list: 'news' },
+    }));
     const res = await post(JSON.stringify(batch));
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(JSON.parse(res.text), { inserted: forms.length, duplicates: 0 });
-    const { rows } = await probePool.query(`select message_id, sent_at from sent_messages where message_id like 'd%@sender.example' order by message_id`);
-    assert.deepEqual(rows.map((r) => r.sent_at.toISOString()), forms.map(([, at]) => at));
+    const { rows } = await probePool.query(
+      `select message_id, sent_at from sent_messages where message_id like 'd%@sender.example' order by message_id`,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.sent_at.toISOString()),
+      forms.map(([, at]) => at),
+    );
   });
 
   test("503 when the database cannot be reached, without the database's words", async () => {
     const deadPort = await freePort();
     const dead = createPool(`postgres://postgres@127.0.0.1:${deadPort}/none`, { max: 1, timeoutMs: 500 }, log);
-    const other = await startHttp({ host: '127.0.0.1', port: 0, pool: dead, probePool: dead, metrics: new Metrics(), log, isDraining: () => false, sentApiToken: TOKEN });
+    const other = await startHttp({
+      host: '127.0.0.1',
+      port: 0,
+      pool: dead,
+      probePool: dead,
+      metrics: new Metrics(),
+      log,
+      isDraining: () => false,
+      sentApiToken: TOKEN,
+    });
     try {
       const res = await post(one({}), other.port);
       assert.equal(res.status, 503);

@@ -30,7 +30,11 @@ for (const file of sources(SRC)) {
   const text = readFileSync(file, 'utf8');
   for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'(\.{1,2}\/[^']+)'/gms)) {
     const target = resolve(dirname(file), m[1]!);
-    edges.push({ from: moduleOf(file), to: moduleOf(target), where: `${relative(SRC, file)} -> ${relative(SRC, target)}` });
+    edges.push({
+      from: moduleOf(file),
+      to: moduleOf(target),
+      where: `${relative(SRC, file)} -> ${relative(SRC, target)}`,
+    });
   }
 }
 

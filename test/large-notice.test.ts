@@ -20,22 +20,45 @@ const fixture = useTestDatabase(6);
 const ring = parseKeyring('4:large-notice-test-secret-0123456789abcd');
 
 function stageWithParts(partSize: number) {
-  return reportStage((raw) => decode(raw), new Metrics(), {
-    correlation: { keys: ring.all, headers: [], recentSendWindowMs: 0 },
-    policy: DEFAULT_POLICY,
-    evidence: DEFAULT_EVIDENCE_POLICY,
-    breaker: { windowMs: 600_000, minHard: 50, minRatio: 0.2 },
-    switchboard: fixture.pool,
-  }, partSize);
+  return reportStage(
+    (raw) => decode(raw),
+    new Metrics(),
+    {
+      correlation: { keys: ring.all, headers: [], recentSendWindowMs: 0 },
+      policy: DEFAULT_POLICY,
+      evidence: DEFAULT_EVIDENCE_POLICY,
+      breaker: { windowMs: 600_000, minHard: 50, minRatio: 0.2 },
+      switchboard: fixture.pool,
+    },
+    partSize,
+  );
 }
 
 test('a notice naming 10 addresses in parts of 3: a crash after three parts, then the rest, each fact once', async () => {
   const addresses = manyAddresses(10, 3);
   // Our signed return path, bound to the send's recipient user7: the one fact that may act.
-  const returnPath = returnPathAddress(mintToken({ sendId: 'send-7', recipient: 'user7@d1.example', key: ring.current }), 'bounces.example.com');
-  const spool = new Spool(fixture.pool, { windowMs: 0, maxBatch: 1, deadlineMs: 5000, maxConcurrentCommits: 1, instance: 'test' });
+  const returnPath = returnPathAddress(
+    mintToken({ sendId: 'send-7', recipient: 'user7@d1.example', key: ring.current }),
+    'bounces.example.com',
+  );
+  const spool = new Spool(fixture.pool, {
+    windowMs: 0,
+    maxBatch: 1,
+    deadlineMs: 5000,
+    maxConcurrentCommits: 1,
+    instance: 'test',
+  });
   const { id } = await spool.store({
-    envelope: { mailFrom: '', rcptTo: [returnPath], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
+    envelope: {
+      mailFrom: '',
+      rcptTo: [returnPath],
+      remoteIp: null,
+      helo: null,
+      tlsProtocol: null,
+      sessionId: null,
+      receivedAt: new Date(),
+      source: 'smtp',
+    },
     raw: Buffer.from(failureNotice(addresses)),
   });
   await spool.close();
@@ -48,9 +71,14 @@ test('a notice naming 10 addresses in parts of 3: a crash after three parts, the
     ...stage,
     writeInParts: {
       isLarge: parts.isLarge,
-      write: (pool: Parameters<typeof parts.write>[0], item: Parameters<typeof parts.write>[1], renewLease: (tx: PoolClient) => Promise<void>) =>
+      write: (
+        pool: Parameters<typeof parts.write>[0],
+        item: Parameters<typeof parts.write>[1],
+        renewLease: (tx: PoolClient) => Promise<void>,
+      ) =>
         parts.write(pool, item, async (tx) => {
-          if (++begun === 4) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+          if (++begun === 4)
+            throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
           await renewLease(tx);
         }),
     },
@@ -79,8 +107,15 @@ test('a notice naming 10 addresses in parts of 3: a crash after three parts, the
   );
   assert.deepEqual(events.rows.map((e) => e.recipient).sort(), [...addresses].sort());
   const acted = events.rows.filter((e) => e.unapplied === null);
-  assert.deepEqual(acted.map((e) => [e.recipient, e.standing_effect]), [['user7@d1.example', 'quarantined']]);
-  assert.ok(events.rows.filter((e) => e.recipient !== 'user7@d1.example').every((e) => e.unapplied === 'not-the-send-recipient'));
+  assert.deepEqual(
+    acted.map((e) => [e.recipient, e.standing_effect]),
+    [['user7@d1.example', 'quarantined']],
+  );
+  assert.ok(
+    events.rows
+      .filter((e) => e.recipient !== 'user7@d1.example')
+      .every((e) => e.unapplied === 'not-the-send-recipient'),
+  );
   const history = await fixture.pool.query(`select address, to_state from address_standing_history`);
   assert.deepEqual(history.rows, [{ address: 'user7@d1.example', to_state: 'quarantined' }]);
   const counted = await fixture.pool.query(`select sum(events)::int as n from bounce_counts_daily`);
@@ -88,9 +123,24 @@ test('a notice naming 10 addresses in parts of 3: a crash after three parts, the
 });
 
 test('a notice at or under the part size is written with its batch, in one transaction', async () => {
-  const spool = new Spool(fixture.pool, { windowMs: 0, maxBatch: 1, deadlineMs: 5000, maxConcurrentCommits: 1, instance: 'test' });
+  const spool = new Spool(fixture.pool, {
+    windowMs: 0,
+    maxBatch: 1,
+    deadlineMs: 5000,
+    maxConcurrentCommits: 1,
+    instance: 'test',
+  });
   const { id } = await spool.store({
-    envelope: { mailFrom: '', rcptTo: ['b@bounces.example.com'], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
+    envelope: {
+      mailFrom: '',
+      rcptTo: ['b@bounces.example.com'],
+      remoteIp: null,
+      helo: null,
+      tlsProtocol: null,
+      sessionId: null,
+      receivedAt: new Date(),
+      source: 'smtp',
+    },
     raw: Buffer.from(failureNotice(manyAddresses(3, 3).map((a) => a.replace('user', 'small')))),
   });
   await spool.close();
@@ -98,6 +148,8 @@ test('a notice at or under the part size is written with its batch, in one trans
   assert.equal(stage.writeInParts!.isLarge(decode(Buffer.from(failureNotice(manyAddresses(3, 3))))), false);
   assert.equal(stage.writeInParts!.isLarge(decode(Buffer.from(failureNotice(manyAddresses(4, 3))))), true);
   assert.equal(await decodeBatch(fixture.pool, stage, 10), 1);
-  const { rows } = await fixture.pool.query(`select count(*)::int as n from bounce_events where raw_message_id = $1`, [id]);
+  const { rows } = await fixture.pool.query(`select count(*)::int as n from bounce_events where raw_message_id = $1`, [
+    id,
+  ]);
   assert.equal(rows[0].n, 3);
 });

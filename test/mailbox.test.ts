@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
 import { Spool } from '../src/ingest/spool.ts';
 import { fetchOnce } from '../src/mailbox/fetch.ts';
@@ -14,11 +14,19 @@ import { openMailbox, parseMailboxUrl } from '../src/mailbox/session.ts';
 import { createPool } from '../src/store/database.ts';
 import { corpusMessage } from './support/corpus.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { DOVECOT, startDovecot, type Dovecot } from './support/dovecot.ts';
+import { DOVECOT, type Dovecot, startDovecot } from './support/dovecot.ts';
 
 const BIN = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
-const BOUNCES = ['lhost-postfix-01.eml', 'lhost-exim-01.eml', 'lhost-qmail-01.eml', 'lhost-sendmail-01.eml', 'rfc3464-01.eml'];
-const NOT_A_BOUNCE = Buffer.from('From: Shop <shop@store.example>\r\nTo: bounces@example.com\r\nSubject: Our offers\r\nMessage-ID: <offer-77@store.example>\r\n\r\nBuy things.\r\n');
+const BOUNCES = [
+  'lhost-postfix-01.eml',
+  'lhost-exim-01.eml',
+  'lhost-qmail-01.eml',
+  'lhost-sendmail-01.eml',
+  'rfc3464-01.eml',
+];
+const NOT_A_BOUNCE = Buffer.from(
+  'From: Shop <shop@store.example>\r\nTo: bounces@example.com\r\nSubject: Our offers\r\nMessage-ID: <offer-77@store.example>\r\n\r\nBuy things.\r\n',
+);
 const silent = pino({ level: 'silent' });
 
 let db: TestDatabase;
@@ -26,7 +34,10 @@ let pool: pg.Pool;
 let dovecot: Dovecot;
 
 before(async () => {
-  assert.ok(existsSync(DOVECOT), 'dovecot is not installed: scripts/install-test-deps.sh installs it (npm test runs it)');
+  assert.ok(
+    existsSync(DOVECOT),
+    'dovecot is not installed: scripts/install-test-deps.sh installs it (npm test runs it)',
+  );
   db = await createTestDatabase();
   pool = createPool(db.url, { max: 4, timeoutMs: 10_000 }, silent);
   dovecot = await startDovecot();
@@ -63,7 +74,10 @@ describe('POP3', () => {
     const first = pop3Cli();
     assert.equal(first.status, 0, first.stderr);
     const summary = JSON.parse(first.stdout.trim().split('\n').pop()!);
-    assert.deepEqual({ stored: summary.stored, removed: summary.removed, kept: summary.kept }, { stored: 6, removed: 5, kept: 1 });
+    assert.deepEqual(
+      { stored: summary.stored, removed: summary.removed, kept: summary.kept },
+      { stored: 6, removed: 5, kept: 1 },
+    );
     assert.equal(await stored('pop3'), 6);
     assert.equal(dovecot.count(), 1, 'only the non-bounce is left');
     const second = pop3Cli();
@@ -74,8 +88,15 @@ describe('POP3', () => {
 
   test('a session broken after the commit and before the delete loses nothing and stores nothing twice', async () => {
     const before = await stored('pop3');
-    for (const f of BOUNCES.slice(0, 3)) dovecot.deliver(Buffer.concat([Buffer.from(`X-Run: broken-${f}\r\n`), corpusMessage(f)]), f);
-    const spool = new Spool(pool, { windowMs: 0, maxBatch: 10, deadlineMs: 10_000, maxConcurrentCommits: 1, instance: 'test' });
+    for (const f of BOUNCES.slice(0, 3))
+      dovecot.deliver(Buffer.concat([Buffer.from(`X-Run: broken-${f}\r\n`), corpusMessage(f)]), f);
+    const spool = new Spool(pool, {
+      windowMs: 0,
+      maxBatch: 10,
+      deadlineMs: 10_000,
+      maxConcurrentCommits: 1,
+      instance: 'test',
+    });
     const target = parseMailboxUrl(pop3Url());
     const trust = { caFile: dovecot.certFile };
     const limits = { maxMessages: 100, maxBytes: 1e9, maxMessageBytes: 1e7, nonBounce: 'keep' as const };
@@ -95,7 +116,8 @@ describe('POP3', () => {
   });
 
   test('at most --max-messages per session', async () => {
-    for (const f of BOUNCES.slice(0, 3)) dovecot.deliver(Buffer.concat([Buffer.from(`X-Run: limit-${f}\r\n`), corpusMessage(f)]), f);
+    for (const f of BOUNCES.slice(0, 3))
+      dovecot.deliver(Buffer.concat([Buffer.from(`X-Run: limit-${f}\r\n`), corpusMessage(f)]), f);
     const r = pop3Cli(['--max-messages', '2']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(dovecot.count(), 2, 'one bounce and the kept non-bounce are left');
@@ -126,11 +148,23 @@ describe('POP3', () => {
 
   test('a message over MAX_MESSAGE_BYTES stays in the mailbox, the first one of a session too', async () => {
     // A bounce with 8 KB of epilogue after its last boundary.
-    const big = Buffer.concat([Buffer.from('X-Run: big\r\n'), corpusMessage('lhost-postfix-04.eml'), Buffer.from('\r\n'), Buffer.alloc(8000, 'b'), Buffer.from('\r\n')]);
+    const big = Buffer.concat([
+      Buffer.from('X-Run: big\r\n'),
+      corpusMessage('lhost-postfix-04.eml'),
+      Buffer.from('\r\n'),
+      Buffer.alloc(8000, 'b'),
+      Buffer.from('\r\n'),
+    ]);
     dovecot.deliver(big, 'big');
     const before = await stored('pop3');
     const r = spawnSync(process.execPath, [BIN, 'fetch', pop3Url(), '--once', '--ca', dovecot.certFile], {
-      env: { ...process.env, DATABASE_URL: db.url, MAILBOX_PASSWORD: dovecot.password, LOG_LEVEL: 'silent', MAX_MESSAGE_BYTES: '4096' },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        MAILBOX_PASSWORD: dovecot.password,
+        LOG_LEVEL: 'silent',
+        MAX_MESSAGE_BYTES: '4096',
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -163,7 +197,9 @@ describe('alongside serve', () => {
       const deadline = Date.now() + 20_000;
       let row: { decode_state: string; report_kind: string } | undefined;
       while (Date.now() < deadline) {
-        const { rows } = await pool.query(`select decode_state, report_kind from raw_messages where position('X-Run: serve'::bytea in raw) > 0`);
+        const { rows } = await pool.query(
+          `select decode_state, report_kind from raw_messages where position('X-Run: serve'::bytea in raw) > 0`,
+        );
         row = rows[0];
         if (row?.decode_state === 'decoded') break;
         await new Promise((r) => setTimeout(r, 100));
@@ -179,8 +215,14 @@ describe('alongside serve', () => {
 
 describe('IMAP', () => {
   test('IMAPS (trusted self-signed): bounces deleted, other mail moved aside, stored once', async () => {
-    for (const f of BOUNCES.slice(0, 2)) dovecot.deliver(Buffer.concat([Buffer.from(`X-Run: imap-${f}\r\n`), corpusMessage(f)]), f);
-    const r = fetchCli(`imaps://bounces@127.0.0.1:${dovecot.ports.imaps}/INBOX`, ['--ca', dovecot.certFile, '--non-bounce', 'move']);
+    for (const f of BOUNCES.slice(0, 2))
+      dovecot.deliver(Buffer.concat([Buffer.from(`X-Run: imap-${f}\r\n`), corpusMessage(f)]), f);
+    const r = fetchCli(`imaps://bounces@127.0.0.1:${dovecot.ports.imaps}/INBOX`, [
+      '--ca',
+      dovecot.certFile,
+      '--non-bounce',
+      'move',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
     assert.equal(summary.removed, 2);
@@ -189,16 +231,26 @@ describe('IMAP', () => {
     // The non-bounce was stored already (by the POP3 run): the same bytes are not stored twice.
     assert.equal(summary.alreadyStored, 1);
     assert.equal(await stored('imap'), 2);
-    assert.equal(fetchCli(`imaps://bounces@127.0.0.1:${dovecot.ports.imaps}/INBOX`, ['--ca', dovecot.certFile]).status, 0);
+    assert.equal(
+      fetchCli(`imaps://bounces@127.0.0.1:${dovecot.ports.imaps}/INBOX`, ['--ca', dovecot.certFile]).status,
+      0,
+    );
     assert.equal(await stored('imap'), 2);
   });
 
   test('IMAP with STARTTLS, and a wrong password', async () => {
-    dovecot.deliver(Buffer.concat([Buffer.from('X-Run: starttls\r\n'), corpusMessage('lhost-postfix-02.eml')]), 'starttls');
+    dovecot.deliver(
+      Buffer.concat([Buffer.from('X-Run: starttls\r\n'), corpusMessage('lhost-postfix-02.eml')]),
+      'starttls',
+    );
     const r = fetchCli(`imap://bounces@127.0.0.1:${dovecot.ports.imap}/INBOX?starttls=1`, ['--ca', dovecot.certFile]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(dovecot.count(), 0);
-    const wrong = fetchCli(`imaps://bounces@127.0.0.1:${dovecot.ports.imaps}/INBOX`, ['--ca', dovecot.certFile], 'wrong');
+    const wrong = fetchCli(
+      `imaps://bounces@127.0.0.1:${dovecot.ports.imaps}/INBOX`,
+      ['--ca', dovecot.certFile],
+      'wrong',
+    );
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, /login refused/);
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
-import { migrate, MigrationError, readMigrations } from '../src/store/migrate.ts';
+import { MigrationError, migrate, readMigrations } from '../src/store/migrate.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 
 const created: TestDatabase[] = [];
@@ -49,7 +49,10 @@ test('migrating twice in a row applies each migration once', async () => {
   assert.equal(first.applied.length, all.length);
   const second = await migrate(pool);
   assert.equal(second.applied.length, 0);
-  assert.deepEqual(await appliedVersions(pool), all.map((m) => m.version));
+  assert.deepEqual(
+    await appliedVersions(pool),
+    all.map((m) => m.version),
+  );
   const { rows } = await pool.query(`select to_regclass('raw_messages') is not null as present`);
   assert.equal(rows[0].present, true);
 });
@@ -60,7 +63,10 @@ test('four instances migrating at once: one applies, the others find it done, no
   const all = await readMigrations();
   assert.equal(results.filter((r) => r.applied.length === all.length).length, 1);
   assert.equal(results.filter((r) => r.applied.length === 0).length, 3);
-  assert.deepEqual(await appliedVersions(poolFor(url)), all.map((m) => m.version));
+  assert.deepEqual(
+    await appliedVersions(poolFor(url)),
+    all.map((m) => m.version),
+  );
 });
 
 test('an applied migration that was edited is refused, and nothing else is applied', async () => {
@@ -68,7 +74,10 @@ test('an applied migration that was edited is refused, and nothing else is appli
   const original = await readMigrations();
   await migrate(pool, original.slice(0, 1));
   const edited = original.map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited`, checksum: 'f'.repeat(64) } : m));
-  await assert.rejects(migrate(pool, edited), (err: Error) => err instanceof MigrationError && /0001_\w+\.sql was changed after it was applied/.test(err.message));
+  await assert.rejects(
+    migrate(pool, edited),
+    (err: Error) => err instanceof MigrationError && /0001_\w+\.sql was changed after it was applied/.test(err.message),
+  );
   assert.deepEqual(await appliedVersions(pool), [1]);
 });
 
@@ -77,7 +86,10 @@ test('a failing migration rolls back the whole run', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bounced-migrations-'));
   writeFileSync(join(dir, '0001_good.sql'), 'create table first_table (id int);');
   writeFileSync(join(dir, '0002_bad.sql'), 'create table second_table (id int); select no_such_function();');
-  await assert.rejects(migrate(pool, await readMigrations(dir)), (err: Error) => err instanceof MigrationError && /0002_bad\.sql failed/.test(err.message));
+  await assert.rejects(
+    migrate(pool, await readMigrations(dir)),
+    (err: Error) => err instanceof MigrationError && /0002_bad\.sql failed/.test(err.message),
+  );
   const { rows } = await pool.query(`select to_regclass('first_table') as t, to_regclass('schema_migrations') as m`);
   assert.deepEqual(rows[0], { t: null, m: null });
 });

@@ -4,14 +4,14 @@
 // queries with the expected values; the YAML of compose, Kubernetes and Grafana parses and
 // says what it must.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { Metrics } from '../src/metrics/index.ts';
 import type { RunningServer } from '../src/serve.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
@@ -37,7 +37,10 @@ interface Panel {
   targets?: Array<{ expr?: string; rawSql?: string }>;
 }
 
-const dashboard = JSON.parse(readFileSync(join(DEPLOY, 'grafana/dashboards/bounced.json'), 'utf8')) as { panels: Panel[]; uid: string };
+const dashboard = JSON.parse(readFileSync(join(DEPLOY, 'grafana/dashboards/bounced.json'), 'utf8')) as {
+  panels: Panel[];
+  uid: string;
+};
 const promPanels = dashboard.panels.filter((p) => p.datasource?.type === 'prometheus');
 const dashboardExprs = promPanels.flatMap((p) => (p.targets ?? []).map((t) => t.expr!).filter(Boolean));
 
@@ -59,14 +62,22 @@ describe('rules and dashboard, through promtool', () => {
     assert.ok(dashboardExprs.length >= 20, `only ${dashboardExprs.length} expressions found`);
     const dir = mkdtempSync(join(tmpdir(), 'bounced-dash-'));
     const file = join(dir, 'dashboard.rules.yml');
-    const rules = dashboardExprs.map((expr, i) => `      - record: dashboard:expr_${i}\n        expr: ${JSON.stringify(expr)}`).join('\n');
+    const rules = dashboardExprs
+      .map((expr, i) => `      - record: dashboard:expr_${i}\n        expr: ${JSON.stringify(expr)}`)
+      .join('\n');
     writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules}\n`);
     const r = promtool(['check', 'rules', file]);
     rmSync(dir, { recursive: true, force: true });
     assert.equal(r.code, 0, r.out);
     // Recording rules the dashboard reads must exist.
-    const recorded = new Set([...readFileSync(join(DEPLOY, 'prometheus/bounced.rules.yml'), 'utf8').matchAll(/record: (\S+)/g)].map((m) => m[1]));
-    for (const expr of dashboardExprs) for (const name of expr.match(/\bbounced:[a-z_0-9:]+/g) ?? []) assert.ok(recorded.has(name), `${name} is not recorded`);
+    const recorded = new Set(
+      [...readFileSync(join(DEPLOY, 'prometheus/bounced.rules.yml'), 'utf8').matchAll(/record: (\S+)/g)].map(
+        (m) => m[1],
+      ),
+    );
+    for (const expr of dashboardExprs)
+      for (const name of expr.match(/\bbounced:[a-z_0-9:]+/g) ?? [])
+        assert.ok(recorded.has(name), `${name} is not recorded`);
   });
 
   test('our metrics pass promtool check metrics, with bounded labels', async () => {
@@ -109,7 +120,11 @@ describe('a real Prometheus scraping bounced', () => {
     );
     prometheus = spawn(
       join(PROMETHEUS_DIR, 'prometheus'),
-      [`--config.file=${join(folder, 'prometheus.yml')}`, `--storage.tsdb.path=${join(folder, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`],
+      [
+        `--config.file=${join(folder, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(folder, 'data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
       { stdio: 'ignore' },
     );
   });
@@ -126,7 +141,10 @@ describe('a real Prometheus scraping bounced', () => {
 
   async function query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
     const res = await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    const body = (await res.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+    const body = (await res.json()) as {
+      status: string;
+      data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    };
     assert.equal(body.status, 'success', expr);
     return body.data.result;
   }
@@ -160,14 +178,24 @@ describe('a real Prometheus scraping bounced', () => {
     await until('sum(bounced_decode_reports_total{kind="bounce"})', (v) => v === 0, 'first scrape');
 
     // The load: 40 sends registered; three bounces (hard, soft, sender-caused) and a complaint.
-    const sends = Array.from({ length: 40 }, (_, n) => ({ messageId: `obs-${n}@sender.example`, recipient: `r${n}@example.org`, campaign: 'obs' }));
+    const sends = Array.from({ length: 40 }, (_, n) => ({
+      messageId: `obs-${n}@sender.example`,
+      recipient: `r${n}@example.org`,
+      campaign: 'obs',
+    }));
     const res = await fetch(`http://127.0.0.1:${server.httpPort}/v1/sent-messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${OBS_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(sends),
     });
     assert.equal(res.status, 200);
-    for (const f of ['dsn/postfix-rcpt-unknown.eml', 'text/exim-quota.eml', 'text/cr-only-blocklist.eml', 'other/arf-abuse.eml']) await deliver(f);
+    for (const f of [
+      'dsn/postfix-rcpt-unknown.eml',
+      'text/exim-quota.eml',
+      'text/cr-only-blocklist.eml',
+      'other/arf-abuse.eml',
+    ])
+      await deliver(f);
 
     await until('sum(bounced_decode_reports_total)', (v) => v === 4, 'all four decoded and scraped');
     await until('sum(bounced_smtp_transactions_total{result="accepted"})', (v) => v === 4, 'accepted');
@@ -200,9 +228,13 @@ describe('deployment files', () => {
     assert.ok(compose.services.postgres.volumes.some((v: string) => v.startsWith('pgdata:')));
     assert.ok(compose.services.bounced.ports.includes('25:2525'));
     // The registry and metrics are not published to the world, and no secret has a default.
-    assert.deepEqual(compose.services.bounced.ports.filter((p: string) => !p.startsWith('127.0.0.1:') && p !== '25:2525'), []);
+    assert.deepEqual(
+      compose.services.bounced.ports.filter((p: string) => !p.startsWith('127.0.0.1:') && p !== '25:2525'),
+      [],
+    );
     assert.equal(compose.services.postgres.ports, undefined);
-    for (const name of ['TOKEN_KEYS', 'SENT_API_TOKEN']) assert.match(compose.services.bounced.environment[name], new RegExp(`^\\$\\{${name}:\\?`), name);
+    for (const name of ['TOKEN_KEYS', 'SENT_API_TOKEN'])
+      assert.match(compose.services.bounced.environment[name], new RegExp(`^\\$\\{${name}:\\?`), name);
     assert.match(compose.services.bounced.environment.DATABASE_URL, /@postgres:5432\//);
     assert.ok(compose.services.prometheus.volumes.some((v: string) => v.startsWith('./deploy/prometheus:')));
     assert.ok(compose.services.grafana.volumes.some((v: string) => v.startsWith('./deploy/grafana/provisioning:')));
@@ -211,7 +243,14 @@ describe('deployment files', () => {
   test('the Kubernetes manifests: probes, a grace period longer than the drain, client IPs kept, PDB, HPA, Secret', () => {
     const docs = parseAllDocuments(readFileSync(join(DEPLOY, 'k8s/bounced.yaml'), 'utf8')).map((d) => d.toJSON());
     const kinds = docs.map((d) => d.kind).sort();
-    assert.deepEqual(kinds, ['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Secret', 'Service', 'Service']);
+    assert.deepEqual(kinds, [
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'Secret',
+      'Service',
+      'Service',
+    ]);
     const deployment = docs.find((d) => d.kind === 'Deployment');
     const pod = deployment.spec.template.spec;
     assert.equal(pod.containers[0].readinessProbe.httpGet.path, '/readyz');
@@ -224,10 +263,14 @@ describe('deployment files', () => {
   test('Grafana provisioning points at the dashboard folder and the datasources the dashboard uses', () => {
     const sources = parseYaml(readFileSync(join(DEPLOY, 'grafana/provisioning/datasources/datasources.yml'), 'utf8'));
     const uids = new Set(sources.datasources.map((d: { uid: string }) => d.uid));
-    for (const panel of dashboard.panels.filter((p) => p.datasource)) assert.ok(uids.has(panel.datasource!.uid), panel.title);
+    for (const panel of dashboard.panels.filter((p) => p.datasource))
+      assert.ok(uids.has(panel.datasource!.uid), panel.title);
     const providers = parseYaml(readFileSync(join(DEPLOY, 'grafana/provisioning/dashboards/dashboards.yml'), 'utf8'));
     assert.equal(providers.providers[0].options.path, '/var/lib/grafana/dashboards');
     const sqlPanels = dashboard.panels.filter((p) => p.datasource?.type === 'grafana-postgresql-datasource');
-    assert.ok(sqlPanels.some((p) => p.targets?.[0]?.rawSql?.includes('address_standing_history')), 'suppression list growth panel');
+    assert.ok(
+      sqlPanels.some((p) => p.targets?.[0]?.rawSql?.includes('address_standing_history')),
+      'suppression list growth panel',
+    );
   });
 });

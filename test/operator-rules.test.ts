@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { checkPatternSync } from '../src/classify/pattern-safety.ts';
-import { BOUNCE_DOMAIN, useTestServer } from './support/server.ts';
 import { deliver as deliverOver, waitForDecode } from './support/deliver.ts';
 import { failureNotice, manyAddresses } from './support/notices.ts';
+import { BOUNCE_DOMAIN, useTestServer } from './support/server.ts';
 
 const BIN = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
 
@@ -40,12 +40,23 @@ describe('pattern safety', () => {
     try {
       const file = join(dir, 'rules.json');
       writeFileSync(file, JSON.stringify([{ id: 'evil', reason: 'mailboxfull', text: '(x+x+)+y', example: 'xxxx' }]));
-      const bad = spawnSync(process.execPath, [BIN, 'classify', '--rules', file, 'x'.repeat(40)], { encoding: 'utf8', timeout: 60_000 });
+      const bad = spawnSync(process.execPath, [BIN, 'classify', '--rules', file, 'x'.repeat(40)], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       assert.equal(bad.status, 2);
       assert.match(bad.stderr, /^bounced: .*\(evil\): refused: the pattern backtracks exponentially/);
       assert.equal(bad.stderr.trim().split('\n').length, 1);
-      writeFileSync(file, JSON.stringify([{ id: 'acme', reason: 'mailboxfull', text: 'acme box overflow', example: '550 acme box overflow' }]));
-      const good = spawnSync(process.execPath, [BIN, 'classify', '--rules', file, '550 acme box overflow'], { encoding: 'utf8', timeout: 60_000 });
+      writeFileSync(
+        file,
+        JSON.stringify([
+          { id: 'acme', reason: 'mailboxfull', text: 'acme box overflow', example: '550 acme box overflow' },
+        ]),
+      );
+      const good = spawnSync(process.execPath, [BIN, 'classify', '--rules', file, '550 acme box overflow'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       assert.equal(good.status, 0, good.stderr);
       assert.match(good.stdout, /reason=mailboxfull .*rule=custom\.acme/);
     } finally {
@@ -63,14 +74,21 @@ describe('in the server', () => {
     ),
   );
 
-  const deliver = (raw: string) => deliverOver(fixture.server.smtpPort, raw.replace(/\r?\n/g, '\r\n'), `b@${BOUNCE_DOMAIN}`);
+  const deliver = (raw: string) =>
+    deliverOver(fixture.server.smtpPort, raw.replace(/\r?\n/g, '\r\n'), `b@${BOUNCE_DOMAIN}`);
 
-  async function settled(id: string): Promise<{ decode_state: string; decode_error: string | null; report: { recipients: Array<{ reason: string; rule: string }> } | null }> {
+  async function settled(id: string): Promise<{
+    decode_state: string;
+    decode_error: string | null;
+    report: { recipients: Array<{ reason: string; rule: string }> } | null;
+  }> {
     await waitForDecode(fixture.pool, id);
-    const { rows } = await fixture.pool.query(`select decode_state, decode_error, report from raw_messages where id = $1`, [id]);
+    const { rows } = await fixture.pool.query(
+      `select decode_state, decode_error, report from raw_messages where id = $1`,
+      [id],
+    );
     return rows[0];
   }
-
 
   test('a catastrophic pattern in classification_rules is skipped, and why is written beside it', async () => {
     const { rows } = await fixture.pool.query(`select id, problem from classification_rules order by id`);
@@ -83,7 +101,10 @@ describe('in the server', () => {
     const id = await deliver(failureNotice(['a@full.example'], `550 acme box overflow ${'x'.repeat(40)}`));
     const row = await settled(id);
     assert.equal(row.decode_state, 'decoded');
-    assert.deepEqual(row.report!.recipients.map((r) => [r.reason, r.rule]), [['mailboxfull', 'custom.acme-full']]);
+    assert.deepEqual(
+      row.report!.recipients.map((r) => [r.reason, r.rule]),
+      [['mailboxfull', 'custom.acme-full']],
+    );
   });
 
   test('a decode past DECODE_BUDGET_MS is parked as failed with the reason; SMTP answers and the next message decodes', async () => {
@@ -100,10 +121,18 @@ describe('in the server', () => {
     assert.match(metrics, /^bounced_decoder_restarts_total\{why="budget"\} 1$/m);
     // bounced reprocess --failed takes exactly the parked messages, and decodes them.
     const env = { ...process.env, DATABASE_URL: fixture.db.url, LOG_LEVEL: 'silent' };
-    const again = spawnSync(process.execPath, [BIN, 'reprocess', '--failed'], { env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+    const again = spawnSync(process.execPath, [BIN, 'reprocess', '--failed'], {
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /^1 message\(s\) decoded again, 20000 recipient fact\(s\) changed$/m);
-    const { rows } = await fixture.pool.query(`select decode_state, jsonb_array_length(report->'recipients') as n from raw_messages where id = $1`, [heavy]);
+    const { rows } = await fixture.pool.query(
+      `select decode_state, jsonb_array_length(report->'recipients') as n from raw_messages where id = $1`,
+      [heavy],
+    );
     assert.deepEqual(rows, [{ decode_state: 'decoded', n: 20000 }]);
   });
 });

@@ -28,7 +28,12 @@ async function partitions(): Promise<string[]> {
 test('the previous, current and next two months exist after one call; calls again, even at once, change nothing', async () => {
   const now = new Date('2026-11-15T00:00:00Z');
   const created = await ensureMonthlyPartitions(pool, now);
-  assert.deepEqual(created, ['bounce_events_y2026m10', 'bounce_events_y2026m11', 'bounce_events_y2026m12', 'bounce_events_y2027m01']);
+  assert.deepEqual(created, [
+    'bounce_events_y2026m10',
+    'bounce_events_y2026m11',
+    'bounce_events_y2026m12',
+    'bounce_events_y2027m01',
+  ]);
   const again = await Promise.all([ensureMonthlyPartitions(pool, now), ensureMonthlyPartitions(pool, now)]);
   assert.deepEqual(again, [[], []]);
   await pool.query(
@@ -43,7 +48,12 @@ test('months past the retention are dropped whole; 0 keeps everything', async ()
   await ensureMonthlyPartitions(pool, new Date('2026-01-15T00:00:00Z')); // 2025-12 … 2026-03
   assert.deepEqual(await dropExpiredPartitions(pool, new Date('2026-11-15T00:00:00Z'), 0), []);
   const dropped = await dropExpiredPartitions(pool, new Date('2026-11-15T00:00:00Z'), 6);
-  assert.deepEqual(dropped, ['bounce_events_y2025m12', 'bounce_events_y2026m01', 'bounce_events_y2026m02', 'bounce_events_y2026m03']);
+  assert.deepEqual(dropped, [
+    'bounce_events_y2025m12',
+    'bounce_events_y2026m01',
+    'bounce_events_y2026m02',
+    'bounce_events_y2026m03',
+  ]);
   const left = await partitions();
   assert.ok(left.includes('bounce_events_default'));
   assert.ok(left.includes(partitionName(new Date('2026-11-01T00:00:00Z'))));

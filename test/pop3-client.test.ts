@@ -7,7 +7,9 @@ import { after, test } from 'node:test';
 import { Pop3Client } from '../src/mailbox/pop3.ts';
 
 const servers: Server[] = [];
-after(() => servers.forEach((s) => s.close()));
+after(() => {
+  for (const s of servers) s.close();
+});
 
 /** A POP3 server on loopback whose answers `script` writes, one call per command line. */
 async function fakeServer(script: (line: string, socket: Socket) => void): Promise<number> {
@@ -16,8 +18,7 @@ async function fakeServer(script: (line: string, socket: Socket) => void): Promi
     let buffer = '';
     socket.on('data', (chunk) => {
       buffer += chunk.toString('latin1');
-      let at: number;
-      while ((at = buffer.indexOf('\r\n')) >= 0) {
+      for (let at = buffer.indexOf('\r\n'); at >= 0; at = buffer.indexOf('\r\n')) {
         const line = buffer.slice(0, at);
         buffer = buffer.slice(at + 2);
         script(line, socket);
@@ -60,7 +61,14 @@ test('a message longer than the cap ends the session, whatever LIST said', async
       socket.write(Buffer.alloc(2 * 1024 * 1024, 'a'));
     } else socket.write('+OK\r\n');
   });
-  const client = await Pop3Client.connect({ host: '127.0.0.1', port, security: 'none', allowPlaintextLogin: true, maxAnswerBytes: 64 * 1024, timeoutMs: 5000 });
+  const client = await Pop3Client.connect({
+    host: '127.0.0.1',
+    port,
+    security: 'none',
+    allowPlaintextLogin: true,
+    maxAnswerBytes: 64 * 1024,
+    timeoutMs: 5000,
+  });
   await client.login('bounces', 'secret');
   await assert.rejects(client.retrieve(1), /over 65536 bytes/);
 });
@@ -73,7 +81,13 @@ test('a multi-line answer split into many small pieces is read whole, dot-unstuf
     // Pieces of 7 bytes: terminators and stuffed dots fall across piece boundaries.
     for (let i = 0; i < answer.length; i += 7) socket.write(answer.subarray(i, i + 7));
   });
-  const client = await Pop3Client.connect({ host: '127.0.0.1', port, security: 'none', allowPlaintextLogin: true, timeoutMs: 5000 });
+  const client = await Pop3Client.connect({
+    host: '127.0.0.1',
+    port,
+    security: 'none',
+    allowPlaintextLogin: true,
+    timeoutMs: 5000,
+  });
   await client.login('bounces', 'secret');
   const message = await client.retrieve(1);
   assert.equal(message.toString('latin1'), `${body.replace(/(^|\r\n)\.\./g, '$1.')}\r\n`);

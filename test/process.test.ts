@@ -32,7 +32,9 @@ test('SIGTERM: stops cleanly with exit code 0 and keeps what it acknowledged', a
   const { code, signal } = await server.exited;
   assert.deepEqual({ code, signal }, { code: 0, signal: null });
   assert.ok(server.logs.some((l) => l.msg === 'stopped'));
-  const { rows } = await pool.query(`select count(*)::int as n from raw_messages where position('sigterm-1'::bytea in raw) > 0`);
+  const { rows } = await pool.query(
+    `select count(*)::int as n from raw_messages where position('sigterm-1'::bytea in raw) > 0`,
+  );
   assert.equal(rows[0].n, 1);
 });
 
@@ -71,7 +73,10 @@ test('SIGKILL under load: every message that got a 250 is stored, byte for byte,
   const restarted = await spawnServer({ DATABASE_URL: db.url, BOUNCE_DOMAINS: DOMAIN });
   const { client } = await RawSmtpClient.greet(restarted.smtpPort);
   await client.command('EHLO mx.example.net');
-  assert.equal((await client.send('', [`b@${DOMAIN}`], Buffer.from('X-Marker: after-crash\r\n\r\nbody\r\n'))).code, 250);
+  assert.equal(
+    (await client.send('', [`b@${DOMAIN}`], Buffer.from('X-Marker: after-crash\r\n\r\nbody\r\n'))).code,
+    250,
+  );
   await client.quit();
   restarted.proc.kill('SIGTERM');
   assert.equal((await restarted.exited).code, 0);

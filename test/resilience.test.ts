@@ -9,10 +9,9 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { startEmbeddedPostgres } from '../src/store/embedded.ts';
 import { createTestDatabase } from './support/db.ts';
+import { freePort } from './support/net.ts';
 import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
 import { RawSmtpClient } from './support/smtp-client.ts';
-import { freePort } from './support/net.ts';
-
 
 async function sendOne(port: number, marker: string) {
   const { client } = await RawSmtpClient.greet(port);
@@ -70,7 +69,10 @@ describe('the database stops and comes back', () => {
         `select substring(convert_from(raw, 'UTF8') from 'X-Marker: ([a-z-]+)') as marker from raw_messages order by id`,
       );
       await check.end();
-      assert.deepEqual(rows.map((r) => r.marker), ['before-stop', 'after-restart']);
+      assert.deepEqual(
+        rows.map((r) => r.marker),
+        ['before-stop', 'after-restart'],
+      );
     } finally {
       await server.shutdown();
       await pgServer.remove();
@@ -113,7 +115,9 @@ describe('shutdown', () => {
 
       const check = new pg.Client({ connectionString: db.url });
       await check.connect();
-      const { rows } = await check.query(`select count(*)::int as n from raw_messages where position('in-data-at-shutdown'::bytea in raw) > 0`);
+      const { rows } = await check.query(
+        `select count(*)::int as n from raw_messages where position('in-data-at-shutdown'::bytea in raw) > 0`,
+      );
       await check.end();
       assert.equal(rows[0].n, 1);
     } finally {
@@ -133,7 +137,10 @@ describe('Postgres restarted in the middle of a burst', () => {
       const sender = async (lane: number) => {
         for (let i = lane; i < 300; i += 5) {
           for (let attempt = 0; attempt < 200; attempt++) {
-            const reply = await sendOne(server.smtpPort, `restart-${i}`).catch(() => ({ code: 0, text: 'connection failed' }));
+            const reply = await sendOne(server.smtpPort, `restart-${i}`).catch(() => ({
+              code: 0,
+              text: 'connection failed',
+            }));
             if (reply.code === 250) {
               acked.add(`restart-${i}`);
               break;
@@ -159,7 +166,9 @@ describe('Postgres restarted in the middle of a burst', () => {
         const deadline = Date.now() + 60_000;
         let states: Array<{ decode_state: string; n: number }> = [];
         while (Date.now() < deadline) {
-          states = (await check.query(`select decode_state, count(*)::int as n from raw_messages group by 1 order by 1`)).rows;
+          states = (
+            await check.query(`select decode_state, count(*)::int as n from raw_messages group by 1 order by 1`)
+          ).rows;
           if (states.every((s) => s.decode_state === 'decoded')) break;
           await new Promise((r) => setTimeout(r, 200));
         }

@@ -20,12 +20,20 @@ async function rawMessage(tag: string, age: number, state: 'pending' | 'decoded'
   return rows[0].id;
 }
 
-test('rows past their retention go, in batches; pending, failed bodies and each address\'s latest change stay', async () => {
+test("rows past their retention go, in batches; pending, failed bodies and each address's latest change stay", async () => {
   const ids: Record<string, string> = {};
   for (const [tag, age, state] of [
-    ['new-decoded', 5, 'decoded'], ['body-old', 40, 'decoded'], ['body-old-2', 41, 'decoded'], ['body-old-3', 42, 'decoded'], ['body-old-4', 43, 'decoded'],
-    ['failed-old', 40, 'failed'], ['pending-old', 500, 'pending'], ['row-old', 450, 'decoded'], ['failed-very-old', 460, 'failed'],
-  ] as const) ids[tag] = await rawMessage(tag, age, state);
+    ['new-decoded', 5, 'decoded'],
+    ['body-old', 40, 'decoded'],
+    ['body-old-2', 41, 'decoded'],
+    ['body-old-3', 42, 'decoded'],
+    ['body-old-4', 43, 'decoded'],
+    ['failed-old', 40, 'failed'],
+    ['pending-old', 500, 'pending'],
+    ['row-old', 450, 'decoded'],
+    ['failed-very-old', 460, 'failed'],
+  ] as const)
+    ids[tag] = await rawMessage(tag, age, state);
 
   await fixture.pool.query(
     `insert into sent_messages (message_id, recipient, campaign, sent_at)
@@ -53,38 +61,77 @@ test('rows past their retention go, in batches; pending, failed bodies and each 
     [daysAgo(100), daysAgo(5)],
   );
 
-  const dropped = await applyRetention(fixture.pool, NOW, { rawBodyDays: 30, rawMessageDays: 400, sentMessageDays: 180, historyDays: 730, mailboxSeenDays: 90 }, 3);
+  const dropped = await applyRetention(
+    fixture.pool,
+    NOW,
+    { rawBodyDays: 30, rawMessageDays: 400, sentMessageDays: 180, historyDays: 730, mailboxSeenDays: 90 },
+    3,
+  );
   // Five bodies: the four decoded 40-43 days ago, and the 450-day-old one (whose row goes next).
-  assert.deepEqual(dropped, { raw_bodies: 5, raw_messages: 2, sent_messages: 3, send_outcomes: 2, standing_history: 3, mailbox_seen: 1 });
+  assert.deepEqual(dropped, {
+    raw_bodies: 5,
+    raw_messages: 2,
+    sent_messages: 3,
+    send_outcomes: 2,
+    standing_history: 3,
+    mailbox_seen: 1,
+  });
 
-  const raws = await fixture.pool.query(`select id::text, raw is not null as has_body, raw_dropped_at is not null as dropped from raw_messages order by id`);
+  const raws = await fixture.pool.query(
+    `select id::text, raw is not null as has_body, raw_dropped_at is not null as dropped from raw_messages order by id`,
+  );
   const byId = new Map(raws.rows.map((r) => [r.id, r]));
   assert.equal(byId.get(ids['new-decoded']!)?.has_body, true);
-  for (const tag of ['body-old', 'body-old-2', 'body-old-3', 'body-old-4']) assert.deepEqual(byId.get(ids[tag]!), { id: ids[tag], has_body: false, dropped: true });
+  for (const tag of ['body-old', 'body-old-2', 'body-old-3', 'body-old-4'])
+    assert.deepEqual(byId.get(ids[tag]!), { id: ids[tag], has_body: false, dropped: true });
   assert.equal(byId.get(ids['failed-old']!)?.has_body, true, 'a failed message keeps its bytes for reprocess');
   assert.equal(byId.get(ids['pending-old']!)?.has_body, true, 'a message still to decode is never touched');
   assert.equal(byId.has(ids['row-old']!), false);
   assert.equal(byId.has(ids['failed-very-old']!), false);
 
   const sent = await fixture.pool.query(`select message_id from sent_messages order by sent_at desc`);
-  assert.deepEqual(sent.rows.map((r) => r.message_id), ['s0@x.example', 's1@x.example', 's2@x.example', 's3@x.example']);
+  assert.deepEqual(
+    sent.rows.map((r) => r.message_id),
+    ['s0@x.example', 's1@x.example', 's2@x.example', 's3@x.example'],
+  );
   const outcomes = await fixture.pool.query(`select sent_message_id from send_outcomes`);
   assert.deepEqual(outcomes.rows, [{ sent_message_id: 's0@x.example' }]);
-  const history = await fixture.pool.query(`select address, to_state from address_standing_history order by address, at`);
-  assert.deepEqual(history.rows, [{ address: 'ann@y.example', to_state: 'quarantined' }, { address: 'bob@y.example', to_state: 'fine' }]);
+  const history = await fixture.pool.query(
+    `select address, to_state from address_standing_history order by address, at`,
+  );
+  assert.deepEqual(history.rows, [
+    { address: 'ann@y.example', to_state: 'quarantined' },
+    { address: 'bob@y.example', to_state: 'fine' },
+  ]);
   const seen = await fixture.pool.query(`select uid from mailbox_seen order by uid`);
-  assert.deepEqual(seen.rows.map((r) => r.uid), ['2', '3']);
+  assert.deepEqual(
+    seen.rows.map((r) => r.uid),
+    ['2', '3'],
+  );
 
   // The campaign's figures outlive its sends.
   const rate = await fixture.pool.query(`select sent from campaign_bounce_rate where campaign = 'c'`);
   assert.deepEqual(rate.rows, [{ sent: '7' }]);
   // A second pass finds nothing more.
-  assert.deepEqual(await applyRetention(fixture.pool, NOW, { rawBodyDays: 30, rawMessageDays: 400, sentMessageDays: 180, historyDays: 730, mailboxSeenDays: 90 }, 3), {});
+  assert.deepEqual(
+    await applyRetention(
+      fixture.pool,
+      NOW,
+      { rawBodyDays: 30, rawMessageDays: 400, sentMessageDays: 180, historyDays: 730, mailboxSeenDays: 90 },
+      3,
+    ),
+    {},
+  );
 });
 
 test('0 days keeps everything of a kind', async () => {
   const id = await rawMessage('kept-forever', 5000, 'decoded');
-  await applyRetention(fixture.pool, NOW, { rawBodyDays: 0, rawMessageDays: 0, sentMessageDays: 0, historyDays: 0, mailboxSeenDays: 0 }, 3);
+  await applyRetention(
+    fixture.pool,
+    NOW,
+    { rawBodyDays: 0, rawMessageDays: 0, sentMessageDays: 0, historyDays: 0, mailboxSeenDays: 0 },
+    3,
+  );
   const { rows } = await fixture.pool.query(`select raw is not null as has_body from raw_messages where id = $1`, [id]);
   assert.deepEqual(rows, [{ has_body: true }]);
 });

@@ -16,7 +16,12 @@ let pool: pg.Pool;
 
 before(async () => {
   db = await createTestDatabase();
-  server = await startTestServer(db.url, { MAX_RECIPIENTS: '3', MAX_MESSAGE_BYTES: String(64 * 1024), MAX_CONNECTIONS: '6', MAX_CONNECTIONS_PER_IP: '6' });
+  server = await startTestServer(db.url, {
+    MAX_RECIPIENTS: '3',
+    MAX_MESSAGE_BYTES: String(64 * 1024),
+    MAX_CONNECTIONS: '6',
+    MAX_CONNECTIONS_PER_IP: '6',
+  });
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
 });
 
@@ -27,7 +32,16 @@ after(async () => {
 });
 
 async function rowsFor(marker: string) {
-  const { rows } = await pool.query<{ id: string; raw: Buffer; mail_from: string; rcpt_to: string[]; remote_ip: string; helo: string; tls_protocol: string | null; decode_state: string }>(
+  const { rows } = await pool.query<{
+    id: string;
+    raw: Buffer;
+    mail_from: string;
+    rcpt_to: string[];
+    remote_ip: string;
+    helo: string;
+    tls_protocol: string | null;
+    decode_state: string;
+  }>(
     `select id, raw, mail_from, rcpt_to, host(remote_ip) as remote_ip, helo, tls_protocol, decode_state
        from raw_messages where position($1::bytea in raw) > 0 order by id`,
     [Buffer.from(marker)],
@@ -49,7 +63,13 @@ async function session(): Promise<RawSmtpClient> {
 describe('accepting bounces', () => {
   test('a DSN from a real SMTP client gets 250 and is stored byte for byte with its envelope', async () => {
     const raw = unique(corpusMessage('lhost-postfix-01.eml'), 'nodemailer-1');
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort, secure: false, ignoreTLS: true, name: 'mta.example.net' });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+      name: 'mta.example.net',
+    });
     const info = await transport.sendMail({ envelope: { from: '', to: [`b+tok1@${BOUNCE_DOMAIN}`] }, raw });
     transport.close();
     assert.match(info.response, /^250 2\.0\.0 Ok: stored as \d+$/);
@@ -67,7 +87,9 @@ describe('accepting bounces', () => {
   });
 
   test('dot-stuffed lines and a bare LF come back exactly as the client meant them', async () => {
-    const raw = Buffer.from('Subject: dots\r\nX-Test-Marker: dots-1\r\n\r\n.leading dot\r\n..two dots\r\nbare\nlf\r\n.\tend\r\n');
+    const raw = Buffer.from(
+      'Subject: dots\r\nX-Test-Marker: dots-1\r\n\r\n.leading dot\r\n..two dots\r\nbare\nlf\r\n.\tend\r\n',
+    );
     const client = await session();
     const reply = await client.send('', [`b@${BOUNCE_DOMAIN}`], raw);
     await client.quit();
@@ -93,7 +115,11 @@ describe('accepting bounces', () => {
 
   test('recipient domains match without regard to case, and a sender with a domain is accepted too', async () => {
     const client = await session();
-    const reply = await client.send('mailer-daemon@mx.example.net', [`B+X@${BOUNCE_DOMAIN.toUpperCase()}`], Buffer.from('X-Test-Marker: case-1\r\n\r\nhi\r\n'));
+    const reply = await client.send(
+      'mailer-daemon@mx.example.net',
+      [`B+X@${BOUNCE_DOMAIN.toUpperCase()}`],
+      Buffer.from('X-Test-Marker: case-1\r\n\r\nhi\r\n'),
+    );
     await client.quit();
     assert.equal(reply.code, 250);
     assert.deepEqual((await rowsFor('case-1'))[0]!.rcpt_to, [`B+X@${BOUNCE_DOMAIN.toUpperCase()}`]);
@@ -126,16 +152,26 @@ describe('refusing what we must not take', () => {
     const { reply } = await client.data(Buffer.from('X-Test-Marker: rcpt-limit\r\n\r\nbody\r\n'));
     assert.equal(reply.code, 250);
     await client.quit();
-    assert.deepEqual((await rowsFor('rcpt-limit'))[0]!.rcpt_to, [1, 2, 3].map((n) => `r${n}@${BOUNCE_DOMAIN}`));
+    assert.deepEqual(
+      (await rowsFor('rcpt-limit'))[0]!.rcpt_to,
+      [1, 2, 3].map((n) => `r${n}@${BOUNCE_DOMAIN}`),
+    );
   });
 
   test('an oversized message gets 552 5.3.4 after it was read to the end, and the session goes on', async () => {
     const client = await session();
-    const big = Buffer.concat([Buffer.from('X-Test-Marker: too-big\r\n\r\n'), Buffer.alloc(200 * 1024, 'abcdefghij\r\n')]);
+    const big = Buffer.concat([
+      Buffer.from('X-Test-Marker: too-big\r\n\r\n'),
+      Buffer.alloc(200 * 1024, 'abcdefghij\r\n'),
+    ]);
     const tooBig = await client.send('', [`b@${BOUNCE_DOMAIN}`], big);
     assert.equal(tooBig.code, 552);
     assert.match(tooBig.text, /^5\.3\.4 /);
-    const next = await client.send('', [`b@${BOUNCE_DOMAIN}`], Buffer.from('X-Test-Marker: after-big\r\n\r\nsmall\r\n'));
+    const next = await client.send(
+      '',
+      [`b@${BOUNCE_DOMAIN}`],
+      Buffer.from('X-Test-Marker: after-big\r\n\r\nsmall\r\n'),
+    );
     assert.equal(next.code, 250);
     await client.quit();
     assert.equal((await rowsFor('too-big')).length, 0);

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
 import type { IncomingMessage } from '../src/ingest/message.ts';
-import { Spool, SpoolUnavailableError, type SpoolOptions } from '../src/ingest/spool.ts';
+import { Spool, type SpoolOptions, SpoolUnavailableError } from '../src/ingest/spool.ts';
 import { createPool } from '../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 
@@ -39,29 +39,57 @@ function message(n: number, rcpt = 'b@bounces.example.com'): IncomingMessage {
   };
 }
 
-const OPTIONS: SpoolOptions = { windowMs: 2, maxBatch: 100, deadlineMs: 5000, maxConcurrentCommits: 2, instance: 'test' };
+const OPTIONS: SpoolOptions = {
+  windowMs: 2,
+  maxBatch: 100,
+  deadlineMs: 5000,
+  maxConcurrentCommits: 2,
+  instance: 'test',
+};
 
 describe('group commit', () => {
   test('a group is capped in bytes: large messages commit alone, small ones still share', async () => {
     const batches: number[] = [];
-    const spool = new Spool(pool, { ...OPTIONS, maxBatchBytes: 1024 * 1024 }, { committed: (n) => batches.push(n), failed: () => assert.fail('no failure expected') });
-    const big = (n: number): IncomingMessage => ({ ...message(n), raw: Buffer.concat([Buffer.from(`X-Big: ${n}\r\n\r\n`), Buffer.alloc(600 * 1024, 'b')]) });
-    const results = await Promise.all([...Array.from({ length: 6 }, (_, n) => spool.store(big(5000 + n))), ...Array.from({ length: 40 }, (_, n) => spool.store(message(6000 + n)))]);
+    const spool = new Spool(
+      pool,
+      { ...OPTIONS, maxBatchBytes: 1024 * 1024 },
+      { committed: (n) => batches.push(n), failed: () => assert.fail('no failure expected') },
+    );
+    const big = (n: number): IncomingMessage => ({
+      ...message(n),
+      raw: Buffer.concat([Buffer.from(`X-Big: ${n}\r\n\r\n`), Buffer.alloc(600 * 1024, 'b')]),
+    });
+    const results = await Promise.all([
+      ...Array.from({ length: 6 }, (_, n) => spool.store(big(5000 + n))),
+      ...Array.from({ length: 40 }, (_, n) => spool.store(message(6000 + n))),
+    ]);
     await spool.close();
     assert.equal(new Set(results.map((r) => r.id)).size, 46);
-    assert.equal(batches.reduce((a, b) => a + b, 0), 46);
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      46,
+    );
     // Two 600 KB messages never share a 1 MiB group; the 40 small ones need far fewer than 40 commits.
     assert.ok(batches.length >= 6 && batches.length < 30, JSON.stringify(batches));
-    const { rows } = await pool.query(`select count(*)::int as n from raw_messages where id = any($1::bigint[]) and size_bytes > 600000`, [results.map((r) => r.id)]);
+    const { rows } = await pool.query(
+      `select count(*)::int as n from raw_messages where id = any($1::bigint[]) and size_bytes > 600000`,
+      [results.map((r) => r.id)],
+    );
     assert.equal(rows[0].n, 6);
   });
 
   test('concurrent messages share transactions, and each promise resolves after its row is committed', async () => {
     const batches: number[] = [];
-    const spool = new Spool(pool, OPTIONS, { committed: (n) => batches.push(n), failed: () => assert.fail('no failure expected') });
+    const spool = new Spool(pool, OPTIONS, {
+      committed: (n) => batches.push(n),
+      failed: () => assert.fail('no failure expected'),
+    });
     const results = await Promise.all(Array.from({ length: 300 }, (_, n) => spool.store(message(1000 + n))));
     await spool.close();
-    assert.equal(batches.reduce((a, b) => a + b, 0), 300);
+    assert.equal(
+      batches.reduce((a, b) => a + b, 0),
+      300,
+    );
     assert.ok(batches.length < 30, `300 messages should need far fewer than 30 commits, took ${batches.length}`);
     assert.ok(Math.max(...batches) <= OPTIONS.maxBatch);
     assert.equal(new Set(results.map((r) => r.id)).size, 300);
@@ -93,7 +121,10 @@ describe('group commit', () => {
   test('a closed spool refuses new messages', async () => {
     const spool = new Spool(pool, OPTIONS);
     await spool.close();
-    await assert.rejects(spool.store(message(9)), (err: Error) => err instanceof SpoolUnavailableError && err.reason === 'closed');
+    await assert.rejects(
+      spool.store(message(9)),
+      (err: Error) => err instanceof SpoolUnavailableError && err.reason === 'closed',
+    );
   });
 });
 
@@ -109,7 +140,7 @@ describe('when the database does not answer', () => {
     port = (blackHole.address() as { port: number }).port;
   });
   after(async () => {
-    held.forEach((s) => s.destroy());
+    for (const s of held) s.destroy();
     await new Promise((resolve) => blackHole.close(resolve));
   });
 
@@ -117,7 +148,10 @@ describe('when the database does not answer', () => {
     const hung = createPool(`postgres://nobody@127.0.0.1:${port}/none`, { max: 2, timeoutMs: 10_000 }, silent);
     const spool = new Spool(hung, { ...OPTIONS, deadlineMs: 300 });
     const started = Date.now();
-    await assert.rejects(spool.store(message(11)), (err: Error) => err instanceof SpoolUnavailableError && err.reason === 'deadline');
+    await assert.rejects(
+      spool.store(message(11)),
+      (err: Error) => err instanceof SpoolUnavailableError && err.reason === 'deadline',
+    );
     const waited = Date.now() - started;
     assert.ok(waited >= 290 && waited < 5000, `waited ${waited} ms`);
     await hung.end().catch(() => undefined);
@@ -133,8 +167,14 @@ describe('when the database does not answer', () => {
     });
     const down = createPool(`postgres://nobody@127.0.0.1:${closedPort}/none`, { max: 2, timeoutMs: 2000 }, silent);
     let failures = 0;
-    const spool = new Spool(down, OPTIONS, { committed: () => assert.fail('nothing can commit'), failed: () => failures++ });
-    await assert.rejects(spool.store(message(12)), (err: Error) => err instanceof SpoolUnavailableError && err.reason === 'database');
+    const spool = new Spool(down, OPTIONS, {
+      committed: () => assert.fail('nothing can commit'),
+      failed: () => failures++,
+    });
+    await assert.rejects(
+      spool.store(message(12)),
+      (err: Error) => err instanceof SpoolUnavailableError && err.reason === 'database',
+    );
     assert.equal(failures, 1);
     await down.end().catch(() => undefined);
   });

@@ -4,16 +4,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { pino } from 'pino';
-import { reportStage } from '../src/pipeline/decode-stage.ts';
-import { decode } from '../src/parse/index.ts';
+import { mintToken, parseKeyring, returnPathAddress } from '../src/correlate/token.ts';
 import { Spool } from '../src/ingest/spool.ts';
 import { Metrics } from '../src/metrics/index.ts';
-import { createPool } from '../src/store/database.ts';
-import { mintToken, parseKeyring, returnPathAddress } from '../src/correlate/token.ts';
+import { decode } from '../src/parse/index.ts';
+import { reportStage } from '../src/pipeline/decode-stage.ts';
 import { DEFAULT_EVIDENCE_POLICY } from '../src/standing/evidence.ts';
 import { DEFAULT_POLICY } from '../src/standing/policy.ts';
+import { createPool } from '../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { toCrlf } from './support/smtp-client.ts';
 import { decodeWithWorkers } from './support/workers.ts';
@@ -30,13 +30,18 @@ after(async () => {
   await db?.drop();
 });
 
-const template = toCrlf(readFileSync(new URL('./fixtures/decoder/text/exim-quota.eml', import.meta.url))).toString('latin1');
-const hard = toCrlf(readFileSync(new URL('./fixtures/decoder/dsn/postfix-rcpt-unknown.eml', import.meta.url))).toString('latin1');
+const template = toCrlf(readFileSync(new URL('./fixtures/decoder/text/exim-quota.eml', import.meta.url))).toString(
+  'latin1',
+);
+const hard = toCrlf(readFileSync(new URL('./fixtures/decoder/dsn/postfix-rcpt-unknown.eml', import.meta.url))).toString(
+  'latin1',
+);
 const DAY = 86_400_000;
 // Each bounce comes back through the return path of its own send, a token bound to the
 // recipient: the authenticated evidence a fact needs to change a standing.
 const ring = parseKeyring('7:concurrency-test-secret-0123456789abcdef');
-const returnPath = (sendId: string, recipient: string) => returnPathAddress(mintToken({ sendId, recipient, key: ring.current }), 'bounces.example.com');
+const returnPath = (sendId: string, recipient: string) =>
+  returnPathAddress(mintToken({ sendId, recipient, key: ring.current }), 'bounces.example.com');
 
 /** The server's decode stage, decoding in this thread, with this outage breaker. */
 const stageWith = (breaker: { windowMs: number; minHard: number; minRatio: number }) =>
@@ -49,23 +54,51 @@ const stageWith = (breaker: { windowMs: number; minHard: number; minRatio: numbe
   });
 
 test('two concurrent workers: soft bounces counted once a day up to quarantine, a hard bounce quarantines once', async () => {
-  const spool = new Spool(pool, { windowMs: 1, maxBatch: 50, deadlineMs: 10_000, maxConcurrentCommits: 2, instance: 'test' });
+  const spool = new Spool(pool, {
+    windowMs: 1,
+    maxBatch: 50,
+    deadlineMs: 10_000,
+    maxConcurrentCommits: 2,
+    instance: 'test',
+  });
   const base = Date.now() - 10 * DAY;
   const stores = [];
   for (let day = 0; day < 6; day++) {
     for (const copy of ['a', 'b']) {
       const raw = template.replace(/dave@quota\.example/g, 'walk@soft.example');
-      stores.push(spool.store({
-        envelope: { mailFrom: '', rcptTo: [returnPath(`soft-${day}${copy}`, 'walk@soft.example')], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(base + day * DAY + (copy === 'b' ? 3_600_000 : 0)), source: 'smtp' },
-        raw: Buffer.from(raw, 'latin1'),
-      }));
+      stores.push(
+        spool.store({
+          envelope: {
+            mailFrom: '',
+            rcptTo: [returnPath(`soft-${day}${copy}`, 'walk@soft.example')],
+            remoteIp: null,
+            helo: null,
+            tlsProtocol: null,
+            sessionId: null,
+            receivedAt: new Date(base + day * DAY + (copy === 'b' ? 3_600_000 : 0)),
+            source: 'smtp',
+          },
+          raw: Buffer.from(raw, 'latin1'),
+        }),
+      );
     }
   }
   for (let n = 0; n < 4; n++) {
-    stores.push(spool.store({
-      envelope: { mailFrom: '', rcptTo: [returnPath(`hard-${n}`, 'dup@hard.example')], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(base + n * 60_000), source: 'smtp' },
-      raw: Buffer.from(hard.replace(/alice@receiver\.example/g, 'dup@hard.example'), 'latin1'),
-    }));
+    stores.push(
+      spool.store({
+        envelope: {
+          mailFrom: '',
+          rcptTo: [returnPath(`hard-${n}`, 'dup@hard.example')],
+          remoteIp: null,
+          helo: null,
+          tlsProtocol: null,
+          sessionId: null,
+          receivedAt: new Date(base + n * 60_000),
+          source: 'smtp',
+        },
+        raw: Buffer.from(hard.replace(/alice@receiver\.example/g, 'dup@hard.example'), 'latin1'),
+      }),
+    );
   }
   await Promise.all(stores);
   await spool.close();
@@ -83,35 +116,63 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
     { standing_effect: 'none', n: 7 },
     { standing_effect: 'quarantined', n: 1 },
   ]);
-  const toQuarantine = await pool.query(`select count(*)::int as n from address_standing_history where address = 'walk@soft.example' and to_state = 'quarantined'`);
+  const toQuarantine = await pool.query(
+    `select count(*)::int as n from address_standing_history where address = 'walk@soft.example' and to_state = 'quarantined'`,
+  );
   assert.equal(toQuarantine.rows[0].n, 1);
 
   const hardRows = await pool.query(`select state from address_standing where address = 'dup@hard.example'`);
   assert.deepEqual(hardRows.rows, [{ state: 'quarantined' }]);
-  const hardHistory = await pool.query(`select count(*)::int as n from address_standing_history where address = 'dup@hard.example'`);
+  const hardHistory = await pool.query(
+    `select count(*)::int as n from address_standing_history where address = 'dup@hard.example'`,
+  );
   assert.equal(hardHistory.rows[0].n, 1);
 });
 
 test('two workers deciding a burst over tripped breakers never wait on each other in a cycle (no deadlock, no retry)', async () => {
-  const spool = new Spool(pool, { windowMs: 1, maxBatch: 100, deadlineMs: 10_000, maxConcurrentCommits: 2, instance: 'test' });
+  const spool = new Spool(pool, {
+    windowMs: 1,
+    maxBatch: 100,
+    deadlineMs: 10_000,
+    maxConcurrentCommits: 2,
+    instance: 'test',
+  });
   const domains = ['gmail.example', 'outlook.example', 'yahoo.example', 'orange.example'];
   const stores = [];
   for (let n = 0; n < 400; n++) {
     const address = `burst${n}@${domains[n % domains.length]}`;
-    stores.push(spool.store({
-      envelope: { mailFrom: '', rcptTo: [returnPath(`burst-${n}`, address)], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null, receivedAt: new Date(), source: 'smtp' },
-      raw: Buffer.from(hard.replace(/alice@receiver\.example/g, address), 'latin1'),
-    }));
+    stores.push(
+      spool.store({
+        envelope: {
+          mailFrom: '',
+          rcptTo: [returnPath(`burst-${n}`, address)],
+          remoteIp: null,
+          helo: null,
+          tlsProtocol: null,
+          sessionId: null,
+          receivedAt: new Date(),
+          source: 'smtp',
+        },
+        raw: Buffer.from(hard.replace(/alice@receiver\.example/g, address), 'latin1'),
+      }),
+    );
   }
   await Promise.all(stores);
   await spool.close();
   const stage = stageWith({ windowMs: 600_000, minHard: 20, minRatio: 0.5 });
   await decodeWithWorkers(pool, stage, 2, 10);
-  const attempts = await pool.query(`select decode_state, decode_attempts, count(*)::int as n from raw_messages where position('burst' in convert_from(raw, 'LATIN1')) > 0 group by 1, 2`);
+  const attempts = await pool.query(
+    `select decode_state, decode_attempts, count(*)::int as n from raw_messages where position('burst' in convert_from(raw, 'LATIN1')) > 0 group by 1, 2`,
+  );
   assert.deepEqual(attempts.rows, [{ decode_state: 'decoded', decode_attempts: 1, n: 400 }]);
   const breakers = await pool.query(`select domain from domain_breakers where released_at is null order by 1`);
-  assert.deepEqual(breakers.rows.map((r) => r.domain), [...domains].sort());
+  assert.deepEqual(
+    breakers.rows.map((r) => r.domain),
+    [...domains].sort(),
+  );
   // Every hard fact either quarantined its address or was held by its domain's breaker.
-  const effects = await pool.query(`select count(*)::int as n from bounce_events where recipient like 'burst%' and standing_effect in ('quarantined', 'held')`);
+  const effects = await pool.query(
+    `select count(*)::int as n from bounce_events where recipient like 'burst%' and standing_effect in ('quarantined', 'held')`,
+  );
   assert.equal(effects.rows[0].n, 400);
 });

@@ -2,13 +2,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BounceType, Reason } from '../src/classify/reasons.ts';
-import { decide, DEFAULT_POLICY, type Decision, type Standing } from '../src/standing/policy.ts';
+import { DEFAULT_POLICY, type Decision, decide, type Standing } from '../src/standing/policy.ts';
 
 const T0 = new Date('2026-11-01T08:00:00Z');
 const at = (days: number, hours = 0) => new Date(T0.getTime() + days * 86_400_000 + hours * 3_600_000);
 
-function fact(when: Date, type: BounceType, reason: Reason, extra: Partial<{ kind: string; action: string; held: boolean }> = {}) {
-  return { at: when, type, reason, kind: extra.kind ?? 'bounce', action: extra.action ?? 'failed', held: extra.held ?? false };
+function fact(
+  when: Date,
+  type: BounceType,
+  reason: Reason,
+  extra: Partial<{ kind: string; action: string; held: boolean }> = {},
+) {
+  return {
+    at: when,
+    type,
+    reason,
+    kind: extra.kind ?? 'bounce',
+    action: extra.action ?? 'failed',
+    held: extra.held ?? false,
+  };
 }
 
 function walk(facts: ReturnType<typeof fact>[]): { standing: Standing | null; decisions: Decision[] } {
@@ -39,7 +51,10 @@ test('soft bounces count once a day and quarantine at the fifth counted one', ()
     fact(at(3), 'soft', 'systemerror'),
   ];
   const { standing, decisions } = walk(facts);
-  assert.deepEqual(decisions.map((d) => d.effect), ['counted', 'none', 'counted', 'counted', 'counted']);
+  assert.deepEqual(
+    decisions.map((d) => d.effect),
+    ['counted', 'none', 'counted', 'counted', 'counted'],
+  );
   assert.equal(standing!.state, 'soft_bouncing');
   assert.equal(standing!.softCount, 4);
   const fifth = decide(standing, fact(at(4), 'soft', 'systemerror'));
@@ -49,12 +64,19 @@ test('soft bounces count once a day and quarantine at the fifth counted one', ()
 });
 
 test('the soft count resets after 10 quiet days', () => {
-  const { standing } = walk([fact(at(0), 'soft', 'systemerror'), fact(at(1), 'soft', 'systemerror'), fact(at(2), 'soft', 'systemerror')]);
+  const { standing } = walk([
+    fact(at(0), 'soft', 'systemerror'),
+    fact(at(1), 'soft', 'systemerror'),
+    fact(at(2), 'soft', 'systemerror'),
+  ]);
   const nine = decide(standing, fact(at(11), 'soft', 'systemerror')); // 9 days after the last counted one
   assert.equal(nine.next.softCount, 4);
   const eleven = decide(standing, fact(at(13), 'soft', 'systemerror')); // 11 quiet days
   assert.equal(eleven.next.softCount, 1);
-  assert.deepEqual(eleven.changes.map((c) => c.cause), ['reset', 'event']);
+  assert.deepEqual(
+    eleven.changes.map((c) => c.cause),
+    ['reset', 'event'],
+  );
 });
 
 test('a mailboxfull quarantine lifts after 30 days; another kind does not', () => {
@@ -71,7 +93,10 @@ test('a mailboxfull quarantine lifts after 30 days; another kind does not', () =
 });
 
 test('a complaint suppresses for good; nothing after it changes that', () => {
-  const { standing } = walk([fact(at(0), 'ignored', 'feedback', { kind: 'feedback' }), fact(at(400), 'hard', 'userunknown')]);
+  const { standing } = walk([
+    fact(at(0), 'ignored', 'feedback', { kind: 'feedback' }),
+    fact(at(400), 'hard', 'userunknown'),
+  ]);
   assert.equal(standing!.state, 'complained');
 });
 

@@ -20,12 +20,30 @@ let folder: string;
 
 before(async () => {
   folder = mkdtempSync(join(tmpdir(), 'bounced-tls-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=mx.bounces.example.com',
-    '-keyout', join(folder, 'key.pem'), '-out', join(folder, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=mx.bounces.example.com',
+      '-keyout',
+      join(folder, 'key.pem'),
+      '-out',
+      join(folder, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   db = await createTestDatabase();
-  server = await startTestServer(db.url, { TLS_CERT_FILE: join(folder, 'cert.pem'), TLS_KEY_FILE: join(folder, 'key.pem') });
+  server = await startTestServer(db.url, {
+    TLS_CERT_FILE: join(folder, 'cert.pem'),
+    TLS_KEY_FILE: join(folder, 'key.pem'),
+  });
 });
 
 after(async () => {
@@ -56,7 +74,9 @@ test('a message over STARTTLS is stored with its TLS version', async () => {
   assert.match(info.response, /^250 /);
   const check = new pg.Client({ connectionString: db.url });
   await check.connect();
-  const { rows } = await check.query(`select tls_protocol from raw_messages where position('over-tls'::bytea in raw) > 0`);
+  const { rows } = await check.query(
+    `select tls_protocol from raw_messages where position('over-tls'::bytea in raw) > 0`,
+  );
   await check.end();
   assert.equal(rows.length, 1);
   assert.match(rows[0].tls_protocol, /^TLSv1\.[23]$/);
@@ -64,15 +84,26 @@ test('a message over STARTTLS is stored with its TLS version', async () => {
 
 test('a client limited to TLS 1.2 is served', async () => {
   const transport = starttls({ rejectUnauthorized: false, maxVersion: 'TLSv1.2' });
-  const info = await transport.sendMail({ envelope: { from: '', to: [`b@${BOUNCE_DOMAIN}`] }, raw: Buffer.from('Subject: tls12\r\n\r\nx\r\n') });
+  const info = await transport.sendMail({
+    envelope: { from: '', to: [`b@${BOUNCE_DOMAIN}`] },
+    raw: Buffer.from('Subject: tls12\r\n\r\nx\r\n'),
+  });
   transport.close();
   assert.match(info.response, /^250 /);
 });
 
 test('a client that offers only TLS 1.1 cannot complete the handshake', async () => {
-  const transport = starttls({ rejectUnauthorized: false, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' });
+  const transport = starttls({
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1',
+    maxVersion: 'TLSv1.1',
+    ciphers: 'DEFAULT@SECLEVEL=0',
+  });
   await assert.rejects(
-    transport.sendMail({ envelope: { from: '', to: [`b@${BOUNCE_DOMAIN}`] }, raw: Buffer.from('Subject: old\r\n\r\nx\r\n') }),
+    transport.sendMail({
+      envelope: { from: '', to: [`b@${BOUNCE_DOMAIN}`] },
+      raw: Buffer.from('Subject: old\r\n\r\nx\r\n'),
+    }),
   );
   transport.close();
 });

@@ -2,7 +2,16 @@
 // RCPT check with REQUIRE_TOKEN over real SMTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { base32Decode, base32Encode, mintToken, parseKeyring, returnPathAddress, TokenError, tokenNamesRecipient, verifyToken } from '../src/correlate/token.ts';
+import {
+  base32Decode,
+  base32Encode,
+  mintToken,
+  parseKeyring,
+  returnPathAddress,
+  TokenError,
+  tokenNamesRecipient,
+  verifyToken,
+} from '../src/correlate/token.ts';
 import type { RunningServer } from '../src/serve.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
@@ -25,7 +34,10 @@ describe('tokens', () => {
     assert.match(token, /^[a-z2-7]+$/);
     for (const form of [token, token.toUpperCase()]) {
       const check = verifyToken(form, ring.all, NOW);
-      assert.deepEqual(check, { ok: true, token: { sendId: 'cmp42-rcpt981', expiresAt: new Date('2026-11-29T12:00:00Z'), keyId: 2 } });
+      assert.deepEqual(check, {
+        ok: true,
+        token: { sendId: 'cmp42-rcpt981', expiresAt: new Date('2026-11-29T12:00:00Z'), keyId: 2 },
+      });
     }
   });
 
@@ -47,7 +59,11 @@ describe('tokens', () => {
         for (const ch of ['a', 'b', 'q', '7']) {
           if (ch === token[i]) continue;
           const forged = token.slice(0, i) + ch + token.slice(i + 1);
-          assert.equal(verifyToken(forged, ring.all, NOW).ok, false, `id length ${n}: changing position ${i} to ${ch} was accepted`);
+          assert.equal(
+            verifyToken(forged, ring.all, NOW).ok,
+            false,
+            `id length ${n}: changing position ${i} to ${ch} was accepted`,
+          );
         }
       }
     }
@@ -70,7 +86,9 @@ describe('tokens', () => {
   test('key rotation: tokens of the previous key still verify; a retired key does not', () => {
     const old = mintToken({ sendId: 'send-1', key: ring.all[1]!, now: NOW });
     assert.equal(verifyToken(old, ring.all, NOW).ok, true);
-    const afterRetirement = parseKeyring('3:newest-secret-0123456789abcdefghijklm,2:current-secret-0123456789abcdefghijkl');
+    const afterRetirement = parseKeyring(
+      '3:newest-secret-0123456789abcdefghijklm,2:current-secret-0123456789abcdefghijkl',
+    );
     assert.deepEqual(verifyToken(old, afterRetirement.all, NOW), { ok: false, problem: 'unknown-key' });
   });
 
@@ -86,7 +104,12 @@ describe('tokens', () => {
   });
 
   test('a token bound to its recipient says which address it was minted for, in any case', () => {
-    const token = mintToken({ sendId: '2f1e6c1a-9d3b-4c8e-a1f2-3b4c5d6e7f80', recipient: 'Alice@Example.org', key: ring.current, now: NOW });
+    const token = mintToken({
+      sendId: '2f1e6c1a-9d3b-4c8e-a1f2-3b4c5d6e7f80',
+      recipient: 'Alice@Example.org',
+      key: ring.current,
+      now: NOW,
+    });
     assert.ok(`b+${token}`.length <= 64, `b+${token} is ${token.length + 2} characters`);
     const check = verifyToken(token.toUpperCase(), ring.all, NOW);
     assert.ok(check.ok);
@@ -103,7 +126,10 @@ describe('tokens', () => {
     assert.equal(tokenNamesRecipient(unbound.token, 'alice@example.org', ring.all), null);
     // An 18-byte send id still fits a local part with the recipient bound; a longer one is refused, not truncated.
     assert.ok(`b+${mintToken({ sendId: 'x'.repeat(18), recipient: 'a@b.example', key: ring.current })}`.length <= 64);
-    assert.throws(() => mintToken({ sendId: 'x'.repeat(19), recipient: 'a@b.example', key: ring.current }), /1-18 bytes/);
+    assert.throws(
+      () => mintToken({ sendId: 'x'.repeat(19), recipient: 'a@b.example', key: ring.current }),
+      /1-18 bytes/,
+    );
     assert.throws(() => mintToken({ sendId: 'x', recipient: 'not an address', key: ring.current }), TokenError);
   });
 
@@ -146,7 +172,12 @@ describe('REQUIRE_TOKEN at RCPT', () => {
   test('forged, expired, malformed and missing tokens get 550 5.1.1', async () => {
     const token = mintToken({ sendId: 'send-7', key: ring.current });
     const forged = `${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`;
-    const expired = mintToken({ sendId: 'send-7', ttlSeconds: 1, key: ring.current, now: new Date(Date.now() - 10_000) });
+    const expired = mintToken({
+      sendId: 'send-7',
+      ttlSeconds: 1,
+      key: ring.current,
+      now: new Date(Date.now() - 10_000),
+    });
     for (const local of [`b+${forged}`, `b+${expired}`, 'b+zzzz', 'someone']) {
       const reply = await rcpt(`${local}@${BOUNCE_DOMAIN}`);
       assert.equal(reply.code, 550, local);
@@ -155,6 +186,7 @@ describe('REQUIRE_TOKEN at RCPT', () => {
   });
 
   test('fixed local parts (postmaster, abuse, the feedback-loop address) need no token', async () => {
-    for (const local of ['postmaster', 'Abuse', 'fbl']) assert.equal((await rcpt(`${local}@${BOUNCE_DOMAIN}`)).code, 250, local);
+    for (const local of ['postmaster', 'Abuse', 'fbl'])
+      assert.equal((await rcpt(`${local}@${BOUNCE_DOMAIN}`)).code, 250, local);
   });
 });

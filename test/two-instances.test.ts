@@ -31,17 +31,41 @@ after(async () => {
 function dsn(n: number): string {
   const rcpt = `user${n}@d${n % 4}.example`;
   return [
-    'From: MAILER-DAEMON@mx.example', 'Subject: Undelivered Mail Returned to Sender',
-    'Content-Type: multipart/report; report-type=delivery-status; boundary="B"', '',
-    '--B', 'Content-Type: text/plain', '', `<${rcpt}>: 550 5.1.1 user unknown`,
-    '--B', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example', '',
-    `Final-Recipient: rfc822; ${rcpt}`, 'Action: failed', 'Status: 5.1.1', 'Diagnostic-Code: smtp; 550 5.1.1 user unknown', '',
-    '--B', 'Content-Type: text/rfc822-headers', '', `Message-ID: <two-${n}@sender.example>`, `To: ${rcpt}`, '', '--B--', '',
+    'From: MAILER-DAEMON@mx.example',
+    'Subject: Undelivered Mail Returned to Sender',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+    '',
+    '--B',
+    'Content-Type: text/plain',
+    '',
+    `<${rcpt}>: 550 5.1.1 user unknown`,
+    '--B',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example',
+    '',
+    `Final-Recipient: rfc822; ${rcpt}`,
+    'Action: failed',
+    'Status: 5.1.1',
+    'Diagnostic-Code: smtp; 550 5.1.1 user unknown',
+    '',
+    '--B',
+    'Content-Type: text/rfc822-headers',
+    '',
+    `Message-ID: <two-${n}@sender.example>`,
+    `To: ${rcpt}`,
+    '',
+    '--B--',
+    '',
   ].join('\r\n');
 }
 
 test('a burst of 200 through both instances: each message stored once, decoded once, each address quarantined once', async () => {
-  const sends = Array.from({ length: 200 }, (_, n) => ({ messageId: `two-${n}@sender.example`, recipient: `user${n}@d${n % 4}.example`, campaign: 'two' }));
+  const sends = Array.from({ length: 200 }, (_, n) => ({
+    messageId: `two-${n}@sender.example`,
+    recipient: `user${n}@d${n % 4}.example`,
+    campaign: 'two',
+  }));
   const res = await fetch(`http://127.0.0.1:${first.httpPort}/v1/sent-messages`, {
     method: 'POST',
     headers: { authorization: `Bearer ${API}`, 'content-type': 'application/json' },
@@ -55,18 +79,25 @@ test('a burst of 200 through both instances: each message stored once, decoded o
   const deadline = Date.now() + 60_000;
   let pending = -1;
   while (Date.now() < deadline) {
-    pending = (await pool.query(`select count(*)::int as n from raw_messages where decode_state <> 'decoded'`)).rows[0].n;
+    pending = (await pool.query(`select count(*)::int as n from raw_messages where decode_state <> 'decoded'`)).rows[0]
+      .n;
     if (pending === 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(pending, 0);
-  const stored = await pool.query(`select instance, count(*)::int as n, max(decode_attempts)::int as attempts from raw_messages group by 1 order by 1`);
+  const stored = await pool.query(
+    `select instance, count(*)::int as n, max(decode_attempts)::int as attempts from raw_messages group by 1 order by 1`,
+  );
   assert.deepEqual(stored.rows, [
     { instance: 'mx1', n: 100, attempts: 1 },
     { instance: 'mx2', n: 100, attempts: 1 },
   ]);
-  const events = await pool.query(`select count(*)::int as n, count(distinct recipient)::int as addresses from bounce_events`);
+  const events = await pool.query(
+    `select count(*)::int as n, count(distinct recipient)::int as addresses from bounce_events`,
+  );
   assert.deepEqual(events.rows[0], { n: 200, addresses: 200 });
-  const history = await pool.query(`select count(*)::int as n from address_standing_history where to_state = 'quarantined' or cause = 'breaker'`);
+  const history = await pool.query(
+    `select count(*)::int as n from address_standing_history where to_state = 'quarantined' or cause = 'breaker'`,
+  );
   assert.equal(history.rows[0].n, 200, 'each address quarantined (or held by its breaker) exactly once');
 });

@@ -10,9 +10,17 @@ const SMALL_DOMAINS = 400;
 
 /** The replies of the burst, by share: a hard failure, a full mailbox, a policy block of the sender. */
 const REPLIES = [
-  { share: 0.5, status: '5.1.1', text: '550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in virtual mailbox table' },
+  {
+    share: 0.5,
+    status: '5.1.1',
+    text: '550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown in virtual mailbox table',
+  },
   { share: 0.3, status: '5.2.2', text: '552 5.2.2 <{rcpt}>: Mailbox full, quota exceeded' },
-  { share: 0.2, status: '5.7.1', text: '554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using zen.spamhaus.org' },
+  {
+    share: 0.2,
+    status: '5.7.1',
+    text: '554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked using zen.spamhaus.org',
+  },
 ];
 
 export interface BurstSend {
@@ -30,7 +38,10 @@ export function burstSends(tag: string, count: number): BurstSend[] {
 function replyFor(i: number): (typeof REPLIES)[number] {
   const x = ((i * 7919) % 1000) / 1000; // spread evenly, not in runs
   let acc = 0;
-  for (const r of REPLIES) if (x < (acc += r.share)) return r;
+  for (const r of REPLIES) {
+    acc += r.share;
+    if (x < acc) return r;
+  }
   return REPLIES[0]!;
 }
 

@@ -29,7 +29,12 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-export async function load(port: number, count: number, connections: number, mail: (n: number) => Mail): Promise<LoadResult> {
+export async function load(
+  port: number,
+  count: number,
+  connections: number,
+  mail: (n: number) => Mail,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -41,7 +46,10 @@ export async function load(port: number, count: number, connections: number, mai
       await client.command('EHLO bench.example.net');
       while (next < count) {
         const { rcpt, raw } = mail(next++);
-        if ((await client.command('MAIL FROM:<>')).code !== 250 || (await client.command(`RCPT TO:<${rcpt}>`)).code !== 250) {
+        if (
+          (await client.command('MAIL FROM:<>')).code !== 250 ||
+          (await client.command(`RCPT TO:<${rcpt}>`)).code !== 250
+        ) {
           failures++;
           continue;
         }
@@ -56,5 +64,13 @@ export async function load(port: number, count: number, connections: number, mai
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / seconds, p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99), latencies, failures, lastAckAt, seconds };
+  return {
+    perSecond: latencies.length / seconds,
+    p50ms: percentile(latencies, 50),
+    p99ms: percentile(latencies, 99),
+    latencies,
+    failures,
+    lastAckAt,
+    seconds,
+  };
 }

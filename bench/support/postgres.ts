@@ -20,7 +20,12 @@ export async function benchPostgres(name: string): Promise<BenchPostgres> {
   if (given) return { adminUrl: given, stop: async () => undefined };
   const folder = mkdtempSync(join(tmpdir(), `bounced-${name}-`));
   chmodSync(folder, 0o755); // the embedded server runs as the postgres user when we are root
-  const embedded = await startEmbeddedPostgres({ dataDir: folder, port: await freePort(), database: 'postgres', log: pino({ level: 'warn' }) });
+  const embedded = await startEmbeddedPostgres({
+    dataDir: folder,
+    port: await freePort(),
+    database: 'postgres',
+    log: pino({ level: 'warn' }),
+  });
   return {
     adminUrl: embedded.url,
     async stop() {
@@ -31,7 +36,11 @@ export async function benchPostgres(name: string): Promise<BenchPostgres> {
 }
 
 /** Runs `work` with the URL of a new, empty database, dropped afterwards. */
-export async function withFreshDatabase<T>(adminUrl: string, prefix: string, work: (url: string) => Promise<T>): Promise<T> {
+export async function withFreshDatabase<T>(
+  adminUrl: string,
+  prefix: string,
+  work: (url: string) => Promise<T>,
+): Promise<T> {
   const name = `${prefix}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

@@ -1,7 +1,7 @@
 // The SMTP servers a benchmark measures, each a process of its own: started, waited for,
 // measured (peak resident memory) and stopped. Their logs are read until they say they are
 // ready, then drained unread, so that reading them costs the load generator nothing.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -91,18 +91,30 @@ export const HARAKA_VERSION = '3.3.4';
  * reference intake of a Node SMTP server that does not keep what it accepts.
  */
 export async function startHaraka(port: number, domain: string): Promise<Child> {
-  const home = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'bounced-bench', `haraka-${HARAKA_VERSION}`);
+  const home = join(
+    process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+    'bounced-bench',
+    `haraka-${HARAKA_VERSION}`,
+  );
   const bin = join(home, 'node_modules', 'Haraka', 'bin', 'haraka');
   if (!existsSync(bin)) {
     mkdirSync(home, { recursive: true });
-    const npm = spawnSync('npm', ['install', '--prefix', home, '--no-audit', '--no-fund', '--ignore-scripts', `Haraka@${HARAKA_VERSION}`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (npm.status !== 0) throw new Error(`npm install Haraka@${HARAKA_VERSION} failed: ${npm.stderr.trim().split('\n').pop()}`);
+    const npm = spawnSync(
+      'npm',
+      ['install', '--prefix', home, '--no-audit', '--no-fund', '--ignore-scripts', `Haraka@${HARAKA_VERSION}`],
+      { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+    );
+    if (npm.status !== 0)
+      throw new Error(`npm install Haraka@${HARAKA_VERSION} failed: ${npm.stderr.trim().split('\n').pop()}`);
   }
   const server = join(home, 'server');
   const config = join(server, 'config');
   if (!existsSync(join(config, 'connection.ini'))) {
     // Haraka's own installer writes the default configuration; ours goes over it.
-    const install = spawnSync(process.execPath, [bin, '-i', server], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const install = spawnSync(process.execPath, [bin, '-i', server], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
     if (install.status !== 0) throw new Error(`haraka -i failed: ${install.stderr.trim().split('\n').pop()}`);
   }
   // One process (no cluster), as bounced runs; accept the bounce domain, discard at queue time.

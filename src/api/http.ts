@@ -68,15 +68,34 @@ function authorized(req: IncomingMessage, token: string): boolean {
   return timingSafeEqual(digest(req.headers.authorization ?? ''), digest(`Bearer ${token}`));
 }
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', close = false): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...(close ? { connection: 'close' } : {}) });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+  close = false,
+): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    ...(close ? { connection: 'close' } : {}),
+  });
   res.end(body);
 }
 
 function registry(req: IncomingMessage, res: ServerResponse, opts: HttpOptions): void {
-  if (!opts.sentApiToken) return send(res, 404, 'the sent-message endpoint is off: set SENT_API_TOKEN\n');
-  if (req.method !== 'POST') return send(res, 405, 'POST a JSON array\n');
-  if (!authorized(req, opts.sentApiToken)) return send(res, 401, 'a Bearer token (SENT_API_TOKEN) is required\n');
+  if (!opts.sentApiToken) {
+    send(res, 404, 'the sent-message endpoint is off: set SENT_API_TOKEN\n');
+    return;
+  }
+  if (req.method !== 'POST') {
+    send(res, 405, 'POST a JSON array\n');
+    return;
+  }
+  if (!authorized(req, opts.sentApiToken)) {
+    send(res, 401, 'a Bearer token (SENT_API_TOKEN) is required\n');
+    return;
+  }
   void readBody(req, MAX_BODY_BYTES)
     .then((body) => {
       let parsed: unknown;
@@ -92,7 +111,8 @@ function registry(req: IncomingMessage, res: ServerResponse, opts: HttpOptions):
       send(res, 200, `${JSON.stringify(result)}\n`, 'application/json');
     })
     .catch((err: Error) => {
-      if (err instanceof BodyTooLarge) return send(res, 413, `the body is over ${MAX_BODY_BYTES} bytes: send smaller batches\n`, undefined, true);
+      if (err instanceof BodyTooLarge)
+        return send(res, 413, `the body is over ${MAX_BODY_BYTES} bytes: send smaller batches\n`, undefined, true);
       if (err instanceof SentMessageError) return send(res, 400, `${err.message}\n`);
       // The database's words stay in our log: the client learns only that it may retry.
       opts.log.error({ err: err.message }, 'sent-message batch failed');

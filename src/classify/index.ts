@@ -1,8 +1,9 @@
 // Classification: the words of the receiver first, then its status code, then nothing
 // ("onhold": a failure we saw but cannot explain; we say so rather than guess).
-import { bounceType, type BounceType, type Reason } from './reasons.ts';
+
 import { Prefilter } from './prefilter.ts';
-import { STATUS_RULES, TEXT_RULES, type Rule } from './rules.ts';
+import { type BounceType, bounceType, type Reason } from './reasons.ts';
+import { type Rule, STATUS_RULES, TEXT_RULES } from './rules.ts';
 
 export interface Evidence {
   action?: string | null;
@@ -44,13 +45,16 @@ export function fold(text: string): string {
       .replace(/\b(?:https?|ftp):\/\/([^\s/?#]+)\S*/g, ' $1 ')
       // Multi-line replies repeat their code on each line ("550-5.7.1 … 550 5.7.1 …"): keep
       // the first, so the sentence they cut reads whole again.
-      .replace(/(^|\s)([245]\d\d)(-|\s(?=[245]\.\d{1,3}\.\d{1,3}\b))([245]\.\d{1,3}\.\d{1,3}\b)?/g, (m, lead: string) => {
-        if (first) {
-          first = false;
-          return m;
-        }
-        return lead || ' ';
-      })
+      .replace(
+        /(^|\s)([245]\d\d)(-|\s(?=[245]\.\d{1,3}\.\d{1,3}\b))([245]\.\d{1,3}\.\d{1,3}\b)?/g,
+        (m, lead: string) => {
+          if (first) {
+            first = false;
+            return m;
+          }
+          return lead || ' ';
+        },
+      )
       .replace(/\s+/g, ' ')
       .trim()
   );
@@ -61,7 +65,8 @@ export function fold(text: string): string {
 // ("it was rejected by the recipient domain" says nothing about why).
 // Amazon SES quotes it after its own summary: "5.1.0 - Unknown address error 550-'5.7.1 … Access denied'".
 // Postfix quotes a local delivery program after "Command output:" ("… Mailbox is full").
-const QUOTES_REMOTE = /(?:the (?:error|response) (?:that )?the other server returned was|remote (?:host|server|mta) (?:said|replied|returned)|server message|the server (?:said|replied|responded)|command output)\s*:?\s*|(?<=(?:^|\s)[45]\d\d-)'/gi;
+const QUOTES_REMOTE =
+  /(?:the (?:error|response) (?:that )?the other server returned was|remote (?:host|server|mta) (?:said|replied|returned)|server message|the server (?:said|replied|responded)|command output)\s*:?\s*|(?<=(?:^|\s)[45]\d\d-)'/gi;
 
 /** The receiver's own reply quoted in a notice's words, when the notice quotes it. */
 export function remoteReply(text: string): string | undefined {
@@ -77,7 +82,10 @@ const withExtra = new WeakMap<RuleSet, { text: Rule[]; status: Rule[] }>();
 function ordered(rules: RuleSet): { text: Rule[]; status: Rule[] } {
   if (rules.extra.length === 0) return ORDERED;
   let both = withExtra.get(rules);
-  if (!both) withExtra.set(rules, (both = { text: [...rules.extra, ...TEXT_RULES], status: [...rules.extra, ...STATUS_RULES] }));
+  if (!both) {
+    both = { text: [...rules.extra, ...TEXT_RULES], status: [...rules.extra, ...STATUS_RULES] };
+    withExtra.set(rules, both);
+  }
   return both;
 }
 
@@ -87,7 +95,10 @@ const prefilters = new WeakMap<Rule[], Prefilter>();
 function firstTextRule(rules: Rule[], text: string): Rule | undefined {
   if (!text) return undefined;
   let prefilter = prefilters.get(rules);
-  if (!prefilter) prefilters.set(rules, (prefilter = new Prefilter(rules.map((r) => r.text))));
+  if (!prefilter) {
+    prefilter = new Prefilter(rules.map((r) => r.text));
+    prefilters.set(rules, prefilter);
+  }
   // Only the rules whose required words occur in the text run their pattern.
   const possible = prefilter.candidates(text);
   for (let i = 0; i < rules.length; i++) if (possible[i] && rules[i]!.text?.test(text)) return rules[i];
@@ -114,9 +125,14 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
 }
 
 function decide(e: Evidence, rules: RuleSet): Classification {
-  const decided = (reason: Reason, rule: string): Classification => ({ reason, type: bounceType(reason, e.status ?? null, e.replyCode ?? null), rule });
+  const decided = (reason: Reason, rule: string): Classification => ({
+    reason,
+    type: bounceType(reason, e.status ?? null, e.replyCode ?? null),
+    rule,
+  });
   const action = e.action ?? 'failed';
-  if (action === 'delivered' || action === 'relayed' || action === 'expanded') return decided('delivered', `action.${action}`);
+  if (action === 'delivered' || action === 'relayed' || action === 'expanded')
+    return decided('delivered', `action.${action}`);
   if (e.status?.startsWith('2.')) return decided('delivered', 'status.2');
 
   const { text: all, status: statusRules } = ordered(rules);
@@ -125,7 +141,8 @@ function decide(e: Evidence, rules: RuleSet): Classification {
   const byWords = (quoted && firstTextRule(all, quoted)) || firstTextRule(all, diagnostic);
   const answered = byWords?.certain ? undefined : answeredSender(e.command, byWords?.reason);
   if (answered) return decided(answered, `${byWords?.id ?? 'none'}.${e.command!.toLowerCase()}`);
-  if (byWords?.reason === 'userunknown' && !byWords.certain) return unknownUser(e, byWords, () => stageOfReply(diagnostic), decided);
+  if (byWords?.reason === 'userunknown' && !byWords.certain)
+    return unknownUser(e, byWords, () => stageOfReply(diagnostic), decided);
   if (byWords) return decided(byWords.reason, byWords.id);
 
   if (action === 'delayed') return decided('expired', 'action.delayed');
@@ -135,7 +152,8 @@ function decide(e: Evidence, rules: RuleSet): Classification {
   }
   const { byContext, stage } = readContext(e.context ?? '', all);
   // Words around the recipient weigh as its own would: "unknown user" stays unconfirmed there too.
-  if (byContext?.reason === 'userunknown' && !byContext.certain) return unknownUser(e, { ...byContext, id: `${byContext.id}.context` }, stage, decided);
+  if (byContext?.reason === 'userunknown' && !byContext.certain)
+    return unknownUser(e, { ...byContext, id: `${byContext.id}.context` }, stage, decided);
   if (byContext) return decided(byContext.reason, `${byContext.id}.context`);
   // A failure we saw but cannot explain: on hold (Sisimai's word), when the receiver said
   // something; undefined when nothing was said at all (the address alone, or no text).
@@ -155,7 +173,17 @@ function readContext(raw: string, rules: Rule[]): ContextReading {
   if (lastContext?.raw !== raw || lastContext.rules !== rules) {
     const context = fold(raw);
     let stage: string | null | undefined;
-    lastContext = { raw, rules, reading: { byContext: firstTextRule(rules, context), stage: () => (stage === undefined ? (stage = stageOfReply(context)) : stage) } };
+    lastContext = {
+      raw,
+      rules,
+      reading: {
+        byContext: firstTextRule(rules, context),
+        stage: () => {
+          stage ??= stageOfReply(context);
+          return stage;
+        },
+      },
+    };
   }
   return lastContext.reading;
 }
@@ -165,7 +193,12 @@ function readContext(raw: string, rules: Rule[]): ContextReading {
  * (mobile carriers word a refusal after DATA that way). The stage and the status code say
  * which it is; where neither is known, the shape of the reply may.
  */
-function unknownUser(e: Evidence, rule: Rule, stage: () => string | null, decided: (reason: Reason, rule: string) => Classification): Classification {
+function unknownUser(
+  e: Evidence,
+  rule: Rule,
+  stage: () => string | null,
+  decided: (reason: Reason, rule: string) => Classification,
+): Classification {
   const status = e.status ?? '';
   const command = e.command ?? stage();
   // An answer to DATA, after the receiver saw the message, is its filter speaking, not a
@@ -173,11 +206,13 @@ function unknownUser(e: Evidence, rule: Rule, stage: () => string | null, decide
   if (command === 'DATA' && !/^5\.1\.\d+$/.test(status)) return decided('filtered', `${rule.id}.after-data`);
   // A mailbox-status (x.2.x) or policy (x.7.x) code, not given to RCPT: the receiver's own
   // code says the mailbox exists and refused, or a policy did.
-  if (command !== 'RCPT' && /^[45]\.[27]\.\d+$/.test(status)) return decided('filtered', `${rule.id}.status-x.${status.split('.')[1]}`);
+  if (command !== 'RCPT' && /^[45]\.[27]\.\d+$/.test(status))
+    return decided('filtered', `${rule.id}.status-x.${status.split('.')[1]}`);
   // With neither the stage nor a code that points at the address (x.0.0 says nothing, x.3.x
   // blames the system), "unknown user" is unconfirmed: a wrong hard bounce loses a good
   // address for good, a soft one costs a few more tries.
-  if (!command && (!status || /^[45]\.(0\.0|3\.\d+)$/.test(status))) return decided('filtered', `${rule.id}.unconfirmed`);
+  if (!command && (!status || /^[45]\.(0\.0|3\.\d+)$/.test(status)))
+    return decided('filtered', `${rule.id}.unconfirmed`);
   return decided(rule.reason, rule.id);
 }
 
@@ -195,7 +230,17 @@ function stageOfReply(diagnostic: string): string | null {
 // Reasons that would blame the recipient, or say nothing, but cannot when the error came
 // before any recipient was named.
 const RECIPIENT_SIDE = new Set<Reason | undefined>([
-  undefined, 'userunknown', 'hostunknown', 'filtered', 'suspend', 'hasmoved', 'notaccept', 'policyviolation', 'onhold', 'undefined', 'mailboxfull',
+  undefined,
+  'userunknown',
+  'hostunknown',
+  'filtered',
+  'suspend',
+  'hasmoved',
+  'notaccept',
+  'policyviolation',
+  'onhold',
+  'undefined',
+  'mailboxfull',
 ]);
 
 // At the greeting, these words are the receiver refusing our host: "550 Access denied",
@@ -219,13 +264,16 @@ function answeredSender(command: string | null | undefined, reason: Reason | und
 /** Enhanced status code (RFC 3463) in free text: "550 5.1.1 ...", "#5.0.0", "(5.2.2)". */
 export function findStatus(text: string): string | null {
   // A failure's code before any success code: a transcript quotes "250 2.1.5 Ok" first.
-  const m = /(?:^|[^\d.])([45]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/.exec(text) ?? /(?:^|[^\d.])(2\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/.exec(text);
+  const m =
+    /(?:^|[^\d.])([45]\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/.exec(text) ??
+    /(?:^|[^\d.])(2\.\d{1,3}\.\d{1,3})(?![\d.]*\d)/.exec(text);
   return m?.[1] ?? null;
 }
 
 /** SMTP reply code in free text: the first 4xx/5xx/2xx that stands alone ("550 ", "550-"). */
 export function findReplyCode(text: string): string | null {
-  const m = /(?:^|[\s:;(<"'\[])([45][0-5]\d)(?=[\s\-]|$)/.exec(text) ?? /(?:^|[\s:;(<"'\[])(2[0-5]\d)(?=[\s\-]|$)/.exec(text);
+  const m =
+    /(?:^|[\s:;(<"'[])([45][0-5]\d)(?=[\s-]|$)/.exec(text) ?? /(?:^|[\s:;(<"'[])(2[0-5]\d)(?=[\s-]|$)/.exec(text);
   return m?.[1] ?? null;
 }
 

@@ -25,9 +25,15 @@ function judge(result: Diagnostics): PatternVerdict {
     if (c.type === 'polynomial' && c.degree <= 2) return { safe: true };
     const growth = c.type === 'exponential' ? 'exponentially' : `as the input length to the power ${c.degree}`;
     const attack = result.attack.pattern ? ` (an input such as ${result.attack.pattern.slice(0, 60)} shows it)` : '';
-    return { safe: false, why: `the pattern backtracks ${growth}${attack}: rewrite it without nested or overlapping repetition` };
+    return {
+      safe: false,
+      why: `the pattern backtracks ${growth}${attack}: rewrite it without nested or overlapping repetition`,
+    };
   }
-  const error = result.error.kind === 'timeout' ? `could not be proved safe within ${CHECK_TIMEOUT_MS / 1000} s` : `could not be checked (${result.error.kind})`;
+  const error =
+    result.error.kind === 'timeout'
+      ? `could not be proved safe within ${CHECK_TIMEOUT_MS / 1000} s`
+      : `could not be checked (${result.error.kind})`;
   return { safe: false, why: `the pattern ${error}: simplify it` };
 }
 

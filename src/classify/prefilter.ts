@@ -12,7 +12,9 @@ const MIN_NEEDLE = 3;
 
 /** Words of two characters are indexed too where both are not ASCII (CJK: 容量, 満杯). */
 function indexable(needle: string): boolean {
-  return needle.length >= MIN_NEEDLE || (needle.length === 2 && needle.charCodeAt(0) > 0x7f && needle.charCodeAt(1) > 0x7f);
+  return (
+    needle.length >= MIN_NEEDLE || (needle.length === 2 && needle.charCodeAt(0) > 0x7f && needle.charCodeAt(1) > 0x7f)
+  );
 }
 
 /** Strings one of which every match of `re` contains; null when there is no such set. */
@@ -21,7 +23,7 @@ export function requiredNeedles(re: RegExp): string[] | null {
   if (re.flags.replace(/[gu]/g, '') !== '') return null;
   try {
     const needles = alternation(new Reader(re.source));
-    return needles && needles.length ? [...new Set(needles)] : null;
+    return needles?.length ? [...new Set(needles)] : null;
   } catch {
     return null;
   }
@@ -62,8 +64,13 @@ function sequence(r: Reader): string[] | null {
   let best: string[] | null = null;
   let run = '';
   const offer = (candidate: string[] | null) => {
-    if (!candidate || !candidate.every(indexable)) return;
-    if (!best || shortest(candidate) > shortest(best) || (shortest(candidate) === shortest(best) && candidate.length < best.length)) best = candidate;
+    if (!candidate?.every(indexable)) return;
+    if (
+      !best ||
+      shortest(candidate) > shortest(best) ||
+      (shortest(candidate) === shortest(best) && candidate.length < best.length)
+    )
+      best = candidate;
   };
   const endRun = () => {
     offer(run ? [run] : null);
@@ -76,7 +83,7 @@ function sequence(r: Reader): string[] | null {
     if (c === '\\') {
       const e = r.peek(1);
       r.at += 2;
-      if (/[.\/\-()[\]?*+|\\$^{}'"#:;,!@%&=<>~`\s]/.test(e)) literal = e;
+      if (/[./\-()[\]?*+|\\$^{}'"#:;,!@%&=<>~`\s]/.test(e)) literal = e;
       else if (/[ux]/.test(e)) r.at += e === 'x' ? 2 : r.peek() === '{' ? r.src.indexOf('}', r.at) - r.at + 1 : 4;
       else if (e === 'c') r.at += 1;
       else if (/[pP]/.test(e) && r.peek() === '{') r.at = r.src.indexOf('}', r.at) + 1;
@@ -184,7 +191,10 @@ export class Prefilter {
         const [c0, c1] = [needle.charCodeAt(0), needle.charCodeAt(1)];
         if (c0 < 128 && c1 < 128) this.asciiStarts[c0 * 128 + c1] = 1;
         let list = this.byKey.get(key);
-        if (!list) this.byKey.set(key, (list = []));
+        if (!list) {
+          list = [];
+          this.byKey.set(key, list);
+        }
         list.push({ needle, pattern: i });
       }
     });
@@ -205,7 +215,8 @@ export class Prefilter {
       if (i + MIN_NEEDLE > text.length) break;
       const list = this.byKey.get(keyAt(text, i));
       if (!list) continue;
-      for (const { needle, pattern } of list) if (!possible[pattern] && text.startsWith(needle, i)) possible[pattern] = 1;
+      for (const { needle, pattern } of list)
+        if (!possible[pattern] && text.startsWith(needle, i)) possible[pattern] = 1;
     }
     return possible;
   }

@@ -5,14 +5,43 @@
 
 export const REASONS = [
   // recipient address / mailbox
-  'userunknown', 'hostunknown', 'hasmoved', 'filtered', 'mailboxfull', 'suspend', 'suppressed', 'rejected',
+  'userunknown',
+  'hostunknown',
+  'hasmoved',
+  'filtered',
+  'mailboxfull',
+  'suspend',
+  'suppressed',
+  'rejected',
   // message content
-  'contenterror', 'emailtoolarge', 'notcompliantrfc', 'policyviolation', 'securityerror', 'virusdetected', 'spamdetected',
+  'contenterror',
+  'emailtoolarge',
+  'notcompliantrfc',
+  'policyviolation',
+  'securityerror',
+  'virusdetected',
+  'spamdetected',
   // sending host / connection
-  'authfailure', 'badreputation', 'blocked', 'requireptr', 'ratelimited', 'norelaying', 'failedstarttls', 'notaccept',
-  'expired', 'networkerror', 'systemerror', 'systemfull', 'mailererror', 'syntaxerror',
+  'authfailure',
+  'badreputation',
+  'blocked',
+  'requireptr',
+  'ratelimited',
+  'norelaying',
+  'failedstarttls',
+  'notaccept',
+  'expired',
+  'networkerror',
+  'systemerror',
+  'systemfull',
+  'mailererror',
+  'syntaxerror',
   // not failures / undecided
-  'delivered', 'feedback', 'vacation', 'onhold', 'undefined',
+  'delivered',
+  'feedback',
+  'vacation',
+  'onhold',
+  'undefined',
 ] as const;
 
 export type Reason = (typeof REASONS)[number];
@@ -20,8 +49,17 @@ export type BounceType = 'hard' | 'soft' | 'ignored';
 
 const HARD = new Set<Reason>(['userunknown', 'hostunknown', 'hasmoved']);
 const SOFT = new Set<Reason>([
-  'filtered', 'mailboxfull', 'suspend', 'suppressed', 'expired', 'networkerror', 'systemerror', 'systemfull',
-  'mailererror', 'onhold', 'undefined',
+  'filtered',
+  'mailboxfull',
+  'suspend',
+  'suppressed',
+  'expired',
+  'networkerror',
+  'systemerror',
+  'systemfull',
+  'mailererror',
+  'onhold',
+  'undefined',
 ]);
 
 /**

@@ -38,8 +38,10 @@ export function parseRules(json: unknown, origin: string, verdict?: (source: str
   return json.map((r: Record<string, unknown>, i) => {
     const where = `${origin}: rule ${i + 1}`;
     if (typeof r?.id !== 'string' || !r.id) throw new RuleFileError(`${where}: needs an "id"`);
-    if (typeof r.reason !== 'string' || !isReason(r.reason)) throw new RuleFileError(`${where} (${r.id}): "reason" must be one of the 34 reasons`);
-    if (typeof r.text !== 'string' && typeof r.status !== 'string') throw new RuleFileError(`${where} (${r.id}): needs "text" or "status"`);
+    if (typeof r.reason !== 'string' || !isReason(r.reason))
+      throw new RuleFileError(`${where} (${r.id}): "reason" must be one of the 34 reasons`);
+    if (typeof r.text !== 'string' && typeof r.status !== 'string')
+      throw new RuleFileError(`${where} (${r.id}): needs "text" or "status"`);
     const regex = (source: unknown) => {
       if (typeof source !== 'string') return undefined;
       let compiled: RegExp;
@@ -52,7 +54,13 @@ export function parseRules(json: unknown, origin: string, verdict?: (source: str
       if (judged && !judged.safe) throw new RuleFileError(`${where} (${r.id}): refused: ${judged.why}`);
       return compiled;
     };
-    return { id: `custom.${r.id}`, reason: r.reason, text: regex(r.text), status: regex(r.status), example: String(r.example ?? '') };
+    return {
+      id: `custom.${r.id}`,
+      reason: r.reason,
+      text: regex(r.text),
+      status: regex(r.status),
+      example: String(r.example ?? ''),
+    };
   });
 }
 

@@ -31,19 +31,29 @@ export async function loadRulesFromDatabase(pool: Pool): Promise<LoadedRules> {
   );
   const loaded: LoadedRules = { rules: [], specs: [], skipped: [] };
   for (const row of rows) {
-    const spec: RuleSpec = { id: row.id, reason: row.reason, text: row.text_pattern ?? undefined, status: row.status_pattern ?? undefined, example: row.example };
+    const spec: RuleSpec = {
+      id: row.id,
+      reason: row.reason,
+      text: row.text_pattern ?? undefined,
+      status: row.status_pattern ?? undefined,
+      example: row.example,
+    };
     // The checks run off the event loop; parseRules then only looks their verdicts up.
     const verdicts = new Map<string, PatternVerdict>();
-    for (const source of [spec.text, spec.status]) if (source !== undefined) verdicts.set(source, await checkPattern(source));
+    for (const source of [spec.text, spec.status])
+      if (source !== undefined) verdicts.set(source, await checkPattern(source));
     let problem: string | null = null;
     try {
-      loaded.rules.push(...parseRules([spec], 'classification_rules', (source) => verdicts.get(source) ?? { safe: true }));
+      loaded.rules.push(
+        ...parseRules([spec], 'classification_rules', (source) => verdicts.get(source) ?? { safe: true }),
+      );
       loaded.specs.push(spec);
     } catch (err) {
       problem = (err as Error).message;
       loaded.skipped.push(problem);
     }
-    if (problem !== row.problem) await pool.query('update classification_rules set problem = $2 where id = $1', [row.id, problem]);
+    if (problem !== row.problem)
+      await pool.query('update classification_rules set problem = $2 where id = $1', [row.id, problem]);
   }
   return loaded;
 }

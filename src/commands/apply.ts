@@ -3,15 +3,17 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
-import type { EventsOptions } from '../pipeline/facts.ts';
 import { applyUnapplied } from '../pipeline/apply.ts';
+import type { EventsOptions } from '../pipeline/facts.ts';
 import { UsageError } from './duration.ts';
 
-const USAGE = 'usage: bounced apply --event ID [--event ID…] | --message RAW_ID [--actor NAME] [--note TEXT] [--dry-run]';
+const USAGE =
+  'usage: bounced apply --event ID [--event ID…] | --message RAW_ID [--actor NAME] [--note TEXT] [--dry-run]';
 
 function ids(values: string[] | undefined, option: string): string[] {
   return (values ?? []).map((v) => {
-    if (!/^\d{1,18}$/.test(v.trim())) throw new UsageError(`${option}: expected a numeric id, got ${JSON.stringify(v)}`);
+    if (!/^\d{1,18}$/.test(v.trim()))
+      throw new UsageError(`${option}: expected a numeric id, got ${JSON.stringify(v)}`);
     return v.trim();
   });
 }
@@ -26,7 +28,12 @@ export function operatorName(given: string | undefined): string {
   }
 }
 
-export async function runApply(args: string[], pool: Pool, events: EventsOptions, out: (line: string) => void): Promise<number> {
+export async function runApply(
+  args: string[],
+  pool: Pool,
+  events: EventsOptions,
+  out: (line: string) => void,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -39,11 +46,14 @@ export async function runApply(args: string[], pool: Pool, events: EventsOptions
     },
   });
   const selection = { eventIds: ids(values.event, '--event'), rawMessageIds: ids(values.message, '--message') };
-  if (positionals.length || (selection.eventIds.length === 0 && selection.rawMessageIds.length === 0)) throw new UsageError(USAGE);
+  if (positionals.length || (selection.eventIds.length === 0 && selection.rawMessageIds.length === 0))
+    throw new UsageError(USAGE);
   const dryRun = values['dry-run'] ?? false;
   const operator = { actor: operatorName(values.actor), note: values.note ?? null };
   const applied = await applyUnapplied(pool, selection, { operator, dryRun, events });
   for (const a of applied) out(JSON.stringify(a));
-  out(`${dryRun ? 'would apply' : 'applied'} ${applied.length} fact(s)${applied.length === 0 ? ' (none of these is an unapplied fact: see the unapplied_facts view)' : ''}`);
+  out(
+    `${dryRun ? 'would apply' : 'applied'} ${applied.length} fact(s)${applied.length === 0 ? ' (none of these is an unapplied fact: see the unapplied_facts view)' : ''}`,
+  );
   return applied.length === 0 ? 1 : 0;
 }

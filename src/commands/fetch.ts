@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { Spool } from '../ingest/spool.ts';
-import { fetchOnce, type FetchLimits } from '../mailbox/fetch.ts';
+import { type FetchLimits, fetchOnce } from '../mailbox/fetch.ts';
 import { openMailbox, parseMailboxUrl, type TlsTrust } from '../mailbox/session.ts';
 import { UsageError } from './duration.ts';
 
@@ -17,7 +17,10 @@ export interface FetchRun {
   trust: TlsTrust;
 }
 
-export function fetchRunFrom(args: string[], config: Config): { run: FetchRun; once: boolean; intervalSeconds: number } {
+export function fetchRunFrom(
+  args: string[],
+  config: Config,
+): { run: FetchRun; once: boolean; intervalSeconds: number } {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -33,7 +36,10 @@ export function fetchRunFrom(args: string[], config: Config): { run: FetchRun; o
     },
   });
   const url = positionals[0] ?? config.fetch.url;
-  if (!url || positionals.length > 1) throw new UsageError('usage: bounced fetch pop3://user@host | imaps://user@host/INBOX [--once] [--interval 300] (password: MAILBOX_PASSWORD)');
+  if (!url || positionals.length > 1)
+    throw new UsageError(
+      'usage: bounced fetch pop3://user@host | imaps://user@host/INBOX [--once] [--interval 300] (password: MAILBOX_PASSWORD)',
+    );
   parseMailboxUrl(url); // a bad URL is a usage error, before any connection
   const password = config.fetch.password;
   if (password === undefined) throw new UsageError('MAILBOX_PASSWORD is not set');
@@ -67,17 +73,27 @@ export function fetchRunFrom(args: string[], config: Config): { run: FetchRun; o
 }
 
 /** One session: connect, store, remove, log out. */
-export async function fetchSession(run: FetchRun, pool: Pool, spool: Spool, log: Logger, count?: (result: string) => void) {
+export async function fetchSession(
+  run: FetchRun,
+  pool: Pool,
+  spool: Spool,
+  log: Logger,
+  count?: (result: string) => void,
+) {
   const session = await openMailbox(parseMailboxUrl(run.url), run.password, run.trust);
   const tty = process.stderr.isTTY;
   try {
-    const summary = await fetchOnce(session, {
-      pool,
-      sink: spool,
-      log,
-      count,
-      progress: tty ? (done, total) => process.stderr.write(`\rfetched ${done}/${total}`) : undefined,
-    }, run.limits);
+    const summary = await fetchOnce(
+      session,
+      {
+        pool,
+        sink: spool,
+        log,
+        count,
+        progress: tty ? (done, total) => process.stderr.write(`\rfetched ${done}/${total}`) : undefined,
+      },
+      run.limits,
+    );
     if (tty) process.stderr.write('\n');
     await session.close();
     log.info({ mailbox: session.name, ...summary }, 'mailbox fetched');
@@ -88,10 +104,22 @@ export async function fetchSession(run: FetchRun, pool: Pool, spool: Spool, log:
   }
 }
 
-export async function runFetch(args: string[], config: Config, pool: Pool, log: Logger, out: (line: string) => void): Promise<number> {
+export async function runFetch(
+  args: string[],
+  config: Config,
+  pool: Pool,
+  log: Logger,
+  out: (line: string) => void,
+): Promise<number> {
   // serve polls FETCH_URL itself; this command is for one mailbox from the command line.
   const { run, once, intervalSeconds } = fetchRunFrom(args, config);
-  const spool = new Spool(pool, { windowMs: 0, maxBatch: 50, deadlineMs: config.ingest.commitDeadlineMs, maxConcurrentCommits: 1, instance: config.instanceName });
+  const spool = new Spool(pool, {
+    windowMs: 0,
+    maxBatch: 50,
+    deadlineMs: config.ingest.commitDeadlineMs,
+    maxConcurrentCommits: 1,
+    instance: config.instanceName,
+  });
   let stopping = false;
   const stop = () => (stopping = true);
   process.once('SIGTERM', stop);
@@ -99,7 +127,8 @@ export async function runFetch(args: string[], config: Config, pool: Pool, log: 
   try {
     do {
       out(JSON.stringify(await fetchSession(run, pool, spool, log)));
-      for (let waited = 0; !once && !stopping && waited < intervalSeconds; waited++) await new Promise((r) => setTimeout(r, 1000));
+      for (let waited = 0; !once && !stopping && waited < intervalSeconds; waited++)
+        await new Promise((r) => setTimeout(r, 1000));
     } while (!once && !stopping);
   } finally {
     process.off('SIGTERM', stop);

@@ -41,7 +41,9 @@ export function jsonLine(file: string, report: Report | null, error: string | nu
 }
 
 function humanLine(file: string, report: Report): string {
-  const who = report.recipients.map((r) => `${r.address} ${r.reason}/${r.type}${r.status ? ` ${r.status}` : ''}`).join(', ');
+  const who = report.recipients
+    .map((r) => `${r.address} ${r.reason}/${r.type}${r.status ? ` ${r.status}` : ''}`)
+    .join(', ');
   return `${file}: ${report.kind}${who ? `: ${who}` : ''}`;
 }
 

@@ -11,10 +11,16 @@ export async function runRelease(args: string[], pool: Pool, out: (line: string)
     allowPositionals: true,
     options: { domain: { type: 'string' }, since: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
   });
-  if (!values.domain || !values.since || positionals.length) throw new UsageError('usage: bounced release --domain example.com --since 2h|2026-11-28T10:00:00Z [--dry-run]');
+  if (!values.domain || !values.since || positionals.length)
+    throw new UsageError('usage: bounced release --domain example.com --since 2h|2026-11-28T10:00:00Z [--dry-run]');
   const since = parseSince(values.since);
-  const released = await releaseDomain(pool, values.domain, since, { dryRun: values['dry-run'] ?? false, actor: operatorName(undefined) });
+  const released = await releaseDomain(pool, values.domain, since, {
+    dryRun: values['dry-run'] ?? false,
+    actor: operatorName(undefined),
+  });
   for (const r of released) out(JSON.stringify(r));
-  out(`${values['dry-run'] ? 'would release' : 'released'} ${released.length} address(es) of ${values.domain} quarantined since ${since.toISOString()}`);
+  out(
+    `${values['dry-run'] ? 'would release' : 'released'} ${released.length} address(es) of ${values.domain} quarantined since ${since.toISOString()}`,
+  );
   return 0;
 }

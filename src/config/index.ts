@@ -6,7 +6,10 @@ import { isPlaceholderSecret, parseKeyring, TokenError, type TokenKeyring } from
 import type { StandingPolicy } from '../standing/policy.ts';
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`${variable}: ${problem}`);
     this.name = 'ConfigError';
   }
@@ -28,7 +31,13 @@ export interface Config {
   /** Months of bounce_events to keep; 0 keeps all. */
   eventsRetentionMonths: number;
   /** Days each kind of row is kept (0: for ever); see store/retention.ts. */
-  retention: { rawBodyDays: number; rawMessageDays: number; sentMessageDays: number; historyDays: number; mailboxSeenDays: number };
+  retention: {
+    rawBodyDays: number;
+    rawMessageDays: number;
+    sentMessageDays: number;
+    historyDays: number;
+    mailboxSeenDays: number;
+  };
   fetch: FetchConfig;
   /** Receiving domains that get their own metric label (the rest are "other"). */
   metricsDomains: string[] | undefined;
@@ -200,7 +209,8 @@ function tokens(env: Env): TokenConfig {
 
 function evidence(env: Env): EvidenceConfig {
   const required = text(env, 'EVIDENCE_REQUIRED', 'authenticated').toLowerCase();
-  if (required !== 'authenticated' && required !== 'weak') throw new ConfigError('EVIDENCE_REQUIRED', `expected authenticated or weak, got ${JSON.stringify(required)}`);
+  if (required !== 'authenticated' && required !== 'weak')
+    throw new ConfigError('EVIDENCE_REQUIRED', `expected authenticated or weak, got ${JSON.stringify(required)}`);
   return { required, maxAddressesPerMessage: integer(env, 'MAX_ADDRESSES_PER_MESSAGE', 5, 1, 1000) };
 }
 
@@ -208,8 +218,13 @@ function evidence(env: Env): EvidenceConfig {
 function sentApiToken(env: Env): string | undefined {
   const value = env.SENT_API_TOKEN?.trim();
   if (!value) return undefined;
-  if (value.length < 32) throw new ConfigError('SENT_API_TOKEN', `must be at least 32 characters, got ${value.length} (openssl rand -base64 32)`);
-  if (isPlaceholderSecret(value)) throw new ConfigError('SENT_API_TOKEN', 'is a placeholder; generate one (openssl rand -base64 32)');
+  if (value.length < 32)
+    throw new ConfigError(
+      'SENT_API_TOKEN',
+      `must be at least 32 characters, got ${value.length} (openssl rand -base64 32)`,
+    );
+  if (isPlaceholderSecret(value))
+    throw new ConfigError('SENT_API_TOKEN', 'is a placeholder; generate one (openssl rand -base64 32)');
   return value;
 }
 

@@ -9,9 +9,16 @@
 import type { PoolClient } from 'pg';
 import type { Report } from '../parse/report.ts';
 import type { Proof } from '../standing/evidence.ts';
-import { tokenInLocalPart, tokenNamesRecipient, verifyToken, type ReturnPathToken, type TokenKey } from './token.ts';
+import { type ReturnPathToken, type TokenKey, tokenInLocalPart, tokenNamesRecipient, verifyToken } from './token.ts';
 
-export type CorrelationMethod = 'token' | 'message-id' | 'envelope-id' | 'x-header' | 'in-reply-to' | 'recent-send' | 'none';
+export type CorrelationMethod =
+  | 'token'
+  | 'message-id'
+  | 'envelope-id'
+  | 'x-header'
+  | 'in-reply-to'
+  | 'recent-send'
+  | 'none';
 
 export interface Correlation {
   method: CorrelationMethod;
@@ -43,7 +50,15 @@ export interface SentRow {
   recipient: string;
 }
 
-const NONE: Correlation = { method: 'none', sentMessageId: null, sendId: null, campaign: null, proof: 'none', sendRecipient: null, isSendRecipient: null };
+const NONE: Correlation = {
+  method: 'none',
+  sentMessageId: null,
+  sendId: null,
+  campaign: null,
+  proof: 'none',
+  sendRecipient: null,
+  isSendRecipient: null,
+};
 const SENT_COLUMNS = 'message_id, send_id, campaign, recipient';
 
 function bareId(id: string): string {
@@ -79,7 +94,12 @@ export interface MessageLink {
   token: ReturnPathToken | null;
 }
 
-function fromRow(method: CorrelationMethod, proof: Proof, row: SentRow | undefined, token: ReturnPathToken | null = null): MessageLink | undefined {
+function fromRow(
+  method: CorrelationMethod,
+  proof: Proof,
+  row: SentRow | undefined,
+  token: ReturnPathToken | null = null,
+): MessageLink | undefined {
   if (!row && !token) return undefined;
   return {
     method,
@@ -115,13 +135,22 @@ function probesOf(report: Report, rcptTo: string[], opts: CorrelationOptions): P
   if (original?.messageId) {
     const token = tokenIn(original.messageId, opts.keys);
     if (token) return [{ method: 'message-id', token }];
-    probes.push({ method: 'message-id', proof: 'registered', column: 'message_id', values: [bareId(original.messageId)] });
+    probes.push({
+      method: 'message-id',
+      proof: 'registered',
+      column: 'message_id',
+      values: [bareId(original.messageId)],
+    });
   }
   // 3. The envelope id the sender gave (RFC 3461 ENVID), echoed in Original-Envelope-Id.
-  if (report.envelopeId) probes.push({ method: 'envelope-id', proof: 'registered', column: 'envelope_id', values: [report.envelopeId] });
+  if (report.envelopeId)
+    probes.push({ method: 'envelope-id', proof: 'registered', column: 'envelope_id', values: [report.envelopeId] });
   // 4. Configured X- headers of the original: proof only when they carry a token; a plain
   // id in a header anyone can write is a guess.
-  const headerValues = opts.headers.map((h) => original?.xHeaders[h]).filter((v): v is string => Boolean(v)).map(bareId);
+  const headerValues = opts.headers
+    .map((h) => original?.xHeaders[h])
+    .filter((v): v is string => Boolean(v))
+    .map(bareId);
   const headerToken = headerValues.map((v) => tokenIn(v, opts.keys)).find((t) => t !== null);
   if (headerToken) return [...probes, { method: 'x-header', token: headerToken }];
   if (headerValues.length) {
@@ -129,10 +158,13 @@ function probesOf(report: Report, rcptTo: string[], opts: CorrelationOptions): P
     probes.push({ method: 'x-header', proof: 'guess', column: 'send_id', values: headerValues });
   }
   // 5. Replies (auto-replies, unsubscribe requests) answer our Message-ID.
-  const replied = [original?.inReplyTo, original?.references].flatMap((v) => (v ?? '').match(/<[^<>]+>/g) ?? []).map(bareId);
+  const replied = [original?.inReplyTo, original?.references]
+    .flatMap((v) => (v ?? '').match(/<[^<>]+>/g) ?? [])
+    .map(bareId);
   const replyToken = replied.map((v) => tokenIn(v, opts.keys)).find((t) => t !== null);
   if (replyToken) return [...probes, { method: 'in-reply-to', token: replyToken }];
-  if (replied.length) probes.push({ method: 'in-reply-to', proof: 'registered', column: 'message_id', values: replied });
+  if (replied.length)
+    probes.push({ method: 'in-reply-to', proof: 'registered', column: 'message_id', values: replied });
   return probes;
 }
 
@@ -181,7 +213,11 @@ export interface LinkQuery {
  * The link of each report to one of our sends, tried in order of certainty (null when none
  * is found): the ids of a whole batch are looked up in one statement.
  */
-export async function linkMessages(db: PoolClient, queries: LinkQuery[], opts: CorrelationOptions): Promise<Array<MessageLink | null>> {
+export async function linkMessages(
+  db: PoolClient,
+  queries: LinkQuery[],
+  opts: CorrelationOptions,
+): Promise<Array<MessageLink | null>> {
   const probes = queries.map((q) => probesOf(q.report, q.rcptTo, opts));
   const index = await lookUpSends(db, probes);
   return probes.map((p) => resolveLink(p, index));
@@ -195,12 +231,17 @@ const RECENT_LOOKUP_CHUNK = 5000;
  * within the window before the report arrived, for a whole batch in one statement. A guess:
  * the report may be forged, and name an address precisely because we mail it.
  */
-export async function recentSends(db: PoolClient, named: Array<{ recipient: string; at: Date }>, windowMs: number): Promise<Map<string, SentRow>> {
+export async function recentSends(
+  db: PoolClient,
+  named: Array<{ recipient: string; at: Date }>,
+  windowMs: number,
+): Promise<Map<string, SentRow>> {
   if (windowMs <= 0 || named.length === 0) return new Map();
   if (named.length > RECENT_LOOKUP_CHUNK) {
     const found = new Map<string, SentRow>();
     for (let start = 0; start < named.length; start += RECENT_LOOKUP_CHUNK) {
-      for (const [key, row] of await recentSends(db, named.slice(start, start + RECENT_LOOKUP_CHUNK), windowMs)) found.set(key, row);
+      for (const [key, row] of await recentSends(db, named.slice(start, start + RECENT_LOOKUP_CHUNK), windowMs))
+        found.set(key, row);
     }
     return found;
   }
@@ -222,7 +263,12 @@ export function recentKey(named: { recipient: string; at: Date }): string {
 }
 
 /** One named address's link: the message's, checked against the send's recipient; else its recent send. */
-export function linkFact(message: MessageLink | null, recent: SentRow | undefined, recipient: string, keys: TokenKey[]): Correlation {
+export function linkFact(
+  message: MessageLink | null,
+  recent: SentRow | undefined,
+  recipient: string,
+  keys: TokenKey[],
+): Correlation {
   if (message) {
     const bound = message.token && recipient ? tokenNamesRecipient(message.token, recipient, keys) : null;
     const registered = message.sendRecipient && recipient ? sameAddress(message.sendRecipient, recipient) : null;
@@ -238,5 +284,13 @@ export function linkFact(message: MessageLink | null, recent: SentRow | undefine
   }
   const row = recipient ? recent : undefined;
   if (!row) return NONE;
-  return { method: 'recent-send', proof: 'guess', sentMessageId: row.message_id, sendId: row.send_id, campaign: row.campaign, sendRecipient: row.recipient, isSendRecipient: true };
+  return {
+    method: 'recent-send',
+    proof: 'guess',
+    sentMessageId: row.message_id,
+    sendId: row.send_id,
+    campaign: row.campaign,
+    sendRecipient: row.recipient,
+    isSendRecipient: true,
+  };
 }

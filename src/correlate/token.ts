@@ -102,14 +102,20 @@ function mac(key: TokenKey, signed: Buffer): Buffer {
 
 /** The keyed hash of a recipient address, compared case-insensitively. */
 function recipientTag(key: TokenKey, recipient: string): Buffer {
-  return createHmac('sha256', key.secret).update(RECIPIENT_SEPARATION).update(recipient.trim().toLowerCase()).digest().subarray(0, TAG_BYTES);
+  return createHmac('sha256', key.secret)
+    .update(RECIPIENT_SEPARATION)
+    .update(recipient.trim().toLowerCase())
+    .digest()
+    .subarray(0, TAG_BYTES);
 }
 
 function encodeSendId(sendId: string, max: number): { flags: number; bytes: Buffer } {
   if (UUID.test(sendId)) return { flags: FLAG_UUID, bytes: Buffer.from(sendId.replace(/-/g, ''), 'hex') };
   const bytes = Buffer.from(sendId, 'utf8');
   if (bytes.length === 0 || bytes.length > max) {
-    throw new TokenError(`a send id must be a UUID or 1-${max} bytes of UTF-8${max < MAX_SEND_ID_BYTES ? ' when the token names its recipient' : ''}, got ${bytes.length} bytes`);
+    throw new TokenError(
+      `a send id must be a UUID or 1-${max} bytes of UTF-8${max < MAX_SEND_ID_BYTES ? ' when the token names its recipient' : ''}, got ${bytes.length} bytes`,
+    );
   }
   return { flags: 0, bytes };
 }
@@ -139,7 +145,8 @@ export interface MintOptions {
 /** A token for one send; put it in the return path with returnPathAddress(). */
 export function mintToken(opts: MintOptions): string {
   const bound = opts.recipient !== undefined;
-  if (bound && !/^[^@\s]+@[^@\s]+$/.test(opts.recipient!.trim())) throw new TokenError(`the recipient must be an address, got ${JSON.stringify(opts.recipient)}`);
+  if (bound && !/^[^@\s]+@[^@\s]+$/.test(opts.recipient!.trim()))
+    throw new TokenError(`the recipient must be an address, got ${JSON.stringify(opts.recipient)}`);
   const { flags, bytes } = encodeSendId(opts.sendId, bound ? MAX_BOUND_SEND_ID_BYTES : MAX_SEND_ID_BYTES);
   const now = opts.now ?? new Date();
   const expiry = Math.floor(now.getTime() / 1000) + (opts.ttlSeconds ?? 14 * 86_400);
@@ -174,12 +181,16 @@ export function verifyToken(token: string, keys: TokenKey[], now: Date | null = 
   if (!key) return { ok: false, problem: 'unknown-key' };
   const signed = bytes.subarray(0, bytes.length - MAC_BYTES);
   const expected = mac(key, signed);
-  if (!timingSafeEqual(expected, bytes.subarray(bytes.length - MAC_BYTES))) return { ok: false, problem: 'bad-signature' };
+  if (!timingSafeEqual(expected, bytes.subarray(bytes.length - MAC_BYTES)))
+    return { ok: false, problem: 'bad-signature' };
   const expiresAt = new Date(bytes.readUInt32BE(2) * 1000);
   if (now && expiresAt.getTime() < now.getTime()) return { ok: false, problem: 'expired' };
   const sendId = decodeSendId(versionAndFlags, signed.subarray(idStart));
   if (version === VERSION_UNBOUND) return { ok: true, token: { sendId, expiresAt, keyId: key.id } };
-  return { ok: true, token: { sendId, expiresAt, keyId: key.id, recipientTag: signed.subarray(6, idStart).toString('hex') } };
+  return {
+    ok: true,
+    token: { sendId, expiresAt, keyId: key.id, recipientTag: signed.subarray(6, idStart).toString('hex') },
+  };
 }
 
 /**
@@ -222,9 +233,16 @@ export function parseKeyring(value: string): TokenKeyring {
       const colon = entry.indexOf(':');
       const id = Number(entry.slice(0, colon));
       const secret = entry.slice(colon + 1);
-      if (colon <= 0 || !Number.isInteger(id) || id < 0 || id > 255) throw new TokenError(`key "${entry.slice(0, Math.max(colon, 0))}…": the id must be a whole number 0-255, as ID:SECRET`);
-      if (secret.length < MIN_SECRET_LENGTH) throw new TokenError(`key ${id}: the secret must be at least ${MIN_SECRET_LENGTH} characters (openssl rand -base64 32)`);
-      if (isPlaceholderSecret(secret)) throw new TokenError(`key ${id}: the secret is a placeholder; generate one (openssl rand -base64 32)`);
+      if (colon <= 0 || !Number.isInteger(id) || id < 0 || id > 255)
+        throw new TokenError(
+          `key "${entry.slice(0, Math.max(colon, 0))}…": the id must be a whole number 0-255, as ID:SECRET`,
+        );
+      if (secret.length < MIN_SECRET_LENGTH)
+        throw new TokenError(
+          `key ${id}: the secret must be at least ${MIN_SECRET_LENGTH} characters (openssl rand -base64 32)`,
+        );
+      if (isPlaceholderSecret(secret))
+        throw new TokenError(`key ${id}: the secret is a placeholder; generate one (openssl rand -base64 32)`);
       return { id, secret: Buffer.from(secret, 'utf8') };
     });
   if (all.length === 0) throw new TokenError('no key given; expected ID:SECRET[,ID:SECRET…]');

@@ -64,7 +64,9 @@ export interface DecodeStage<T = unknown, W extends DecodedReport | void = Decod
 }
 
 /** A stage that decodes and writes each message on its own, in order. */
-export function eachMessage(decodeOne: (message: SpooledMessage, tx: PoolClient) => Promise<DecodedReport | void>): DecodeStage<null> {
+export function eachMessage(
+  decodeOne: (message: SpooledMessage, tx: PoolClient) => Promise<DecodedReport | void>,
+): DecodeStage<null> {
   return {
     read: async () => null,
     write: async (tx, messages) => {
@@ -122,7 +124,10 @@ const DECODE_BATCH_BYTES = 32 * 1024 * 1024;
 const LEASE_SECONDS = 300;
 
 async function lease(tx: PoolClient, ids: string[]): Promise<void> {
-  await tx.query(`update raw_messages set next_attempt_at = clock_timestamp() + make_interval(secs => $2) where id = any($1::bigint[])`, [ids, LEASE_SECONDS]);
+  await tx.query(
+    `update raw_messages set next_attempt_at = clock_timestamp() + make_interval(secs => $2) where id = any($1::bigint[])`,
+    [ids, LEASE_SECONDS],
+  );
 }
 
 interface ClaimedRow {
@@ -155,9 +160,10 @@ function slices(rows: ClaimedRow[], maxBytes: number): ClaimedRow[][] {
 async function loadRaw(client: PoolClient, rows: ClaimedRow[]): Promise<Map<string, Buffer>> {
   // In text format, where a bytea comes as hex: pg reads every binary-format value as a
   // UTF-8 string first, which would change the bytes of 8-bit messages.
-  const { rows: raws } = await client.query<{ id: string; raw: Buffer }>('select id::text as id, raw from raw_messages where id = any($1::bigint[])', [
-    rows.map((r) => r.id),
-  ]);
+  const { rows: raws } = await client.query<{ id: string; raw: Buffer }>(
+    'select id::text as id, raw from raw_messages where id = any($1::bigint[])',
+    [rows.map((r) => r.id)],
+  );
   return new Map(raws.map((r) => [r.id, r.raw]));
 }
 
@@ -189,7 +195,13 @@ async function markDecoded(tx: PoolClient, ids: string[], written: Array<Decoded
 }
 
 /** The verdict on one message whose decoding threw: back to the queue if the fault was transient, else failed. */
-async function markUnfinished(tx: PoolClient, message: SpooledMessage, err: unknown, retryBaseMs: number, tally: Tally): Promise<void> {
+async function markUnfinished(
+  tx: PoolClient,
+  message: SpooledMessage,
+  err: unknown,
+  retryBaseMs: number,
+  tally: Tally,
+): Promise<void> {
   const why = String((err as Error).stack ?? err).slice(0, 4000);
   if (isTransient(err)) {
     await tx.query(
@@ -225,7 +237,11 @@ async function writeIsolated<T, W extends DecodedReport | void>(
   await tx.query('savepoint decode_write');
   try {
     const written = await stage.write(tx, items);
-    await markDecoded(tx, items.map((i) => i.message.id), written);
+    await markDecoded(
+      tx,
+      items.map((i) => i.message.id),
+      written,
+    );
     await tx.query('release savepoint decode_write');
     tally.decoded += items.length;
     done.items.push(...items);
@@ -282,27 +298,34 @@ export async function decodeBatch<T, W extends DecodedReport | void>(
     const { rows } = await client.query<ClaimedRow>(CLAIM, [batchSize]);
     for (const slice of slices(rows, maxBatchBytes)) {
       const raws = await loadRaw(client, slice);
-      const messages = slice.map((row): SpooledMessage => ({
-        id: String(row.id),
-        receivedAt: row.received_at,
-        mailFrom: row.mail_from,
-        rcptTo: row.rcpt_to,
-        raw: raws.get(String(row.id))!,
-        attempts: row.decode_attempts,
-      }));
+      const messages = slice.map(
+        (row): SpooledMessage => ({
+          id: String(row.id),
+          receivedAt: row.received_at,
+          mailFrom: row.mail_from,
+          rcptTo: row.rcpt_to,
+          raw: raws.get(String(row.id))!,
+          attempts: row.decode_attempts,
+        }),
+      );
       raws.clear();
       // Every message of the slice is read before any is written: the reads (a thread of
       // their own in the server) go on while nothing waits on the database.
       const reads = await Promise.allSettled(messages.map((m) => stage.read(m)));
       const read: Array<ReadMessage<T>> = [];
       for (const [i, outcome] of reads.entries()) {
-        if (outcome.status === 'rejected') await markUnfinished(client, messages[i]!, outcome.reason, retryBaseMs, tally);
+        if (outcome.status === 'rejected')
+          await markUnfinished(client, messages[i]!, outcome.reason, retryBaseMs, tally);
         else if (stage.writeInParts?.isLarge(outcome.value)) large.push({ message: messages[i]!, read: outcome.value });
         else read.push({ message: messages[i]!, read: outcome.value });
       }
       await writeIsolated(client, stage, read, retryBaseMs, tally, done);
     }
-    if (large.length) await lease(client, large.map((l) => l.message.id));
+    if (large.length)
+      await lease(
+        client,
+        large.map((l) => l.message.id),
+      );
     await client.query('commit');
     claimed = rows.length;
   } catch (err) {
@@ -356,7 +379,10 @@ export class DecodeWorker<T = unknown, W extends DecodedReport | void = DecodedR
     this.stored = true;
     if (!this.wake || this.gathering) return;
     const gatherMs = this.opts.gatherMs ?? 0;
-    if (gatherMs <= 0) return this.wake();
+    if (gatherMs <= 0) {
+      this.wake();
+      return;
+    }
     this.gathering = setTimeout(() => {
       this.gathering = undefined;
       this.wake?.();
@@ -377,7 +403,14 @@ export class DecodeWorker<T = unknown, W extends DecodedReport | void = DecodedR
       this.stored = false;
       const started = performance.now();
       try {
-        took = await decodeBatch(this.pool, this.stage, this.opts.batchSize, this.observer, this.opts.retryBaseMs, this.opts.maxBatchBytes);
+        took = await decodeBatch(
+          this.pool,
+          this.stage,
+          this.opts.batchSize,
+          this.observer,
+          this.opts.retryBaseMs,
+          this.opts.maxBatchBytes,
+        );
       } catch (err) {
         this.onError(err as Error);
       }

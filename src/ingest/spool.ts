@@ -3,7 +3,7 @@
 // already in flight, share one INSERT statement (one transaction, one flush). A caller's
 // promise resolves only after that transaction committed, so the 250 that follows is safe.
 import type { Pool } from 'pg';
-import { dedupeKey, sha256, type IncomingMessage } from './message.ts';
+import { dedupeKey, type IncomingMessage, sha256 } from './message.ts';
 
 export interface StoredMessage {
   id: string;
@@ -93,7 +93,11 @@ export class Spool {
   }
 
   private schedule(): void {
-    if (this.queue.length >= this.opts.maxBatch || this.queuedBytes >= (this.opts.maxBatchBytes ?? Infinity) || this.opts.windowMs === 0) {
+    if (
+      this.queue.length >= this.opts.maxBatch ||
+      this.queuedBytes >= (this.opts.maxBatchBytes ?? Infinity) ||
+      this.opts.windowMs === 0
+    ) {
       this.startCommits();
     } else if (!this.windowTimer && this.commitsInFlight < this.opts.maxConcurrentCommits) {
       this.windowTimer = setTimeout(() => this.startCommits(), this.opts.windowMs);
@@ -112,7 +116,7 @@ export class Spool {
       void this.commit(batch).finally(() => {
         this.commitsInFlight--;
         if (this.queue.length > 0) this.startCommits();
-        else if (this.commitsInFlight === 0) this.idleWaiters.splice(0).forEach((w) => w());
+        else if (this.commitsInFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
       });
     }
   }
@@ -141,7 +145,7 @@ export class Spool {
     this.settle(entry, () =>
       entry.reject(new SpoolUnavailableError(`not committed within ${this.opts.deadlineMs} ms`, 'deadline')),
     );
-    if (this.queue.length === 0 && this.commitsInFlight === 0) this.idleWaiters.splice(0).forEach((w) => w());
+    if (this.queue.length === 0 && this.commitsInFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private settle(entry: Pending, action: () => void): void {
@@ -201,12 +205,27 @@ const INSERT_ONE = `
       on conflict (dedupe_key) do nothing
   returning id, dedupe_key`;
 
-async function insertRows(pool: Pool, batch: Pending[], instance: string): Promise<Array<{ id: string; dedupe_key: Buffer }>> {
+async function insertRows(
+  pool: Pool,
+  batch: Pending[],
+  instance: string,
+): Promise<Array<{ id: string; dedupe_key: Buffer }>> {
   if (batch.length === 1) {
     const { msg, key } = batch[0]!;
     const e = msg.envelope;
     const { rows } = await pool.query<{ id: string; dedupe_key: Buffer }>(INSERT_ONE, [
-      instance, e.receivedAt, e.source, e.sessionId, e.mailFrom, e.rcptTo, e.remoteIp, e.helo, e.tlsProtocol, sha256(msg.raw), key, msg.raw,
+      instance,
+      e.receivedAt,
+      e.source,
+      e.sessionId,
+      e.mailFrom,
+      e.rcptTo,
+      e.remoteIp,
+      e.helo,
+      e.tlsProtocol,
+      sha256(msg.raw),
+      key,
+      msg.raw,
     ]);
     return rows;
   }

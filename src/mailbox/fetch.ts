@@ -4,8 +4,8 @@
 // nothing twice. Mail that is not a bounce is never destroyed: kept, or moved aside.
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import type { StoredMessage } from '../ingest/spool.ts';
 import type { IncomingMessage } from '../ingest/message.ts';
+import type { StoredMessage } from '../ingest/spool.ts';
 import { decode } from '../parse/index.ts';
 import type { MailboxSession } from './session.ts';
 
@@ -59,7 +59,10 @@ export async function fetchOnce(session: MailboxSession, deps: FetchDeps, limits
   for (const r of wanted.filter((w) => !work.includes(w))) {
     summary.tooBig++;
     count('too_big');
-    deps.log.warn({ mailbox: session.name, uid: r.uid, size: r.size, limit: limits.maxMessageBytes }, 'message over the size limit; it stays in the mailbox');
+    deps.log.warn(
+      { mailbox: session.name, uid: r.uid, size: r.size, limit: limits.maxMessageBytes },
+      'message over the size limit; it stays in the mailbox',
+    );
   }
   let bytes = 0;
   let done = 0;
@@ -85,12 +88,24 @@ export async function fetchOnce(session: MailboxSession, deps: FetchDeps, limits
       } catch (err) {
         summary.failed++;
         count('failed');
-        deps.log.warn({ mailbox: session.name, uid: ref.uid, err: (err as Error).message }, 'could not fetch a message; it stays in the mailbox');
+        deps.log.warn(
+          { mailbox: session.name, uid: ref.uid, err: (err as Error).message },
+          'could not fetch a message; it stays in the mailbox',
+        );
         continue;
       }
       count('fetched');
       const stored = await deps.sink.store({
-        envelope: { mailFrom: '', rcptTo: [session.address], remoteIp: null, helo: null, tlsProtocol: null, sessionId: `${session.protocol}:${ref.uid}`, receivedAt: new Date(), source: session.protocol },
+        envelope: {
+          mailFrom: '',
+          rcptTo: [session.address],
+          remoteIp: null,
+          helo: null,
+          tlsProtocol: null,
+          sessionId: `${session.protocol}:${ref.uid}`,
+          receivedAt: new Date(),
+          source: session.protocol,
+        },
         raw,
       });
       isBounce = decode(raw).kind !== 'other';
@@ -121,7 +136,10 @@ export async function fetchOnce(session: MailboxSession, deps: FetchDeps, limits
       count('kept');
     }
     if (isBounce || limits.nonBounce === 'move') {
-      await deps.pool.query('update mailbox_seen set removed_at = now() where mailbox = $1 and uidvalidity = $2 and uid = $3', [session.name, session.uidValidity, ref.uid]);
+      await deps.pool.query(
+        'update mailbox_seen set removed_at = now() where mailbox = $1 and uidvalidity = $2 and uid = $3',
+        [session.name, session.uidValidity, ref.uid],
+      );
     }
   }
   deps.progress?.(batch.length, batch.length);

@@ -1,7 +1,7 @@
 // A small POP3 client (RFC 1939, STLS from RFC 2595): enough to list, fetch and delete.
 // The npm POP3 clients are unmaintained; the protocol is small enough to own.
-import { connect as tcpConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { type Socket, connect as tcpConnect } from 'node:net';
+import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 
 export class Pop3Error extends Error {
   override name = 'Pop3Error';
@@ -54,7 +54,10 @@ class ReceivedBytes {
   }
 
   startsWith(sequence: string): boolean {
-    return this.length >= sequence.length && this.data.toString('latin1', this.start, this.start + sequence.length) === sequence;
+    return (
+      this.length >= sequence.length &&
+      this.data.toString('latin1', this.start, this.start + sequence.length) === sequence
+    );
   }
 
   /** The first `n` unread bytes, copied out, and consumed. */
@@ -89,7 +92,9 @@ export class Pop3Client {
           ? tlsConnect({ host: opts.host, port: opts.port, servername: opts.host, ...opts.tls }, () => resolve(s))
           : tcpConnect({ host: opts.host, port: opts.port }, () => resolve(s));
       s.once('error', reject);
-      s.setTimeout(timeoutMs, () => s.destroy(new Pop3Error(`no answer from ${opts.host}:${opts.port} in ${timeoutMs} ms`)));
+      s.setTimeout(timeoutMs, () =>
+        s.destroy(new Pop3Error(`no answer from ${opts.host}:${opts.port} in ${timeoutMs} ms`)),
+      );
     });
     const client = new Pop3Client(socket, timeoutMs, opts);
     await client.expectOk('greeting');
@@ -100,7 +105,9 @@ export class Pop3Client {
       // came over TLS. There should be nothing: refuse rather than discard and go on.
       if (client.received.length > 0) {
         client.destroy();
-        throw new Pop3Error('the server sent data after +OK to STLS, before the TLS handshake (STARTTLS injection?): not continuing');
+        throw new Pop3Error(
+          'the server sent data after +OK to STLS, before the TLS handshake (STARTTLS injection?): not continuing',
+        );
       }
       await client.upgrade({ host: opts.host, ...opts.tls });
     }
@@ -192,9 +199,12 @@ export class Pop3Client {
   async login(user: string, password: string): Promise<void> {
     if (!this.secure && !this.opts.allowPlaintextLogin) {
       this.destroy();
-      throw new Pop3Error('refusing to send the password without TLS: use pop3s:// or ?starttls=1 (or allow plain-text login explicitly)');
+      throw new Pop3Error(
+        'refusing to send the password without TLS: use pop3s:// or ?starttls=1 (or allow plain-text login explicitly)',
+      );
     }
-    if (/[\r\n]/.test(user) || /[\r\n]/.test(password)) throw new Pop3Error('a user name or password with a line break cannot be sent');
+    if (/[\r\n]/.test(user) || /[\r\n]/.test(password))
+      throw new Pop3Error('a user name or password with a line break cannot be sent');
     await this.command(`USER ${user}`, 'login');
     await this.command(`PASS ${password}`, 'login');
   }

@@ -54,8 +54,10 @@ export function parseMailboxUrl(text: string): MailboxTarget {
     throw new MailboxUrlError(`not a URL: ${JSON.stringify(text)}`);
   }
   const scheme = url.protocol.replace(/:$/, '') as keyof typeof DEFAULT_PORTS;
-  if (!(scheme in DEFAULT_PORTS)) throw new MailboxUrlError(`expected pop3://, pop3s://, imap:// or imaps://, got ${url.protocol}//`);
-  if (url.password) throw new MailboxUrlError('put the password in MAILBOX_PASSWORD, never in the URL (it would show in ps and logs)');
+  if (!(scheme in DEFAULT_PORTS))
+    throw new MailboxUrlError(`expected pop3://, pop3s://, imap:// or imaps://, got ${url.protocol}//`);
+  if (url.password)
+    throw new MailboxUrlError('put the password in MAILBOX_PASSWORD, never in the URL (it would show in ps and logs)');
   if (!url.username) throw new MailboxUrlError('the URL needs a user: pop3://USER@host');
   const tls = scheme.endsWith('s');
   const starttls = ['1', 'true', 'yes', 'required'].includes(url.searchParams.get('starttls') ?? '');
@@ -92,7 +94,11 @@ function addressOf(target: MailboxTarget): string {
   return target.user.includes('@') ? target.user : `${target.user}@${target.host}`;
 }
 
-export async function openMailbox(target: MailboxTarget, password: string, trust: TlsTrust = {}): Promise<MailboxSession> {
+export async function openMailbox(
+  target: MailboxTarget,
+  password: string,
+  trust: TlsTrust = {},
+): Promise<MailboxSession> {
   const base = `${target.protocol}://${target.user}@${target.host}:${target.port}/`;
   if (target.protocol === 'pop3') {
     const pop = await Pop3Client.connect({
@@ -108,7 +114,9 @@ export async function openMailbox(target: MailboxTarget, password: string, trust
       await pop.login(target.user, password);
     } catch (err) {
       pop.destroy();
-      throw new MailboxError(`${base}: ${(err as Error).message.replace(/^login: /, 'login refused (')}${(err as Error).message.startsWith('login: ') ? ')' : ''}`);
+      throw new MailboxError(
+        `${base}: ${(err as Error).message.replace(/^login: /, 'login refused (')}${(err as Error).message.startsWith('login: ') ? ')' : ''}`,
+      );
     }
     let numbers = new Map<string, number>();
     return {
@@ -128,7 +136,9 @@ export async function openMailbox(target: MailboxTarget, password: string, trust
     };
   }
   if (target.security === 'none' && !trust.allowPlaintextLogin) {
-    throw new MailboxError(`${base}: refusing to send the password without TLS: use imaps:// or ?starttls=1 (or allow plain-text login explicitly)`);
+    throw new MailboxError(
+      `${base}: refusing to send the password without TLS: use imaps:// or ?starttls=1 (or allow plain-text login explicitly)`,
+    );
   }
   // Loaded when an IMAP mailbox is opened: a sixth of a second every other command would pay.
   const { ImapFlow } = await import('imapflow');
@@ -145,7 +155,9 @@ export async function openMailbox(target: MailboxTarget, password: string, trust
     await imap.connect();
   } catch (err) {
     const e = err as Error & { authenticationFailed?: boolean; responseText?: string };
-    throw new MailboxError(`${base}: ${e.authenticationFailed ? `login refused (${e.responseText ?? 'authentication failed'})` : e.message}`);
+    throw new MailboxError(
+      `${base}: ${e.authenticationFailed ? `login refused (${e.responseText ?? 'authentication failed'})` : e.message}`,
+    );
   }
   const lock = await imap.getMailboxLock(target.folder);
   const mailbox = imap.mailbox;
@@ -158,12 +170,13 @@ export async function openMailbox(target: MailboxTarget, password: string, trust
     async list() {
       const refs: MailboxMessageRef[] = [];
       if (mailbox && typeof mailbox === 'object' && mailbox.exists === 0) return refs;
-      for await (const m of imap.fetch('1:*', { uid: true, size: true })) refs.push({ uid: String(m.uid), size: m.size ?? 0 });
+      for await (const m of imap.fetch('1:*', { uid: true, size: true }))
+        refs.push({ uid: String(m.uid), size: m.size ?? 0 });
       return refs;
     },
     async fetch(uid) {
       const m = await imap.fetchOne(uid, { source: true }, { uid: true });
-      if (!m || !m.source) throw new Error(`message ${uid} is gone from ${target.folder}`);
+      if (m === false || !m.source) throw new Error(`message ${uid} is gone from ${target.folder}`);
       return m.source;
     },
     async remove(uid) {

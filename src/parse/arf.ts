@@ -4,7 +4,10 @@
 import type { FeedbackReport, OriginalMessage } from './report.ts';
 import { addressField } from './rfc3464.ts';
 
-export function readFeedback(fieldsText: string, original: OriginalMessage | null): { feedback: FeedbackReport; recipients: string[] } {
+export function readFeedback(
+  fieldsText: string,
+  original: OriginalMessage | null,
+): { feedback: FeedbackReport; recipients: string[] } {
   const fields = new Map<string, string[]>();
   for (const line of fieldsText.replace(/\n[ \t]+/g, ' ').split('\n')) {
     const m = /^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)$/.exec(line);

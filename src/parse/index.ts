@@ -3,26 +3,55 @@
 // gives what could be read plus a problem, never an exception.
 import { classify, findReplyCode, findStatus, type RuleSet } from '../classify/index.ts';
 import { readFeedback } from './arf.ts';
-import { decodeWords, headerValue, isEmbeddedMessage, parseMessage, partText, toText, walk, type MimePart } from './mime.ts';
+import { readListRefusal } from './list-robot.ts';
+import {
+  decodeWords,
+  headerValue,
+  isEmbeddedMessage,
+  type MimePart,
+  parseMessage,
+  partText,
+  toText,
+  walk,
+} from './mime.ts';
 import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
-import { readListRefusal } from './list-robot.ts';
-import { isAutoReply, mailboxRetired } from './rfc3834.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
+import { isAutoReply, mailboxRetired } from './rfc3834.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
-import { commandInTranscript, commandSaid, completeReply, cutOriginal, failureCode, readTextBounce, type TextBounceOptions } from './text-bounce.ts';
+import {
+  commandInTranscript,
+  commandSaid,
+  completeReply,
+  cutOriginal,
+  failureCode,
+  readTextBounce,
+  type TextBounceOptions,
+} from './text-bounce.ts';
 import { isUnsubscribeRequest } from './unsubscribe.ts';
 
-export type { Report, RecipientFact } from './report.ts';
+export type { RecipientFact, Report } from './report.ts';
 
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
 
 // Subjects and senders of delivery reports, in the languages the corpus and the world use.
-const BOUNCE_SUBJECT = /undeliver|undelivered|deliver(y|ed)? (status|fail|failure|notification|report|problem|has failed)|returned mail|return(ed)? to sender|failure notice|mail delivery|non-?deliver|delivery error|could not be delivered|not delivered|nicht zustellbar|unzustellbar|non remis|non distribuable|no entregado|non recapitato|non recapitabile|onbestelbaar|n[ãa]o (foi )?entregue|niedostarczaln|nedoru[čc]iteln|недоставлен|не доставлен|teslim edilemedi|kan ikke leveres|kunde inte levereras|ej levererad|mail system error|rejected|bounce|delayed mail|warning: (could not|message)|message (not )?delivered|error sending|mail failure|system error|permanent error|未達|配送|エラー|送信できません|失敗|退信|退回|notification|problem with your message|an error occurred|expired/i;
-const DAEMON_FROM = /mailer-daemon|post_?master|mail-daemon|mail delivery (sub)?system|mail administrator|maildelivery|mailerdaemon|bounce|nobody@|daemon@|\bmta\b/i;
+const BOUNCE_SUBJECT =
+  /undeliver|undelivered|deliver(y|ed)? (status|fail|failure|notification|report|problem|has failed)|returned mail|return(ed)? to sender|failure notice|mail delivery|non-?deliver|delivery error|could not be delivered|not delivered|nicht zustellbar|unzustellbar|non remis|non distribuable|no entregado|non recapitato|non recapitabile|onbestelbaar|n[ãa]o (foi )?entregue|niedostarczaln|nedoru[čc]iteln|недоставлен|не доставлен|teslim edilemedi|kan ikke leveres|kunde inte levereras|ej levererad|mail system error|rejected|bounce|delayed mail|warning: (could not|message)|message (not )?delivered|error sending|mail failure|system error|permanent error|未達|配送|エラー|送信できません|失敗|退信|退回|notification|problem with your message|an error occurred|expired/i;
+const DAEMON_FROM =
+  /mailer-daemon|post_?master|mail-daemon|mail delivery (sub)?system|mail administrator|maildelivery|mailerdaemon|bounce|nobody@|daemon@|\bmta\b/i;
 
 function emptyReport(problems: string[] = []): Report {
-  return { kind: 'other', reportingMta: null, envelopeId: null, arrivalDate: null, original: null, recipients: [], feedback: null, decodedBy: null, problems };
+  return {
+    kind: 'other',
+    reportingMta: null,
+    envelopeId: null,
+    arrivalDate: null,
+    original: null,
+    recipients: [],
+    feedback: null,
+    decodedBy: null,
+    problems,
+  };
 }
 
 export function decode(raw: Buffer, rules?: RuleSet): Report {
@@ -39,7 +68,12 @@ function firstText(root: MimePart): MimePart | undefined {
   while (stack.length) {
     const part = stack.shift()!;
     if (isEmbeddedMessage(part.type)) continue;
-    if (part.type === 'text/plain' || part.type === 'text/html' || (part === root && !part.type.startsWith('multipart/'))) return part;
+    if (
+      part.type === 'text/plain' ||
+      part.type === 'text/html' ||
+      (part === root && !part.type.startsWith('multipart/'))
+    )
+      return part;
     // A multipart whose boundaries were lost is all text.
     if (part.type.startsWith('multipart/') && part.parts.length === 0) return part;
     stack.unshift(...part.parts);
@@ -136,7 +170,17 @@ function statusOf(e: RecipientEvidence): string | null {
 
 function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): RecipientFact {
   const e = { ...evidence, status: statusOf(evidence) };
-  const c = classify({ action: e.action, status: e.status, replyCode: e.replyCode, diagnostic: e.diagnosticCode, context: e.context, command: e.command }, rules);
+  const c = classify(
+    {
+      action: e.action,
+      status: e.status,
+      replyCode: e.replyCode,
+      diagnostic: e.diagnosticCode,
+      context: e.context,
+      command: e.command,
+    },
+    rules,
+  );
   return {
     address: e.address,
     action: e.action,
@@ -153,7 +197,17 @@ function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): Recipi
 
 /** A complaint is not a delivery failure: it is counted on its own, never against the address's deliverability. */
 function complaint(address: string, rule: string): RecipientFact {
-  return { address, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null, reason: 'feedback', type: 'ignored', rule };
+  return {
+    address,
+    action: 'failed',
+    status: null,
+    replyCode: null,
+    diagnosticCode: null,
+    remoteMta: null,
+    reason: 'feedback',
+    type: 'ignored',
+    rule,
+  };
 }
 
 function unique(evidence: RecipientEvidence[]): RecipientEvidence[] {
@@ -187,7 +241,12 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
 
 /** A reader's unsubscribe request sent to a List-Unsubscribe mailto: an opt-out by its sender. */
 function readUnsubscribe({ root, parts, subject, from }: Message): Report | null {
-  if (DAEMON_FROM.test(from) || parts.some((p) => DSN_TYPES.has(p.type)) || !isUnsubscribeRequest(root.headers, subject)) return null;
+  if (
+    DAEMON_FROM.test(from) ||
+    parts.some((p) => DSN_TYPES.has(p.type)) ||
+    !isUnsubscribeRequest(root.headers, subject)
+  )
+    return null;
   const who = addressField(from);
   if (!who) return null;
   return {
@@ -195,7 +254,13 @@ function readUnsubscribe({ root, parts, subject, from }: Message): Report | null
     kind: 'feedback',
     decodedBy: 'unsubscribe',
     original: repliedTo(root),
-    feedback: { type: 'opt-out', userAgent: null, sourceIp: null, arrivalDate: headerValue(root.headers, 'date') ?? null, reportedDomain: null },
+    feedback: {
+      type: 'opt-out',
+      userAgent: null,
+      sourceIp: null,
+      arrivalDate: headerValue(root.headers, 'date') ?? null,
+      reportedDomain: null,
+    },
     recipients: [complaint(who, 'unsubscribe.request')],
   };
 }
@@ -221,8 +286,13 @@ function readArf({ root, parts }: Message): Report | null {
  * message comes back whole, naming its recipient in X-HmXmrOriginalRecipient.
  */
 function readJmrp({ root, parts }: Message): Report | null {
-  const headers = parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0] && headerValue(p.parts[0].headers, 'x-hmxmroriginalrecipient'))
-    ?.parts[0]?.headers;
+  const headers = parts.find(
+    (p) =>
+      p !== root &&
+      isEmbeddedMessage(p.type) &&
+      p.parts[0] &&
+      headerValue(p.parts[0].headers, 'x-hmxmroriginalrecipient'),
+  )?.parts[0]?.headers;
   if (!headers) return null;
   const address = addressField(headerValue(headers, 'x-hmxmroriginalrecipient'));
   return {
@@ -249,15 +319,20 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
   // Not failed recipients: whoever wrote the bounce; and, unless nothing else is named,
   // our own return path (the bounce is addressed to it) and the original's sender (a
   // message sent to oneself).
-  const lower = (values: Array<string | null | undefined>) => new Set(values.flatMap(addressesIn).map((a) => a.toLowerCase()));
-  const textOptions = { exclude: lower([from]), unlikely: lower([headerValue(root.headers, 'to'), report.original?.from]) };
+  const lower = (values: Array<string | null | undefined>) =>
+    new Set(values.flatMap(addressesIn).map((a) => a.toLowerCase()));
+  const textOptions = {
+    exclude: lower([from]),
+    unlikely: lower([headerValue(root.headers, 'to'), report.original?.from]),
+  };
 
   let evidence = dsnEvidence(message, noticeText, textOptions, report);
   if (evidence.length === 0) {
     evidence = readListRefusal(root.headers, noticeText, new Set([...textOptions.exclude, ...textOptions.unlikely]));
     if (evidence.length) report.decodedBy = 'list-robot';
   }
-  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from)) return autoReply(report, root, from, subject, noticeText);
+  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from))
+    return autoReply(report, root, from, subject, noticeText);
   if (evidence.length === 0) {
     if (!looksLikeBounce(message, noticeText)) return report;
     evidence = textEvidence(message, noticeText, textOptions, report.original);
@@ -275,10 +350,26 @@ function sesReport(ses: SesNotification, rules: RuleSet | undefined): Report {
   const report: Report = {
     ...emptyReport(),
     decodedBy: 'amazon-ses',
-    original: ses.messageId ? { messageId: `<${ses.messageId}>`, from: null, to: null, subject: null, listId: null, inReplyTo: null, references: null, xHeaders: {} } : null,
+    original: ses.messageId
+      ? {
+          messageId: `<${ses.messageId}>`,
+          from: null,
+          to: null,
+          subject: null,
+          listId: null,
+          inReplyTo: null,
+          references: null,
+          xHeaders: {},
+        }
+      : null,
   };
   if (ses.type === 'Complaint') {
-    return { ...report, kind: 'feedback', feedback: ses.feedback, recipients: ses.evidence.map((e) => complaint(e.address, 'ses.complaint')) };
+    return {
+      ...report,
+      kind: 'feedback',
+      feedback: ses.feedback,
+      recipients: ses.evidence.map((e) => complaint(e.address, 'ses.complaint')),
+    };
   }
   const recipients = unique(ses.evidence).map((e) => toFact(e, rules));
   return { ...report, recipients, kind: kindOf(recipients) };
@@ -289,7 +380,12 @@ function sesReport(ses: SesNotification, rules: RuleSet | undefined): Report {
  * structure was lost). The notice adds what the fields lack: the full reply and the SMTP
  * command it answered.
  */
-function dsnEvidence({ parts }: Message, noticeText: string, textOptions: TextBounceOptions, report: Report): RecipientEvidence[] {
+function dsnEvidence(
+  { parts }: Message,
+  noticeText: string,
+  textOptions: TextBounceOptions,
+  report: Report,
+): RecipientEvidence[] {
   const dsnPart = parts.find((p) => DSN_TYPES.has(p.type));
   const dsnInText = dsnPart ? -1 : noticeText.search(/^(Reporting-MTA|Final-Recipient|Original-Recipient)\s*:/im);
   if (!dsnPart && dsnInText < 0) return [];
@@ -310,20 +406,30 @@ function dsnEvidence({ parts }: Message, noticeText: string, textOptions: TextBo
     const text = fromText.get(r.address.toLowerCase());
     // Sendmail keeps only the first line of a multi-line reply ("552-5.7.0 …") in the
     // Diagnostic-Code; the transcript in the notice has all of it.
-    const diagnosticCode = r.diagnosticCode ? (completeReply(noticeText, r.diagnosticCode) ?? r.diagnosticCode) : (text?.diagnosticCode ?? null);
+    const diagnosticCode = r.diagnosticCode
+      ? (completeReply(noticeText, r.diagnosticCode) ?? r.diagnosticCode)
+      : (text?.diagnosticCode ?? null);
     const onlyRecipient = status.recipients.length === 1;
     const command =
-      commandSaid(diagnosticCode ?? '') ?? text?.command ?? (onlyRecipient ? commandInTranscript(lines, transcriptReply(lines)) : null);
+      commandSaid(diagnosticCode ?? '') ??
+      text?.command ??
+      (onlyRecipient ? commandInTranscript(lines, transcriptReply(lines)) : null);
     // A lone recipient's Sendmail transcript ends with the reply the DSN fields leave out
     // ("554 5.3.0 unknown mailer error 255" for "Diagnostic-Code: X-Unix; 255").
     const last = onlyRecipient && !r.replyCode ? lastTranscriptReply(lines) : null;
     return {
       ...r,
-      diagnosticCode: last && diagnosticCode && !diagnosticCode.includes(last) ? `${diagnosticCode} (${last.trim()})` : (diagnosticCode ?? last),
+      diagnosticCode:
+        last && diagnosticCode && !diagnosticCode.includes(last)
+          ? `${diagnosticCode} (${last.trim()})`
+          : (diagnosticCode ?? last),
       command,
       replyCode: r.replyCode ?? text?.replyCode ?? (last ? findReplyCode(last) : null),
       // The notice's words fill in a Status: that says only "failed" (x.0.0).
-      status: r.status && !/^\d\.0\.0$/.test(r.status) ? r.status : (text?.status ?? (last ? findStatus(last) : null) ?? r.status),
+      status:
+        r.status && !/^\d\.0\.0$/.test(r.status)
+          ? r.status
+          : (text?.status ?? (last ? findStatus(last) : null) ?? r.status),
       context: text?.diagnosticCode ?? noticeText,
     };
   });
@@ -351,7 +457,12 @@ function transcriptReply(lines: string[]): number {
 /** What a reply answers: its In-Reply-To and References name the message we sent. */
 function repliedTo(root: MimePart): OriginalMessage {
   return {
-    messageId: null, from: null, to: null, subject: null, listId: null, xHeaders: {},
+    messageId: null,
+    from: null,
+    to: null,
+    subject: null,
+    listId: null,
+    xHeaders: {},
     inReplyTo: headerValue(root.headers, 'in-reply-to') ?? null,
     references: headerValue(root.headers, 'references') ?? null,
   };
@@ -362,39 +473,84 @@ function autoReply(report: Report, root: MimePart, from: string, subject: string
   const who = addressField(from);
   // An answer that the mailbox is retired counts against it as a suspended one would.
   const retired = mailboxRetired(`${subject}\n${text}`);
-  const fact: RecipientFact | null = !who ? null : retired
-    ? { address: who, action: 'failed', status: null, replyCode: null, diagnosticCode: text.replace(/\s+/g, ' ').trim().slice(0, 500) || subject || null, remoteMta: null, reason: 'suspend', type: 'soft', rule: 'rfc3834.mailbox-retired' }
-    : { address: who, action: 'delivered', status: null, replyCode: null, diagnosticCode: subject || null, remoteMta: null, reason: 'vacation', type: 'ignored', rule: 'rfc3834.auto-reply' };
-  return { ...report, original: repliedTo(root), kind: 'autoreply', decodedBy: 'rfc3834', recipients: fact ? [fact] : [] };
+  const fact: RecipientFact | null = !who
+    ? null
+    : retired
+      ? {
+          address: who,
+          action: 'failed',
+          status: null,
+          replyCode: null,
+          diagnosticCode: text.replace(/\s+/g, ' ').trim().slice(0, 500) || subject || null,
+          remoteMta: null,
+          reason: 'suspend',
+          type: 'soft',
+          rule: 'rfc3834.mailbox-retired',
+        }
+      : {
+          address: who,
+          action: 'delivered',
+          status: null,
+          replyCode: null,
+          diagnosticCode: subject || null,
+          remoteMta: null,
+          reason: 'vacation',
+          type: 'ignored',
+          rule: 'rfc3834.auto-reply',
+        };
+  return {
+    ...report,
+    original: repliedTo(root),
+    kind: 'autoreply',
+    decodedBy: 'rfc3834',
+    recipients: fact ? [fact] : [],
+  };
 }
 
 // What a text notice says when it only warns that delivery is late and still being tried
 // (Exim's "has not yet been delivered", Gmail's "Delivery to the following recipient has
 // been delayed", Sendmail's "Warning: could not send message for past 4 hours").
-const DELAY_WARNING = /has not yet been delivered|delivery to the following recipients? (has been|was) delayed|(message|delivery) (has been|is) (delayed|postponed)|this is a warning message only|this is an advisory[- ]only|you do not need to resend|no action is required on your part|will be retried for|delivery attempts will continue|(will|shall) continue (to try|trying|to attempt|attempting) (to deliver|delivery)|still being retried|only a temporary failure report|warning: could not send message/i;
+const DELAY_WARNING =
+  /has not yet been delivered|delivery to the following recipients? (has been|was) delayed|(message|delivery) (has been|is) (delayed|postponed)|this is a warning message only|this is an advisory[- ]only|you do not need to resend|no action is required on your part|will be retried for|delivery attempts will continue|(will|shall) continue (to try|trying|to attempt|attempting) (to deliver|delivery)|still being retried|only a temporary failure report|warning: could not send message/i;
 const DELAY_SUBJECT = /\bdelay(ed)?\b|still being retried|warning: could not send|delivery warning/i;
 
 function isDelayWarning(subject: string, noticeText: string): boolean {
-  return DELAY_WARNING.test(noticeText) || (DELAY_SUBJECT.test(subject) && !/permanent|could not be delivered|undeliverable/i.test(noticeText));
+  return (
+    DELAY_WARNING.test(noticeText) ||
+    (DELAY_SUBJECT.test(subject) && !/permanent|could not be delivered|undeliverable/i.test(noticeText))
+  );
 }
 
 // What a notice says when it returns a message it could not deliver.
-const NOT_DELIVERED = /could not be delivered|couldn't be delivered|cannot be delivered|undeliverable|delivery (has )?failed|was not delivered|wasn't delivered|not be delivered to/i;
+const NOT_DELIVERED =
+  /could not be delivered|couldn't be delivered|cannot be delivered|undeliverable|delivery (has )?failed|was not delivered|wasn't delivered|not be delivered to/i;
 
 // Words any delivery failure notice uses somewhere; a person's reply titled "Notification
 // of …" or "Re: rejected offer" has none of them, nor a reply code.
-const FAILURE_WORDS = /deliver|fail|error|undeliverable|unknown|not found|rejected|refused|denied|blocked|quota|full|invalid|does not exist|doesn't exist|returned|bounce|zustell|remis|entregad|recapitat|未達|送信できません|退信/i;
+const FAILURE_WORDS =
+  /deliver|fail|error|undeliverable|unknown|not found|rejected|refused|denied|blocked|quota|full|invalid|does not exist|doesn't exist|returned|bounce|zustell|remis|entregad|recapitat|未達|送信できません|退信/i;
 
 function looksLikeBounce({ root, parts, subject, from }: Message, noticeText: string): boolean {
-  if (DAEMON_FROM.test(from) || headerValue(root.headers, 'x-failed-recipients') !== undefined || root.type === 'multipart/report') return true;
+  if (
+    DAEMON_FROM.test(from) ||
+    headerValue(root.headers, 'x-failed-recipients') !== undefined ||
+    root.type === 'multipart/report'
+  )
+    return true;
   // A bounce-like subject from someone else: only with a notice that speaks of a failure.
-  if (BOUNCE_SUBJECT.test(subject) && (FAILURE_WORDS.test(noticeText) || findReplyCode(noticeText) !== null)) return true;
+  if (BOUNCE_SUBJECT.test(subject) && (FAILURE_WORDS.test(noticeText) || findReplyCode(noticeText) !== null))
+    return true;
   // Whatever the subject and sender: a notice saying so, with the message returned.
   return NOT_DELIVERED.test(noticeText) && parts.some((p) => p !== root && isEmbeddedMessage(p.type));
 }
 
 /** A home-made bounce text; when it names nobody, X-Failed-Recipients or the original's To. */
-function textEvidence({ root }: Message, noticeText: string, textOptions: TextBounceOptions, original: OriginalMessage | null): RecipientEvidence[] {
+function textEvidence(
+  { root }: Message,
+  noticeText: string,
+  textOptions: TextBounceOptions,
+  original: OriginalMessage | null,
+): RecipientEvidence[] {
   const evidence = readTextBounce(noticeText, textOptions);
   if (evidence.length) return evidence;
   const fallback = addressesIn(headerValue(root.headers, 'x-failed-recipients')).concat(addressesIn(original?.to));

@@ -1,8 +1,9 @@
 // A file may hold several messages in mbox form ("From " lines between them): archives of
 // bounces that operators feed to `bounced parse`. Each message is decoded on its own; the
 // file's line reports all their recipients.
-import { decode, type Report } from './index.ts';
+
 import type { RuleSet } from '../classify/index.ts';
+import { decode, type Report } from './index.ts';
 
 /** The messages of an mbox file; any other file is one message. */
 export function splitMbox(raw: Buffer): Buffer[] {
@@ -11,7 +12,8 @@ export function splitMbox(raw: Buffer): Buffer[] {
   const starts = [0];
   // A "From " line after a blank line starts the next message (mboxrd/mboxo quote body
   // lines starting with "From " as ">From ").
-  for (const m of text.matchAll(/\n\r?\n(From [^\n]*\n)(?=[\x21-\x39\x3b-\x7e]+:)/g)) starts.push(m.index! + m[0].length - m[1]!.length);
+  for (const m of text.matchAll(/\n\r?\n(From [^\n]*\n)(?=[\x21-\x39\x3b-\x7e]+:)/g))
+    starts.push(m.index! + m[0].length - m[1]!.length);
   return starts.map((start, i) => raw.subarray(start, starts[i + 1] ?? raw.length));
 }
 

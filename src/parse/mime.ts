@@ -60,7 +60,13 @@ function parseEntity(text: string, depth: number, counter: { parts: number }): M
 }
 
 export function isEmbeddedMessage(type: string): boolean {
-  return type === 'message/rfc822' || type === 'message/global' || type === 'text/rfc822-headers' || type === 'message/rfc822-headers' || type === 'text/rfc822-header';
+  return (
+    type === 'message/rfc822' ||
+    type === 'message/global' ||
+    type === 'text/rfc822-headers' ||
+    type === 'message/rfc822-headers' ||
+    type === 'text/rfc822-header'
+  );
 }
 
 /** Headers end at the first empty line. Lines that are not headers end them too. */
@@ -161,19 +167,25 @@ function splitMultipart(body: string, boundary: string): string[] {
 
 export function decodeTransfer(body: string, encoding: string | undefined): string {
   const enc = (encoding ?? '').trim().toLowerCase();
-  if (enc === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64').toString('latin1').replace(/\r\n?/g, '\n');
+  if (enc === 'base64')
+    return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64')
+      .toString('latin1')
+      .replace(/\r\n?/g, '\n');
   if (enc === 'quoted-printable') return decodeQuotedPrintable(body);
   return body;
 }
 
 export function decodeQuotedPrintable(body: string): string {
-  return body.replace(/=\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return body
+    .replace(/=\n/g, '')
+    .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 const decoders = new Map<string, TextDecoder | null>();
 
 // windows-1252 0x80-0x9F (undefined positions keep their byte).
-const CP1252 = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+const CP1252 =
+  '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
 
 function isUtf8(bytes: string): boolean {
   try {
@@ -232,7 +244,9 @@ export function decodeWords(value: string): string {
       const bytes =
         enc.toUpperCase() === 'B'
           ? Buffer.from(data, 'base64').toString('latin1')
-          : data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (__, h: string) => String.fromCharCode(parseInt(h, 16)));
+          : data
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-Fa-f]{2})/g, (__, h: string) => String.fromCharCode(parseInt(h, 16)));
       return decodeCharset(bytes, charset);
     });
 }

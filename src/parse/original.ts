@@ -1,5 +1,5 @@
 // The returned copy of the sent message: the headers the correlator needs.
-import { decodeWords, headerValue, splitHeaders, type Header } from './mime.ts';
+import { decodeWords, type Header, headerValue, splitHeaders } from './mime.ts';
 import type { OriginalMessage } from './report.ts';
 
 export function originalFromHeaders(headers: Header[]): OriginalMessage | null {

@@ -88,7 +88,8 @@ function action(value: string | undefined): Action {
 
 export function readDeliveryStatus(text: string): DeliveryStatus {
   const blocks = fieldsOf(text);
-  const perMessage = blocks.find((b) => !b.has('final-recipient') && !b.has('original-recipient')) ?? new Map<string, string>();
+  const perMessage =
+    blocks.find((b) => !b.has('final-recipient') && !b.has('original-recipient')) ?? new Map<string, string>();
   const recipients: RecipientEvidence[] = [];
   for (const b of blocks) {
     const final = addressField(b.get('final-recipient'));
@@ -98,7 +99,8 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     if (!address) continue;
     // Without a Diagnostic-Code, the Status: field's comment may say why ("4.0.0 (example.net:
     // host name lookup failure)").
-    const diagnostic = typed(b.get('diagnostic-code')) ?? (/\(([^()]+)\)/.exec(b.get('status') ?? '')?.[1]?.trim() || null);
+    const diagnostic =
+      typed(b.get('diagnostic-code')) ?? (/\(([^()]+)\)/.exec(b.get('status') ?? '')?.[1]?.trim() || null);
     const statusField = b.get('status') ? findStatus(` ${b.get('status')}`) : null;
     // The receiver's code, where the diagnostic quotes the receiver after a summary of its own.
     const fromDiagnostic = diagnostic ? (findStatus(remoteReply(diagnostic) ?? '') ?? findStatus(diagnostic)) : null;

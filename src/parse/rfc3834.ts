@@ -1,16 +1,19 @@
 // RFC 3834 automatic responses (vacation, out of office). Auto-Submitted: auto-replied is
 // the standard mark; the others are what Exchange, Gmail and common vacation programs add,
 // and the subjects Outlook gives them in its languages.
-import { headerValue, type Header } from './mime.ts';
+import { type Header, headerValue } from './mime.ts';
 
-const AUTO_SUBJECT = /^\s*(auto(matic)?[ -]?(reply|response|respons|antwort|answer)|out of (the )?office|vacation|away from|on vacation|i am away|abwesen|absence|r[ée]ponse automatique|respuesta autom[aá]tica|risposta automatica|resposta autom[aá]tica|automatische antwort|automatisch antwoord|automatisk svar|autosvar|automatikus v[áa]lasz|r[ăa]spuns automat|자동 응답|不在通知|automaattinen vastaus|odpowied[źz] automatyczna|automatick[áa] odpov[ěe]d|автоматический ответ|автоответ|otomatik yan[ıi]t|자동 회신|自動回覆|自動応答|自動返信|自动回复|autoreply|ooo\b)/i;
+const AUTO_SUBJECT =
+  /^\s*(auto(matic)?[ -]?(reply|response|respons|antwort|answer)|out of (the )?office|vacation|away from|on vacation|i am away|abwesen|absence|r[ée]ponse automatique|respuesta autom[aá]tica|risposta automatica|resposta autom[aá]tica|automatische antwort|automatisch antwoord|automatisk svar|autosvar|automatikus v[áa]lasz|r[ăa]spuns automat|자동 응답|不在通知|automaattinen vastaus|odpowied[źz] automatyczna|automatick[áa] odpov[ěe]d|автоматический ответ|автоответ|otomatik yan[ıi]t|자동 회신|自動回覆|自動応答|自動返信|自动回复|autoreply|ooo\b)/i;
 
 export function isAutoReply(headers: Header[], subject: string): boolean {
   const auto = headerValue(headers, 'auto-submitted')?.toLowerCase() ?? '';
   if (auto.startsWith('auto-replied')) return true;
-  if (headerValue(headers, 'x-autoreply') !== undefined || headerValue(headers, 'x-autorespond') !== undefined) return true;
+  if (headerValue(headers, 'x-autoreply') !== undefined || headerValue(headers, 'x-autorespond') !== undefined)
+    return true;
   if ((headerValue(headers, 'precedence') ?? '').toLowerCase() === 'auto_reply') return true;
-  if (/^(oof|autoreply)/i.test(headerValue(headers, 'x-auto-response-suppress') ?? '') && AUTO_SUBJECT.test(subject)) return true;
+  if (/^(oof|autoreply)/i.test(headerValue(headers, 'x-auto-response-suppress') ?? '') && AUTO_SUBJECT.test(subject))
+    return true;
   return AUTO_SUBJECT.test(subject);
 }
 
@@ -18,17 +21,22 @@ export function isAutoReply(headers: Header[], subject: string): boolean {
 // no longer read. Not a vacation: mail to it goes nowhere, so it counts like a suspended
 // mailbox ("This email inbox is no longer in use", "X has left the company").
 // ("This mailbox is not monitored", the no-reply address's usual answer, is not one.)
-const RETIRED_MAILBOX = new RegExp([
-  /(address|account|inbox|mailbox|e-?mail)\b.{0,60}\bis no longer (in use|active|valid|monitored|available|being (monitored|used|read|checked))/,
-  /\bno longer (with|employed (at|by)|works? (at|for)|part of) (the|our|this|[a-z]+ )?(company|organi[sz]ation|firm|team|office|school|university|[a-z]+)/,
-  /\b(has|have) left (the|our) (company|organi[sz]ation|firm|school|university|business)/,
-  /nicht mehr (aktiv|gültig|in (benutzung|gebrauch|betrieb))|nicht mehr (im|in unserem|bei) (unternehmen|haus|firma)|hat (das unternehmen|unser unternehmen|die firma) verlassen/,
-  /n'est plus (active|valide|utilis[ée]e|consult[ée]e|en service|lue)|a quitt[ée] (la soci[ée]t[ée]|l'entreprise|notre)|ne fait plus partie/,
-  /ya no (est[áa]|es|se encuentra) (activ[ao]|v[áa]lid[ao]|en uso|disponible)|ya no (trabaja|forma parte)|dej[óo] (la|nuestra) (empresa|compa[ñn][íi]a)/,
-  /n[ãa]o (est[áa]|[ée]) mais (ativ[ao]|utilizad[ao]|em uso|v[áa]lid[ao])|n[ãa]o faz mais parte|deixou a (empresa|companhia)/,
-  /non [èe] pi[ùu] (attiv[ao]|in uso|valid[ao]|utilizzat[ao])|non fa pi[ùu] parte|ha lasciato (l'azienda|la societ[àa])/,
-  /niet (meer|langer) in (gebruik|dienst)|is niet meer werkzaam/,
-].map((r) => r.source).join('|'), 'i');
+const RETIRED_MAILBOX = new RegExp(
+  [
+    /(address|account|inbox|mailbox|e-?mail)\b.{0,60}\bis no longer (in use|active|valid|monitored|available|being (monitored|used|read|checked))/,
+    /\bno longer (with|employed (at|by)|works? (at|for)|part of) (the|our|this|[a-z]+ )?(company|organi[sz]ation|firm|team|office|school|university|[a-z]+)/,
+    /\b(has|have) left (the|our) (company|organi[sz]ation|firm|school|university|business)/,
+    /nicht mehr (aktiv|gültig|in (benutzung|gebrauch|betrieb))|nicht mehr (im|in unserem|bei) (unternehmen|haus|firma)|hat (das unternehmen|unser unternehmen|die firma) verlassen/,
+    /n'est plus (active|valide|utilis[ée]e|consult[ée]e|en service|lue)|a quitt[ée] (la soci[ée]t[ée]|l'entreprise|notre)|ne fait plus partie/,
+    /ya no (est[áa]|es|se encuentra) (activ[ao]|v[áa]lid[ao]|en uso|disponible)|ya no (trabaja|forma parte)|dej[óo] (la|nuestra) (empresa|compa[ñn][íi]a)/,
+    /n[ãa]o (est[áa]|[ée]) mais (ativ[ao]|utilizad[ao]|em uso|v[áa]lid[ao])|n[ãa]o faz mais parte|deixou a (empresa|companhia)/,
+    /non [èe] pi[ùu] (attiv[ao]|in uso|valid[ao]|utilizzat[ao])|non fa pi[ùu] parte|ha lasciato (l'azienda|la societ[àa])/,
+    /niet (meer|langer) in (gebruik|dienst)|is niet meer werkzaam/,
+  ]
+    .map((r) => r.source)
+    .join('|'),
+  'i',
+);
 
 export function mailboxRetired(text: string): boolean {
   return RETIRED_MAILBOX.test(text.replace(/\s+/g, ' '));

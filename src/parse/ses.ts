@@ -80,7 +80,11 @@ const DELAY_WORDS: Record<string, string> = {
 function evidence(r: SesRecipient, action: Action, smtpResponse?: string, subType?: string): RecipientEvidence | null {
   if (!r.emailAddress && typeof r !== 'string') return null;
   const address = typeof r === 'string' ? (r as string) : r.emailAddress!;
-  const diagnostic = r.diagnosticCode?.replace(/^smtp;\s*/i, '') ?? smtpResponse ?? (subType ? SUBTYPE_WORDS[subType] : undefined) ?? null;
+  const diagnostic =
+    r.diagnosticCode?.replace(/^smtp;\s*/i, '') ??
+    smtpResponse ??
+    (subType ? SUBTYPE_WORDS[subType] : undefined) ??
+    null;
   return {
     address,
     action,
@@ -100,10 +104,15 @@ export function readSesNotification(text: string): SesNotification | null {
   const mail = (json!.mail ?? {}) as { messageId?: string };
   const messageId = mail.messageId ?? null;
   // Its addresses are not failed recipients: read it as SES, not as a text bounce.
-  const type = kind === 'Bounce' || kind === 'Complaint' || kind === 'Delivery' || kind === 'DeliveryDelay' ? kind : 'Other';
+  const type =
+    kind === 'Bounce' || kind === 'Complaint' || kind === 'Delivery' || kind === 'DeliveryDelay' ? kind : 'Other';
   if (type === 'Other') return { type, evidence: [], feedback: null, messageId };
   if (type === 'Bounce') {
-    const bounce = (json!.bounce ?? {}) as { bouncedRecipients?: SesRecipient[]; bounceType?: string; bounceSubType?: string };
+    const bounce = (json!.bounce ?? {}) as {
+      bouncedRecipients?: SesRecipient[];
+      bounceType?: string;
+      bounceSubType?: string;
+    };
     const action: Action = bounce.bounceType === 'Transient' ? 'delayed' : 'failed';
     const list = (bounce.bouncedRecipients ?? [])
       .map((r) => evidence(r, (r.action as Action) ?? action, undefined, bounce.bounceSubType))
@@ -111,8 +120,15 @@ export function readSesNotification(text: string): SesNotification | null {
     return { type, evidence: list, feedback: null, messageId };
   }
   if (type === 'Complaint') {
-    const complaint = (json!.complaint ?? {}) as { complainedRecipients?: SesRecipient[]; complaintFeedbackType?: string; userAgent?: string; arrivalDate?: string };
-    const list = (complaint.complainedRecipients ?? []).map((r) => evidence(r, 'failed')).filter((e): e is RecipientEvidence => e !== null);
+    const complaint = (json!.complaint ?? {}) as {
+      complainedRecipients?: SesRecipient[];
+      complaintFeedbackType?: string;
+      userAgent?: string;
+      arrivalDate?: string;
+    };
+    const list = (complaint.complainedRecipients ?? [])
+      .map((r) => evidence(r, 'failed'))
+      .filter((e): e is RecipientEvidence => e !== null);
     const feedback: FeedbackReport = {
       type: (complaint.complaintFeedbackType ?? 'abuse').toLowerCase(),
       userAgent: complaint.userAgent ?? null,
@@ -126,11 +142,15 @@ export function readSesNotification(text: string): SesNotification | null {
     // Delivery is late and SES still tries: a delay per recipient, with SES's delayType as words when none are given.
     const delay = (json!.deliveryDelay ?? {}) as { delayedRecipients?: SesRecipient[]; delayType?: string };
     const list = (delay.delayedRecipients ?? [])
-      .map((r) => evidence(r.diagnosticCode ? r : { ...r, diagnosticCode: DELAY_WORDS[delay.delayType ?? ''] }, 'delayed'))
+      .map((r) =>
+        evidence(r.diagnosticCode ? r : { ...r, diagnosticCode: DELAY_WORDS[delay.delayType ?? ''] }, 'delayed'),
+      )
       .filter((e): e is RecipientEvidence => e !== null);
     return { type, evidence: list, feedback: null, messageId };
   }
   const delivery = (json!.delivery ?? {}) as { recipients?: string[]; smtpResponse?: string };
-  const list = (delivery.recipients ?? []).map((address) => evidence({ emailAddress: address }, 'delivered', delivery.smtpResponse)).filter((e): e is RecipientEvidence => e !== null);
+  const list = (delivery.recipients ?? [])
+    .map((address) => evidence({ emailAddress: address }, 'delivered', delivery.smtpResponse))
+    .filter((e): e is RecipientEvidence => e !== null);
   return { type, evidence: list, feedback: null, messageId };
 }

@@ -9,7 +9,8 @@ import type { RecipientEvidence } from './report.ts';
 
 // The lookbehind starts a match only where a token starts: without it, a long run of
 // local-part characters with no "@" is rescanned from every position (quadratic).
-const ADDRESS = /(?<![A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff])[A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff]+@(?:[A-Za-z0-9\u0080-\uffff](?:[A-Za-z0-9\-\u0080-\uffff]*[A-Za-z0-9\u0080-\uffff])?\.)+[A-Za-z\u0080-\uffff]{2,}/g;
+const ADDRESS =
+  /(?<![A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff])[A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff]+@(?:[A-Za-z0-9\u0080-\uffff](?:[A-Za-z0-9\-\u0080-\uffff]*[A-Za-z0-9\u0080-\uffff])?\.)+[A-Za-z\u0080-\uffff]{2,}/g;
 
 // Lines that start the returned copy of the message in text bounces.
 const ORIGINAL_STARTS = [
@@ -21,7 +22,8 @@ const ORIGINAL_STARTS = [
   /^\s*(content-type|content-description): (message\/rfc822|text\/rfc822-headers|undelivered message)/i,
 ];
 
-const HEADER_LINE = /^(received|return-path|message-id|from|to|subject|date|mime-version|x-[a-z0-9-]+|content-type|dkim-signature|reply-to|delivered-to):/i;
+const HEADER_LINE =
+  /^(received|return-path|message-id|from|to|subject|date|mime-version|x-[a-z0-9-]+|content-type|dkim-signature|reply-to|delivered-to):/i;
 
 /** Splits a text bounce into its own text and the returned original (if any). */
 export function cutOriginal(text: string): { notice: string; original: string | null } {
@@ -69,7 +71,9 @@ export function readTextBounce(notice: string, opts: TextBounceOptions): Recipie
   if (found.length) return found;
   // A message sent to oneself, or to postmaster, bounces to an address we would skip.
   const unlikely = opts.unlikely ?? new Set();
-  return readAddresses(scan, opts.exclude, new Set(), true).filter((e) => !unlikely.has(e.address.toLowerCase()) || headsError(notice, e));
+  return readAddresses(scan, opts.exclude, new Set(), true).filter(
+    (e) => !unlikely.has(e.address.toLowerCase()) || headsError(notice, e),
+  );
 }
 
 /** A notice's lines, each line's address matches, and the addresses it names as not failed. */
@@ -94,7 +98,8 @@ function headsError(notice: string, e: RecipientEvidence): boolean {
 
 // Words that offer help at an address rather than report it: "For further assistance,
 // please contact <support@isp.example>", "send mail to <help@…>".
-const OFFERS_HELP = /\b(contact|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))(?:\s*:)?\s*<?$/i;
+const OFFERS_HELP =
+  /\b(contact|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))(?:\s*:)?\s*<?$/i;
 
 // The line before an address that names the message's sender ("A message sent by" / "<x>").
 const NAMES_SENDER = /\b(sent by|message from)(?:\s*:)?\s*$/i;
@@ -104,18 +109,28 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
   const others = new Set<string>();
   lines.forEach((line, i) => {
     if (found[i]!.length === 0) return;
-    const before = lines.slice(Math.max(0, i - 2), i).filter((l) => l.trim() !== '').pop() ?? '';
+    const before =
+      lines
+        .slice(Math.max(0, i - 2), i)
+        .filter((l) => l.trim() !== '')
+        .pop() ?? '';
     const start = line.search(/\S/);
     for (const m of found[i]!) {
       // Alone on its line: nothing but white space, or a "<", before it.
       const alone = m.index === start || (m.index === start + 1 && line[start] === '<');
-      if (OFFERS_HELP.test(line.slice(Math.max(0, m.index - 80), m.index)) || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
+      if (OFFERS_HELP.test(line.slice(Math.max(0, m.index - 80), m.index)) || (alone && NAMES_SENDER.test(before)))
+        others.add(m[0].toLowerCase());
     }
   });
   return others;
 }
 
-function readAddresses({ notice, lines, found, others }: NoticeScan, exclude: Set<string>, unlikely: Set<string>, allowSystem: boolean): RecipientEvidence[] {
+function readAddresses(
+  { notice, lines, found, others }: NoticeScan,
+  exclude: Set<string>,
+  unlikely: Set<string>,
+  allowSystem: boolean,
+): RecipientEvidence[] {
   // Addresses taken only when nothing else is named (see roleOnLine), first mention kept.
   const fallbacks = new Map<string, { line: number; address: string }>();
   const hits: Array<{ line: number; address: string }> = [];
@@ -128,11 +143,16 @@ function readAddresses({ notice, lines, found, others }: NoticeScan, exclude: Se
     for (const m of found[i]!) {
       // Trailing punctuation, a script change glued to the domain ("a@b.jp您好", "a@b.jp،"), and
       // an X.400 or Exchange type glued to the front ("dda:SMTP=a@b", "SMTP:a@b" is cut at ":").
-      const address = m[0].replace(/^[.'=]+|[.'=]+$/g, '').replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1').replace(/^(smtp|rfc822|x400)=/i, '');
+      const address = m[0]
+        .replace(/^[.'=]+|[.'=]+$/g, '')
+        .replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1')
+        .replace(/^(smtp|rfc822|x400)=/i, '');
       const key = address.toLowerCase();
       const local = key.slice(0, key.indexOf('@'));
-      if (exclude.has(key) || unlikely.has(key) || others.has(key) || (!allowSystem && SYSTEM_LOCAL_PARTS.test(local))) continue;
-      const role = roleOnLine(line, (facts ??= lineFacts(line)), m, address);
+      if (exclude.has(key) || unlikely.has(key) || others.has(key) || (!allowSystem && SYSTEM_LOCAL_PARTS.test(local)))
+        continue;
+      facts ??= lineFacts(line);
+      const role = roleOnLine(line, facts, m, address);
       if (role === 'other') continue;
       if (role === 'fallback') {
         if (!fallbacks.has(key)) fallbacks.set(key, { line: i, address });
@@ -158,10 +178,16 @@ function readAddresses({ notice, lines, found, others }: NoticeScan, exclude: Se
     const previous = n > 0 ? hits[n - 1]!.line : -1;
     const key = `${hit.line}:${next}:${previous}`;
     let explained = shared.get(key);
-    if (!explained) shared.set(key, (explained = explain(lines, hit.line, next, previous, hits.length === 1)));
+    if (!explained) {
+      explained = explain(lines, hit.line, next, previous, hits.length === 1);
+      shared.set(key, explained);
+    }
     if (!explained.status) {
       // The status of a transcript line naming the same address, when this one has none.
-      const fuller = mentions.get(hit.address.toLowerCase())?.map((i) => lines[i]!).find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
+      const fuller = mentions
+        .get(hit.address.toLowerCase())
+        ?.map((i) => lines[i]!)
+        .find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
       if (fuller) explained = describe(lines, hit.line, `${explained.diagnosticCode} ${fuller.trim()}`);
     }
     return { address: hit.address, action: 'failed', ...explained, context: notice } satisfies RecipientEvidence;
@@ -178,7 +204,9 @@ function explain(lines: string[], at: number, next: number, previousHit: number,
 }
 
 function describe(lines: string[], at: number, diagnostic: string): Explained {
-  const remote = /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ?? /remote (?:host|server|mta)(?: name)?:?\s+\[?([0-9A-Za-z][0-9A-Za-z.:-]*[0-9A-Za-z])/i.exec(diagnostic);
+  const remote =
+    /(?:host|server|mx)\s+([A-Za-z0-9.-]+\.[A-Za-z]{2,})\s*\[/i.exec(diagnostic) ??
+    /remote (?:host|server|mta)(?: name)?:?\s+\[?([0-9A-Za-z][0-9A-Za-z.:-]*[0-9A-Za-z])/i.exec(diagnostic);
   return {
     // A failed recipient's status is a failure's: a transcript's "250 2.1.5 Recipient OK"
     // before "500 Message rejected" says the RCPT went well, not why the message failed.
@@ -191,7 +219,13 @@ function describe(lines: string[], at: number, diagnostic: string): Explained {
 }
 
 /** Lines above a recipient's line that explain it when its own block does not. */
-function explanationAbove(lines: string[], at: number, block: string[], onlyRecipient: boolean, previousHit: number): string[] {
+function explanationAbove(
+  lines: string[],
+  at: number,
+  block: string[],
+  onlyRecipient: boolean,
+  previousHit: number,
+): string[] {
   const text = block.join(' ');
   // A notice naming one recipient may give the error above it ("Error message below:
   // 550 … no such user here" … "RCPT TO: x@y").
@@ -221,7 +255,9 @@ interface LineFacts {
 function lineFacts(line: string): LineFacts {
   const displayNames = new Set<string>();
   if (line.includes('<')) {
-    for (const m of line.matchAll(/(?<![^\s"'(,;:])([^\s<>"'(),;:@]+@[^\s<>"'(),;:]+)["']?[ \t]*<([^<>\s@]+@[^<>\s]+)>/g)) {
+    for (const m of line.matchAll(
+      /(?<![^\s"'(,;:])([^\s<>"'(),;:@]+@[^\s<>"'(),;:]+)["']?[ \t]*<([^<>\s@]+@[^<>\s]+)>/g,
+    )) {
       if (m[1]!.toLowerCase() !== m[2]!.toLowerCase()) displayNames.add(m[1]!.toLowerCase());
     }
   }
@@ -236,7 +272,12 @@ function lineFacts(line: string): LineFacts {
  * What an address is where the line names it: a failed recipient, something `other`, or a
  * `fallback` taken only when the notice names no failed recipient at all.
  */
-function roleOnLine(line: string, facts: LineFacts, m: RegExpExecArray, address: string): 'recipient' | 'other' | 'fallback' {
+function roleOnLine(
+  line: string,
+  facts: LineFacts,
+  m: RegExpExecArray,
+  address: string,
+): 'recipient' | 'other' | 'fallback' {
   if (facts.header) return 'other';
   // An address written as the display name of another ("a@b <c@d>") is not the address,
   // here or where the line names it again (Exim: "<c@d> may not follow a@b").
@@ -247,7 +288,8 @@ function roleOnLine(line: string, facts: LineFacts, m: RegExpExecArray, address:
   // a little, not to its start).
   const before = line.slice(Math.max(0, m.index - 120), m.index);
   // A Received header of the returned message: "for <x@y>; Thu, 29 Apr 2009 …".
-  if (/^>?;/.test(line.slice(m.index + m[0].length, m.index + m[0].length + 2)) && /\bfor\s+<?$/i.test(before)) return 'other';
+  if (/^>?;/.test(line.slice(m.index + m[0].length, m.index + m[0].length + 2)) && /\bfor\s+<?$/i.test(before))
+    return 'other';
   // A header summary ("To: x@y", "Cc: …") names the message's recipients, not the failed one;
   // Exim's "(generated from x@y)" names the address a hidden failed one was redirected from.
   if (facts.summary || /generated from\s*<?$/i.test(before)) return 'fallback';
@@ -303,7 +345,8 @@ function errorBlock(lines: string[], from: number, next: number): string[] {
   while (i < end) {
     const paragraph: string[] = [];
     while (i < end && lines[i]!.trim() === '' && block.length > 0) i++;
-    while (i < end && lines[i]!.trim() !== '' && !(ownReply && i > from && REPLY_LINE.test(lines[i]!))) paragraph.push(lines[i++]!);
+    while (i < end && lines[i]!.trim() !== '' && !(ownReply && i > from && REPLY_LINE.test(lines[i]!)))
+      paragraph.push(lines[i++]!);
     block.push(...paragraph);
     if (ownReply) break;
     const text = block.join(' ');
@@ -323,18 +366,33 @@ function smtpCommand(lines: string[], at: number, diagnostic: string): string | 
 
 /** The stage as an error text words it: "(in reply to RCPT TO command)", "[RCPT_TO]", … */
 export function commandSaid(diagnostic: string): string | null {
-  const said = /\b(?:in reply to|after|response to)\s+(?:the\s+)?(?:end of\s+)?(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(diagnostic);
+  const said =
+    /\b(?:in reply to|after|response to)\s+(?:the\s+)?(?:end of\s+)?(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(
+      diagnostic,
+    );
   if (said) return normaliseCommand(said[1]!);
   // A transcript line that sent the command ("hMailServer sent: RCPT TO:<x>", MDaemon "--> RCPT To:<x>").
   // ("Sent: Data sheet" in an Exchange notice's summary is not one: DATA is upper case there.)
   // … or that names the command whose reply follows ("RCPT TO generated following response:").
-  const sent = /(?:\bsent:|\bsent\s*>>>|-->)\s*(RCPT TO|MAIL FROM)\s*:/i.exec(diagnostic) ?? /(?:\b[Ss]ent:|-->)\s*(DATA)\b/.exec(diagnostic)
-    ?? /\b(RCPT TO|MAIL FROM|DATA) generated (the )?following response/i.exec(diagnostic);
+  const sent =
+    /(?:\bsent:|\bsent\s*>>>|-->)\s*(RCPT TO|MAIL FROM)\s*:/i.exec(diagnostic) ??
+    /(?:\b[Ss]ent:|-->)\s*(DATA)\b/.exec(diagnostic) ??
+    /\b(RCPT TO|MAIL FROM|DATA) generated (the )?following response/i.exec(diagnostic);
   if (sent) return normaliseCommand(sent[1]!);
-  if (/\brcpt to response|\bcommand rcpt\b|\bdid not like our rcpt|\bdoes not like recipient|\[rcpt_to\]|\bsmtp:rcpt\b/i.test(diagnostic)) return 'RCPT';
+  if (
+    /\brcpt to response|\bcommand rcpt\b|\bdid not like our rcpt|\bdoes not like recipient|\[rcpt_to\]|\bsmtp:rcpt\b/i.test(
+      diagnostic,
+    )
+  )
+    return 'RCPT';
   if (/\bdid not like our data|\[data\]/i.test(diagnostic)) return 'DATA';
   if (/\bdid not like our mail from|\[mail_from\]|\bsmtp:mail\b/i.test(diagnostic)) return 'MAIL';
-  if (/\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting|connected to .{0,40} but my name was rejected|refused to talk to me/i.test(diagnostic)) return 'CONNECT';
+  if (
+    /\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting|connected to .{0,40} but my name was rejected|refused to talk to me/i.test(
+      diagnostic,
+    )
+  )
+    return 'CONNECT';
   if (/connected to .{0,40} but sender was rejected/i.test(diagnostic)) return 'MAIL';
   return null;
 }

@@ -32,13 +32,28 @@ export function applyUnapplied(
     pool,
     async (tx) => {
       const unapplied = await lockUnapplied(tx, selection.eventIds, selection.rawMessageIds);
-      const base = (e: (typeof unapplied)[number]) => ({ eventId: e.id, rawMessageId: e.rawMessageId, recipient: e.recipient, kind: e.kind, reason: e.reason, was: e.unapplied });
+      const base = (e: (typeof unapplied)[number]) => ({
+        eventId: e.id,
+        rawMessageId: e.rawMessageId,
+        recipient: e.recipient,
+        kind: e.kind,
+        reason: e.reason,
+        was: e.unapplied,
+      });
       if (opts.dryRun) return unapplied.map((e): AppliedFact => ({ ...base(e), effect: 'would-apply' }));
       const applied: AppliedFact[] = [];
       // One at a time, each with the operator's note naming what it was.
       for (const e of unapplied) {
-        const operator = { actor: opts.operator.actor, note: opts.operator.note ?? `applied by hand (was: ${e.unapplied})` };
-        const [effect] = await applyFacts(tx, [{ address: e.recipient, fact: e, kind: e.kind, message: { id: e.rawMessageId, receivedAt: e.occurredAt } }], opts.events, operator);
+        const operator = {
+          actor: opts.operator.actor,
+          note: opts.operator.note ?? `applied by hand (was: ${e.unapplied})`,
+        };
+        const [effect] = await applyFacts(
+          tx,
+          [{ address: e.recipient, fact: e, kind: e.kind, message: { id: e.rawMessageId, receivedAt: e.occurredAt } }],
+          opts.events,
+          operator,
+        );
         await markAppliedByHand(tx, e, opts.operator.actor, effect!);
         applied.push({ ...base(e), effect: effect! });
       }

@@ -4,11 +4,11 @@
 // thread that answers SMTP, so neither a burst's batches nor a notice naming 90,000
 // addresses delays a 250. It has its own connections to Postgres and its own logger; its
 // metrics go to the main thread's registry after each batch (Metrics.absorb).
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { loadRulesFromDatabase } from '../classify/rule-store.ts';
 import { DecodeWorker } from '../ingest/decode-queue.ts';
-import { Metrics, type MetricSnapshot } from '../metrics/index.ts';
+import { type MetricSnapshot, Metrics } from '../metrics/index.ts';
 import { createPool } from '../store/database.ts';
 import { reportStage } from './decode-stage.ts';
 import { DecoderThread } from './decoder-thread.ts';
@@ -34,7 +34,10 @@ export interface DecodeSideSettings {
 }
 
 export type DecodeSideRequest = { type: 'stored' } | { type: 'stop' };
-export type DecodeSideMessage = { type: 'ready' } | { type: 'metrics'; snapshot: MetricSnapshot[] } | { type: 'stopped' };
+export type DecodeSideMessage =
+  | { type: 'ready' }
+  | { type: 'metrics'; snapshot: MetricSnapshot[] }
+  | { type: 'stopped' };
 
 /** Operators' rules in classification_rules are read again this often. */
 const RULES_REFRESH_MS = 60_000;
@@ -48,15 +51,32 @@ const METRICS_EVERY_MS = 100;
 async function run(port: MessagePort, settings: DecodeSideSettings): Promise<void> {
   const log = pino({ level: settings.logLevel }).child({ thread: 'decode' });
   // A batch's transaction and the breaker's own statements (outside it) for each worker, and one for the rules.
-  const pool = createPool(settings.databaseUrl, { max: settings.workers * 2 + 1, timeoutMs: settings.timeoutMs, applicationName: `bounced ${settings.instanceName} decode` }, log);
+  const pool = createPool(
+    settings.databaseUrl,
+    {
+      max: settings.workers * 2 + 1,
+      timeoutMs: settings.timeoutMs,
+      applicationName: `bounced ${settings.instanceName} decode`,
+    },
+    log,
+  );
   const metrics = new Metrics(settings.metricsDomains);
   let shipping: NodeJS.Timeout | undefined;
   const ship = async () => {
     clearTimeout(shipping);
     shipping = undefined;
-    port.postMessage({ type: 'metrics', snapshot: await Metrics.snapshot(metrics.decodeSide) } satisfies DecodeSideMessage);
+    port.postMessage({
+      type: 'metrics',
+      snapshot: await Metrics.snapshot(metrics.decodeSide),
+    } satisfies DecodeSideMessage);
   };
-  const counted = () => (shipping ??= setTimeout(() => void ship(), METRICS_EVERY_MS));
+  const counted = () => {
+    shipping ??= setTimeout(() => void ship(), METRICS_EVERY_MS);
+  };
+  const decodedAs = (result: 'decoded' | 'failed' | 'retried', n: number) => {
+    metrics.decodedMessages.inc({ result }, n);
+    counted();
+  };
 
   const decoderThread = new DecoderThread(settings.budgetMs, (why) => {
     metrics.decoderRestarts.inc({ why });
@@ -80,8 +100,15 @@ async function run(port: MessagePort, settings: DecodeSideSettings): Promise<voi
   const rulesTimer = setInterval(() => void refreshRules(), RULES_REFRESH_MS);
 
   // The token keys crossed the thread boundary as plain bytes.
-  const correlation = { ...settings.events.correlation, keys: settings.events.correlation.keys.map((k) => ({ id: k.id, secret: Buffer.from(k.secret) })) };
-  const stage = reportStage((raw) => decoderThread.decode(raw), metrics, { ...settings.events, correlation, switchboard: pool });
+  const correlation = {
+    ...settings.events.correlation,
+    keys: settings.events.correlation.keys.map((k) => ({ id: k.id, secret: Buffer.from(k.secret) })),
+  };
+  const stage = reportStage((raw) => decoderThread.decode(raw), metrics, {
+    ...settings.events,
+    correlation,
+    switchboard: pool,
+  });
   // Messages arriving now: storing them goes first (see DecodeQueueOptions.yieldTo). On two
   // cores, decoding at full speed during a flood cost intake a third of its rate and put
   // its p99 past 25 ms; at half its time it still keeps a 10,000-message burst within
@@ -95,12 +122,17 @@ async function run(port: MessagePort, settings: DecodeSideSettings): Promise<voi
       new DecodeWorker(
         pool,
         stage,
-        { batchSize: settings.batchSize, pollMs: POLL_MS, gatherMs: settings.gatherMs, yieldTo: { busy: intakeBusy, share: settings.shareWhileReceiving / settings.workers } },
+        {
+          batchSize: settings.batchSize,
+          pollMs: POLL_MS,
+          gatherMs: settings.gatherMs,
+          yieldTo: { busy: intakeBusy, share: settings.shareWhileReceiving / settings.workers },
+        },
         (err) => log.warn({ err: err.message }, 'decoding batch failed; will retry'),
         {
-          decoded: (n) => (metrics.decodedMessages.inc({ result: 'decoded' }, n), counted()),
-          failed: (n) => (metrics.decodedMessages.inc({ result: 'failed' }, n), counted()),
-          retried: (n) => (metrics.decodedMessages.inc({ result: 'retried' }, n), counted()),
+          decoded: (n) => decodedAs('decoded', n),
+          failed: (n) => decodedAs('failed', n),
+          retried: (n) => decodedAs('retried', n),
         },
       ),
   );

@@ -5,7 +5,7 @@
 import type { DecodedReport, DecodeStage } from '../ingest/decode-queue.ts';
 import type { Metrics } from '../metrics/index.ts';
 import type { Report } from '../parse/report.ts';
-import { recordFacts, recordInParts, type EventsOptions, type RecordedFact } from './facts.ts';
+import { type EventsOptions, type RecordedFact, recordFacts, recordInParts } from './facts.ts';
 
 /** Bytes to Report: in the server, a DecoderThread; in tests and tools, decode() itself. */
 export type ReportDecoder = (raw: Buffer) => Report | Promise<Report>;
@@ -21,11 +21,20 @@ interface Written extends DecodedReport {
  */
 export const FACTS_PER_PART = 2000;
 
-export function reportStage(decodeReport: ReportDecoder, metrics: Metrics, events: EventsOptions, factsPerPart = FACTS_PER_PART): DecodeStage<Report, Written> {
+export function reportStage(
+  decodeReport: ReportDecoder,
+  metrics: Metrics,
+  events: EventsOptions,
+  factsPerPart = FACTS_PER_PART,
+): DecodeStage<Report, Written> {
   return {
     read: async (message) => decodeReport(message.raw),
     write: async (tx, messages) => {
-      const recorded = await recordFacts(tx, messages.map(({ message, read }) => ({ source: message, report: read })), events);
+      const recorded = await recordFacts(
+        tx,
+        messages.map(({ message, read }) => ({ source: message, report: read })),
+        events,
+      );
       return messages.map(({ read }, i) => ({ report: JSON.stringify(read), kind: read.kind, facts: recorded[i]! }));
     },
     writeInParts: {
@@ -40,7 +49,11 @@ export function reportStage(decodeReport: ReportDecoder, metrics: Metrics, event
         metrics.decodedReports.inc({ kind: report.kind });
         for (const r of report.recipients) {
           metrics.recipientFacts.inc({ type: r.type, reason: r.reason });
-          metrics.factsByDomain.inc({ domain: metrics.domainLabel(r.address.slice(r.address.lastIndexOf('@') + 1)), kind: report.kind, type: r.type });
+          metrics.factsByDomain.inc({
+            domain: metrics.domainLabel(r.address.slice(r.address.lastIndexOf('@') + 1)),
+            kind: report.kind,
+            type: r.type,
+          });
         }
         for (const r of written[i]!.facts.filter((x) => x.inserted)) {
           metrics.correlations.inc({ method: r.correlation });

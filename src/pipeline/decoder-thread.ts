@@ -104,7 +104,10 @@ export class DecoderThread {
     const unsent = this.pending.filter((p) => !p.sent);
     if (unsent.length === 0) return;
     for (const p of unsent) p.sent = true;
-    worker.postMessage({ type: 'decode', items: unsent.map((p) => ({ id: p.id, raw: p.raw })) } satisfies DecoderRequest);
+    worker.postMessage({
+      type: 'decode',
+      items: unsent.map((p) => ({ id: p.id, raw: p.raw })),
+    } satisfies DecoderRequest);
     if (!this.watchdog) this.arm(worker);
   }
 
@@ -115,7 +118,13 @@ export class DecoderThread {
     if (!this.pending.some((p) => p.sent)) return;
     this.watchdog = setTimeout(() => {
       this.watchdog = undefined;
-      this.lose(worker, 'budget', new DecodeBudgetExceeded(`decoding took longer than its budget of ${this.budgetMs} ms (DECODE_BUDGET_MS): parked; \`bounced reprocess\` decodes it again`));
+      this.lose(
+        worker,
+        'budget',
+        new DecodeBudgetExceeded(
+          `decoding took longer than its budget of ${this.budgetMs} ms (DECODE_BUDGET_MS): parked; \`bounced reprocess\` decodes it again`,
+        ),
+      );
     }, this.budgetMs);
   }
 
@@ -152,7 +161,7 @@ export class DecoderThread {
   }
 
   private settled(): void {
-    if (this.pending.length === 0) this.idle.splice(0).forEach((resolve) => resolve());
+    if (this.pending.length === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   private running(): Promise<Worker> {
@@ -160,13 +169,24 @@ export class DecoderThread {
     this.ready ??= (async () => {
       const worker = startModuleWorker(import.meta.url, 'decoder-worker');
       worker.unref();
-      const [first] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([err]) => Promise.reject(err))])) as [DecoderResponse];
+      const [first] = (await Promise.race([
+        once(worker, 'message'),
+        once(worker, 'error').then(([err]) => Promise.reject(err)),
+      ])) as [DecoderResponse];
       if (first.type !== 'ready') throw new Error('the decoder thread did not start');
       worker.postMessage({ type: 'rules', specs: this.specs } satisfies DecoderRequest);
       worker.on('message', (response: DecoderResponse) => this.answered(worker, response));
       // A crash while decoding is that message's: it is failed with the error.
       worker.on('error', (err) => this.lose(worker, 'crash', err));
-      worker.on('exit', (code) => this.lose(worker, 'exit', new DecoderThreadLost(`the decoder thread exited (code ${code}) while decoding; the message goes back to the queue`)));
+      worker.on('exit', (code) =>
+        this.lose(
+          worker,
+          'exit',
+          new DecoderThreadLost(
+            `the decoder thread exited (code ${code}) while decoding; the message goes back to the queue`,
+          ),
+        ),
+      );
       this.worker = worker;
       return worker;
     })().catch((err: Error) => {

@@ -6,8 +6,13 @@ import type { RuleSet } from '../classify/index.ts';
 import { parseRules, type RuleSpec } from '../classify/rule-file.ts';
 import { decode } from '../parse/index.ts';
 
-export type DecoderRequest = { type: 'rules'; specs: RuleSpec[] } | { type: 'decode'; items: Array<{ id: number; raw: Uint8Array }> };
-export type DecoderResponse = { type: 'ready' } | { type: 'decoded'; id: number; report: ReturnType<typeof decode> } | { type: 'error'; id: number; error: string };
+export type DecoderRequest =
+  | { type: 'rules'; specs: RuleSpec[] }
+  | { type: 'decode'; items: Array<{ id: number; raw: Uint8Array }> };
+export type DecoderResponse =
+  | { type: 'ready' }
+  | { type: 'decoded'; id: number; report: ReturnType<typeof decode> }
+  | { type: 'error'; id: number; error: string };
 
 // Decoded once before the thread says it is ready: the first real message, and the first
 // after a restart, then does not pay for compiling the rule tables and warming the JIT

@@ -7,13 +7,37 @@
 // than a dozen per message.
 import type { Pool, PoolClient } from 'pg';
 import type { BreakerConfig } from '../config/index.ts';
-import { linkFact, linkMessages, recentKey, recentSends, type Correlation, type CorrelationMethod, type CorrelationOptions, type MessageLink } from '../correlate/correlate.ts';
+import {
+  type Correlation,
+  type CorrelationMethod,
+  type CorrelationOptions,
+  linkFact,
+  linkMessages,
+  type MessageLink,
+  recentKey,
+  recentSends,
+} from '../correlate/correlate.ts';
 import type { RecipientFact, Report } from '../parse/report.ts';
-import { admit, evidenceOf, subjectOf, type Evidence, type EvidencePolicy, type Unapplied } from '../standing/evidence.ts';
+import {
+  admit,
+  type Evidence,
+  type EvidencePolicy,
+  evidenceOf,
+  subjectOf,
+  type Unapplied,
+} from '../standing/evidence.ts';
 import { decide, type Effect, type Standing, type StandingPolicy } from '../standing/policy.ts';
 import { withTransaction } from '../store/database.ts';
-import { insertEvents, setStandingEffects, type EventRow } from '../store/events.ts';
-import { appendHistory, breakersHolding, countDomainBounces, lockStandings, saveStandings, type DomainBounces, type HistoryEntry } from '../store/standing.ts';
+import { type EventRow, insertEvents, setStandingEffects } from '../store/events.ts';
+import {
+  appendHistory,
+  breakersHolding,
+  countDomainBounces,
+  type DomainBounces,
+  type HistoryEntry,
+  lockStandings,
+  saveStandings,
+} from '../store/standing.ts';
 
 export interface EventsOptions {
   correlation: CorrelationOptions;
@@ -84,23 +108,55 @@ export interface DecodedMessage {
  * resort) in one more query.
  */
 async function weigh(tx: PoolClient, messages: DecodedMessage[], opts: EventsOptions): Promise<WeighedFact[][]> {
-  const links = await linkMessages(tx, messages.map((m) => ({ report: m.report, rcptTo: m.source.rcptTo })), opts.correlation);
-  const factsOf = messages.map(({ report }, i) => (report.kind === 'feedback' && report.recipients.length === 0 ? redactedComplainant(links[i]!) : report.recipients));
-  const unlinked = messages.flatMap((m, i) => (links[i] ? [] : factsOf[i]!.map((f) => ({ recipient: f.address.toLowerCase(), at: m.source.receivedAt }))));
+  const links = await linkMessages(
+    tx,
+    messages.map((m) => ({ report: m.report, rcptTo: m.source.rcptTo })),
+    opts.correlation,
+  );
+  const factsOf = messages.map(({ report }, i) =>
+    report.kind === 'feedback' && report.recipients.length === 0 ? redactedComplainant(links[i]!) : report.recipients,
+  );
+  const unlinked = messages.flatMap((m, i) =>
+    links[i] ? [] : factsOf[i]!.map((f) => ({ recipient: f.address.toLowerCase(), at: m.source.receivedAt })),
+  );
   const recent = await recentSends(tx, unlinked, opts.correlation.recentSendWindowMs);
   return messages.map(({ source, report }, m) => {
     const linked = factsOf[m]!.map((fact) => {
       const named = fact.address.toLowerCase();
-      const link = linkFact(links[m]!, recent.get(recentKey({ recipient: named, at: source.receivedAt })), named, opts.correlation.keys);
+      const link = linkFact(
+        links[m]!,
+        recent.get(recentKey({ recipient: named, at: source.receivedAt })),
+        named,
+        opts.correlation.keys,
+      );
       const subject = subjectOf(named, report.kind, link);
       const isSendRecipient = subject === named ? link.isSendRecipient : true;
-      return { fact, subject, named: subject === named ? null : named, link, evidence: evidenceOf({ proof: link.proof, isSendRecipient }), otherRecipient: isSendRecipient === false };
+      return {
+        fact,
+        subject,
+        named: subject === named ? null : named,
+        link,
+        evidence: evidenceOf({ proof: link.proof, isSendRecipient }),
+        otherRecipient: isSendRecipient === false,
+      };
     });
     const verdicts = admit(
-      linked.map((l) => ({ address: l.subject, evidence: l.evidence, otherRecipient: l.otherRecipient, mayAffect: canAffect(l.fact, report.kind) })),
+      linked.map((l) => ({
+        address: l.subject,
+        evidence: l.evidence,
+        otherRecipient: l.otherRecipient,
+        mayAffect: canAffect(l.fact, report.kind),
+      })),
       opts.evidence,
     );
-    return linked.map((l, i) => ({ fact: l.fact, subject: l.subject, named: l.named, link: l.link, evidence: l.evidence, unapplied: verdicts[i]! }));
+    return linked.map((l, i) => ({
+      fact: l.fact,
+      subject: l.subject,
+      named: l.named,
+      link: l.link,
+      evidence: l.evidence,
+      unapplied: verdicts[i]!,
+    }));
   });
 }
 
@@ -110,29 +166,64 @@ async function weigh(tx: PoolClient, messages: DecodedMessage[], opts: EventsOpt
  */
 function redactedComplainant(link: MessageLink | null): RecipientFact[] {
   if (!link || (link.proof !== 'signed' && link.proof !== 'registered') || !link.sendRecipient) return [];
-  return [{ address: link.sendRecipient, action: 'failed', status: null, replyCode: null, diagnosticCode: null, remoteMta: null, reason: 'feedback', type: 'ignored', rule: 'arf.recipient-of-the-send' }];
+  return [
+    {
+      address: link.sendRecipient,
+      action: 'failed',
+      status: null,
+      replyCode: null,
+      diagnosticCode: null,
+      remoteMta: null,
+      reason: 'feedback',
+      type: 'ignored',
+      rule: 'arf.recipient-of-the-send',
+    },
+  ];
 }
 
 function eventRow(source: FactSource, report: Report, w: WeighedFact): EventRow {
   const { fact, link } = w;
   return {
-    occurredAt: source.receivedAt, rawMessageId: source.id, recipient: w.subject, recipientDomain: domainOf(w.subject),
-    kind: report.kind, action: fact.action, reason: fact.reason, type: fact.type, rule: fact.rule,
-    status: fact.status, replyCode: fact.replyCode, diagnostic: fact.diagnosticCode, remoteMta: fact.remoteMta,
+    occurredAt: source.receivedAt,
+    rawMessageId: source.id,
+    recipient: w.subject,
+    recipientDomain: domainOf(w.subject),
+    kind: report.kind,
+    action: fact.action,
+    reason: fact.reason,
+    type: fact.type,
+    rule: fact.rule,
+    status: fact.status,
+    replyCode: fact.replyCode,
+    diagnostic: fact.diagnosticCode,
+    remoteMta: fact.remoteMta,
     feedbackType: report.kind === 'feedback' ? (report.feedback?.type ?? null) : null,
-    sentMessageId: link.sentMessageId, sendId: link.sendId, campaign: link.campaign, correlation: link.method,
-    evidence: w.evidence, unapplied: w.unapplied, namedRecipient: w.named,
+    sentMessageId: link.sentMessageId,
+    sendId: link.sendId,
+    campaign: link.campaign,
+    correlation: link.method,
+    evidence: w.evidence,
+    unapplied: w.unapplied,
+    namedRecipient: w.named,
   };
 }
 
 /** Records the facts of decoded messages and applies those that may act; for each message, its facts. */
-export async function recordFacts(tx: PoolClient, messages: DecodedMessage[], opts: EventsOptions): Promise<RecordedFact[][]> {
+export async function recordFacts(
+  tx: PoolClient,
+  messages: DecodedMessage[],
+  opts: EventsOptions,
+): Promise<RecordedFact[][]> {
   // A message read as 'other' states no fact: it is neither linked nor recorded.
   const reports = messages.filter((m) => m.report.kind !== 'other');
   const weighed = await weigh(tx, reports, opts);
-  const recorded = await writeWeighed(tx, reports.flatMap((m, i) => weighed[i]!.map((w) => ({ message: m, w }))), opts);
+  const recorded = await writeWeighed(
+    tx,
+    reports.flatMap((m, i) => weighed[i]!.map((w) => ({ message: m, w }))),
+    opts,
+  );
   const byMessage = new Map<DecodedMessage, RecordedFact[]>(messages.map((m) => [m, []]));
-  recorded.forEach(({ message, fact }) => byMessage.get(message)!.push(fact));
+  for (const { message, fact } of recorded) byMessage.get(message)!.push(fact);
   return messages.map((m) => byMessage.get(m)!);
 }
 
@@ -179,7 +270,10 @@ async function writeWeighed(
   flat: Array<{ message: DecodedMessage; w: WeighedFact }>,
   opts: EventsOptions,
 ): Promise<Array<{ message: DecodedMessage; fact: RecordedFact }>> {
-  const eventIds = await insertEvents(tx, flat.map(({ message, w }) => eventRow(message.source, message.report, w)));
+  const eventIds = await insertEvents(
+    tx,
+    flat.map(({ message, w }) => eventRow(message.source, message.report, w)),
+  );
 
   // The outage breaker counts every bounce of the domain, proven or not: an outage is seen
   // in all of its bounces, and a burst of forged ones only ever holds quarantines back.
@@ -188,19 +282,36 @@ async function writeWeighed(
   const recorded = flat.map(({ message, w }, i) => {
     const eventId = eventIds[i] ?? null;
     const { kind } = message.report;
-    if (eventId !== null && kind === 'bounce') bounces.push({ domain: domainOf(w.subject), at: message.source.receivedAt, hard: w.fact.type === 'hard' ? 1 : 0, total: 1 });
+    if (eventId !== null && kind === 'bounce')
+      bounces.push({
+        domain: domainOf(w.subject),
+        at: message.source.receivedAt,
+        hard: w.fact.type === 'hard' ? 1 : 0,
+        total: 1,
+      });
     const mayAffect = canAffect(w.fact, kind);
-    const fact: RecordedFact = { recipient: w.subject, inserted: eventId !== null, correlation: w.link.method, evidence: w.evidence, mayAffect, unapplied: w.unapplied, effect: 'none' };
-    if (eventId !== null && w.unapplied === null && mayAffect) toApply.push({ address: w.subject, fact: w.fact, kind, message: message.source, eventId, recorded: fact });
+    const fact: RecordedFact = {
+      recipient: w.subject,
+      inserted: eventId !== null,
+      correlation: w.link.method,
+      evidence: w.evidence,
+      mayAffect,
+      unapplied: w.unapplied,
+      effect: 'none',
+    };
+    if (eventId !== null && w.unapplied === null && mayAffect)
+      toApply.push({ address: w.subject, fact: w.fact, kind, message: message.source, eventId, recorded: fact });
     return fact;
   });
   await countDomainBounces(tx, bounces);
   const effects = await applyFacts(tx, toApply, opts, null);
   await setStandingEffects(
     tx,
-    toApply.flatMap((p, i) => (effects[i] !== 'none' ? [{ eventId: p.eventId, occurredAt: p.message.receivedAt, effect: effects[i]! }] : [])),
+    toApply.flatMap((p, i) =>
+      effects[i] !== 'none' ? [{ eventId: p.eventId, occurredAt: p.message.receivedAt, effect: effects[i]! }] : [],
+    ),
   );
-  toApply.forEach((p, i) => (p.recorded.effect = effects[i]!));
+  for (const [i, p] of toApply.entries()) p.recorded.effect = effects[i]!;
   return flat.map(({ message }, i) => ({ message, fact: recorded[i]! }));
 }
 
@@ -241,12 +352,19 @@ export async function applyFacts(
     }
   }
   const held = await breakersHolding(tx, opts.switchboard, [...questions.values()], opts.breaker);
-  const standings = await lockStandings(tx, facts.map((f) => ({ address: f.address, domain: domainOf(f.address) })));
+  const standings = await lockStandings(
+    tx,
+    facts.map((f) => ({ address: f.address, domain: domainOf(f.address) })),
+  );
   const changed = new Map<string, Standing>();
   const history: HistoryEntry[] = [];
   const effects = facts.map(({ address, fact, kind, message }) => {
     const isHeld = (fact.type === 'hard' || fact.type === 'soft') && held.has(domainOf(address));
-    const decision = decide(changed.get(address) ?? standings.get(address)!, { at: message.receivedAt, kind, action: fact.action, type: fact.type, reason: fact.reason, held: isHeld }, opts.policy);
+    const decision = decide(
+      changed.get(address) ?? standings.get(address)!,
+      { at: message.receivedAt, kind, action: fact.action, type: fact.type, reason: fact.reason, held: isHeld },
+      opts.policy,
+    );
     changed.set(address, decision.next);
     for (const change of decision.changes) {
       history.push({

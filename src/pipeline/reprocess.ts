@@ -8,7 +8,7 @@ import { decode } from '../parse/index.ts';
 import type { Report } from '../parse/report.ts';
 import { withTransaction } from '../store/database.ts';
 import { lockDecodedSince, reclassifyEvent, writeReport } from '../store/stored-messages.ts';
-import { recordFacts, type EventsOptions } from './facts.ts';
+import { type EventsOptions, recordFacts } from './facts.ts';
 
 export interface ReprocessChange {
   rawMessageId: string;
@@ -22,11 +22,19 @@ export interface ReprocessSummary {
   changed: ReprocessChange[];
 }
 
-const facts = (report: Report | null) => new Map((report?.recipients ?? []).map((r) => [r.address.toLowerCase(), `${r.reason}/${r.type}`]));
+const facts = (report: Report | null) =>
+  new Map((report?.recipients ?? []).map((r) => [r.address.toLowerCase(), `${r.reason}/${r.type}`]));
 
 export async function reprocess(
   pool: Pool,
-  opts: { since: Date; onlyFailed?: boolean; dryRun: boolean; rules: RuleSet; events: EventsOptions; batchSize?: number },
+  opts: {
+    since: Date;
+    onlyFailed?: boolean;
+    dryRun: boolean;
+    rules: RuleSet;
+    events: EventsOptions;
+    batchSize?: number;
+  },
 ): Promise<ReprocessSummary> {
   const summary: ReprocessSummary = { messages: 0, changed: [] };
   let after = '0';
@@ -43,7 +51,12 @@ export async function reprocess(
           const now = facts(report);
           for (const recipient of new Set([...before.keys(), ...now.keys()])) {
             if (before.get(recipient) !== now.get(recipient)) {
-              summary.changed.push({ rawMessageId: row.id, recipient, before: before.get(recipient) ?? null, after: now.get(recipient) ?? null });
+              summary.changed.push({
+                rawMessageId: row.id,
+                recipient,
+                before: before.get(recipient) ?? null,
+                after: now.get(recipient) ?? null,
+              });
             }
           }
           if (opts.dryRun) continue;

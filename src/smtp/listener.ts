@@ -12,7 +12,7 @@ import type { StoredMessage } from '../ingest/spool.ts';
 import type { Metrics, TransactionResult } from '../metrics/index.ts';
 import { DataBudget, readLimited } from './read-limited.ts';
 import { acceptsDomain, recipientDomain } from './recipient-policy.ts';
-import { Replies, SmtpReply, accepted } from './reply.ts';
+import { accepted, Replies, type SmtpReply } from './reply.ts';
 import { clientKey, isBarePostmaster, recipientSpellingProblem } from './session-limits.ts';
 
 export interface MessageSink {
@@ -109,12 +109,17 @@ export class SmtpListener {
   private onConnect(session: SMTPServerSession, cb: (err?: Error) => void): void {
     if (this.draining) {
       this.opts.metrics.smtpConnections.inc({ result: 'refused_shutdown' });
-      return cb(Replies.shuttingDown());
+      cb(Replies.shuttingDown());
+      return;
     }
     if (this.sessions.size >= this.opts.config.maxConnections) {
       this.opts.metrics.smtpConnections.inc({ result: 'refused_busy' });
-      this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, open: this.sessions.size }, 'connection refused: too many connections');
-      return cb(Replies.tooManyConnections());
+      this.opts.log.warn(
+        { session: session.id, remoteIp: session.remoteAddress, open: this.sessions.size },
+        'connection refused: too many connections',
+      );
+      cb(Replies.tooManyConnections());
+      return;
     }
     const client = clientKey(session.remoteAddress);
     const fromThere = this.perClient.get(client) ?? 0;
@@ -122,14 +127,21 @@ export class SmtpListener {
       // One sender opening more sessions than any MTA needs: let it come back later.
       this.opts.metrics.smtpConnections.inc({ result: 'rate_limited' });
       this.opts.metrics.smtpTransactions.inc({ result: 'rate_limited' });
-      this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, client, open: fromThere }, 'connection refused: too many from one client');
-      return cb(Replies.tooManyConnections());
+      this.opts.log.warn(
+        { session: session.id, remoteIp: session.remoteAddress, client, open: fromThere },
+        'connection refused: too many from one client',
+      );
+      cb(Replies.tooManyConnections());
+      return;
     }
     this.perClient.set(client, fromThere + 1);
     this.sessions.add(session.id);
     // Whatever the session is doing, it ends at the session time limit: an idle timeout
     // alone lets a client that sends a byte now and then hold it forever.
-    const timer = setTimeout(() => this.cutOff(session, Replies.sessionTooLong(), 'session time limit'), this.opts.config.sessionMaxMs);
+    const timer = setTimeout(
+      () => this.cutOff(session, Replies.sessionTooLong(), 'session time limit'),
+      this.opts.config.sessionMaxMs,
+    );
     timer.unref();
     this.guards.set(session.id, { timer, errors: 0 });
     this.opts.metrics.smtpConnections.inc({ result: 'accepted' });
@@ -151,9 +163,9 @@ export class SmtpListener {
 
   /** Sends a 421 and closes the session's connection (smtp-server closes after any 421). */
   private cutOff(session: SMTPServerSession, reply: SmtpReply, why: string): void {
-    const connection = [...this.server.connections].find((c) => (c as { session?: SMTPServerSession }).session === session) as
-      | { send(code: number, text: string): void }
-      | undefined;
+    const connection = [...this.server.connections].find(
+      (c) => (c as { session?: SMTPServerSession }).session === session,
+    ) as { send(code: number, text: string): void } | undefined;
     this.opts.metrics.smtpConnections.inc({ result: 'cut_off' });
     this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, why }, 'session cut off');
     connection?.send(reply.responseCode, reply.message);
@@ -169,7 +181,10 @@ export class SmtpListener {
     if (!guard) return reply;
     guard.errors++;
     if (guard.errors < this.opts.config.maxErrors) return reply;
-    this.opts.log.warn({ session: session.id, remoteIp: session.remoteAddress, errors: guard.errors }, 'session closed: too many errors');
+    this.opts.log.warn(
+      { session: session.id, remoteIp: session.remoteAddress, errors: guard.errors },
+      'session closed: too many errors',
+    );
     return Replies.tooManyErrors();
   }
 
@@ -183,11 +198,14 @@ export class SmtpListener {
     // rest, and it changes a standing only on the same evidence as any other message.
     if (isBarePostmaster(address)) return undefined;
     const mailFrom = session.envelope.mailFrom as { args?: Record<string, unknown> } | false;
-    const smtpUtf8 = Boolean(mailFrom && mailFrom.args?.SMTPUTF8);
+    const smtpUtf8 = mailFrom !== false && Boolean(mailFrom.args?.SMTPUTF8);
     const spelling = recipientSpellingProblem(address, smtpUtf8);
     if (spelling) {
       if (spelling.enhancedStatus === '5.7.1') this.opts.metrics.smtpTransactions.inc({ result: 'relay_refused' });
-      this.opts.log.info({ session: session.id, remoteIp: session.remoteAddress, reply: spelling.message }, 'recipient refused');
+      this.opts.log.info(
+        { session: session.id, remoteIp: session.remoteAddress, reply: spelling.message },
+        'recipient refused',
+      );
       return spelling;
     }
     const domain = recipientDomain(address);
@@ -200,7 +218,10 @@ export class SmtpListener {
     const tokenProblem = this.tokenProblem(address);
     if (tokenProblem) {
       this.opts.metrics.smtpTransactions.inc({ result: 'token_refused' });
-      this.opts.log.info({ session: session.id, remoteIp: session.remoteAddress, problem: tokenProblem }, 'recipient refused: return-path token');
+      this.opts.log.info(
+        { session: session.id, remoteIp: session.remoteAddress, problem: tokenProblem },
+        'recipient refused: return-path token',
+      );
       return Replies.badToken(tokenProblem);
     }
     return undefined;
@@ -227,7 +248,10 @@ export class SmtpListener {
     const started = Date.now();
     // DATA ends by the DATA time limit: a sender trickling bytes is cut off with 421, and
     // nothing of its message is stored.
-    const dataTimer = setTimeout(() => this.cutOff(session, Replies.dataTooSlow(), 'DATA time limit'), this.opts.config.dataMaxMs);
+    const dataTimer = setTimeout(
+      () => this.cutOff(session, Replies.dataTooSlow(), 'DATA time limit'),
+      this.opts.config.dataMaxMs,
+    );
     dataTimer.unref();
     let endOfData = process.hrtime.bigint();
     let result: TransactionResult = 'aborted';
@@ -247,7 +271,10 @@ export class SmtpListener {
       if (read.overBudget) {
         result = 'memory_busy';
         reply = Replies.memoryBusy();
-        this.opts.log.warn({ session: session.id, size: bytes, budget: this.budget.limit }, 'DATA budget spent: replying 452');
+        this.opts.log.warn(
+          { session: session.id, size: bytes, budget: this.budget.limit },
+          'DATA budget spent: replying 452',
+        );
       } else if (!read.raw) {
         result = 'too_big';
         reply = Replies.messageTooBig(this.opts.config.maxMessageBytes);
@@ -296,7 +323,7 @@ export class SmtpListener {
       if (typeof reply === 'string') cb(null, reply);
       else cb(reply);
       this.dataInFlight--;
-      if (this.dataInFlight === 0) this.dataDone.splice(0).forEach((done) => done());
+      if (this.dataInFlight === 0) for (const done of this.dataDone.splice(0)) done();
     }
   }
 }

@@ -65,7 +65,12 @@ export function readLimited(stream: Readable, limit: number, budget?: DataBudget
     stream.once('end', () => {
       const whole = bytes <= limit && !overBudget;
       if (!whole) drop();
-      resolve({ raw: whole ? Buffer.concat(chunks, bytes) : null, bytes, overBudget: overBudget && bytes <= limit, held });
+      resolve({
+        raw: whole ? Buffer.concat(chunks, bytes) : null,
+        bytes,
+        overBudget: overBudget && bytes <= limit,
+        held,
+      });
     });
     stream.once('error', (err) => {
       drop();

@@ -5,7 +5,10 @@
 export function recipientDomain(address: string): string | undefined {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return undefined;
-  return address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  return address
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
 }
 
 export function acceptsDomain(domain: string, bounceDomains: readonly string[]): boolean {

@@ -15,7 +15,8 @@ export class SmtpReply extends Error {
 
 /** The replies bounced gives, by what happened; tests assert these exact codes. */
 export const Replies = {
-  relayDenied: (domain: string) => new SmtpReply(550, '5.7.1', `Relaying denied: this server accepts mail for its bounce domains only, not ${domain}`),
+  relayDenied: (domain: string) =>
+    new SmtpReply(550, '5.7.1', `Relaying denied: this server accepts mail for its bounce domains only, not ${domain}`),
   badRecipient: () => new SmtpReply(550, '5.1.3', 'Bad recipient address syntax'),
   relaySyntax: () => new SmtpReply(550, '5.7.1', 'Relaying denied: no % or ! routing here'),
   utf8NotDeclared: () => new SmtpReply(553, '5.6.7', 'Must declare SMTPUTF8 to send a non-ASCII address'),

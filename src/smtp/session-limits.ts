@@ -51,7 +51,8 @@ export function recipientSpellingProblem(address: string, smtpUtf8: boolean): Sm
   const at = address.lastIndexOf('@');
   const local = at < 0 ? address : address.slice(0, at);
   if (/[%!]/.test(local)) return Replies.relaySyntax();
-  if (Buffer.byteLength(local) > MAX_LOCAL_OCTETS || Buffer.byteLength(address) > MAX_ADDRESS_OCTETS) return Replies.badRecipient();
+  if (Buffer.byteLength(local) > MAX_LOCAL_OCTETS || Buffer.byteLength(address) > MAX_ADDRESS_OCTETS)
+    return Replies.badRecipient();
   // Control characters: smtp-server refuses most already; this is the backstop.
   if (/[\u0000-\u001f\u007f]/.test(address)) return Replies.badRecipient();
   if (!smtpUtf8 && /[^\u0000-\u007f]/.test(address)) return Replies.utf8NotDeclared();

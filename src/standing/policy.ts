@@ -80,7 +80,11 @@ export function settle(current: Standing, at: Date, policy: StandingPolicy): { s
       changes: [{ from: 'quarantined', to: 'fine', cause: 'release', reason: current.lastReason }],
     };
   }
-  if (current.state === 'soft_bouncing' && current.lastCountedAt && at.getTime() - current.lastCountedAt.getTime() >= policy.softResetMs) {
+  if (
+    current.state === 'soft_bouncing' &&
+    current.lastCountedAt &&
+    at.getTime() - current.lastCountedAt.getTime() >= policy.softResetMs
+  ) {
     return {
       standing: { ...current, state: 'fine', softCount: 0 },
       changes: [{ from: 'soft_bouncing', to: 'fine', cause: 'reset', reason: null }],
@@ -89,7 +93,11 @@ export function settle(current: Standing, at: Date, policy: StandingPolicy): { s
   return { standing: current, changes: [] };
 }
 
-export function decide(current: Standing | null, fact: StandingFact, policy: StandingPolicy = DEFAULT_POLICY): Decision {
+export function decide(
+  current: Standing | null,
+  fact: StandingFact,
+  policy: StandingPolicy = DEFAULT_POLICY,
+): Decision {
   const settled = settle(current ?? FRESH, fact.at, policy);
   const before = settled.standing;
   const changes = [...settled.changes];
@@ -108,7 +116,11 @@ export function decide(current: Standing | null, fact: StandingFact, policy: Sta
   const quarantine = (s: Standing): Decision =>
     fact.held
       ? // Held: the address keeps its state; the history notes what the breaker stopped.
-        { next: s, effect: 'held', changes: [...changes, { from: before.state, to: s.state, cause: 'breaker', reason: fact.reason }] }
+        {
+          next: s,
+          effect: 'held',
+          changes: [...changes, { from: before.state, to: s.state, cause: 'breaker', reason: fact.reason }],
+        }
       : result(
           {
             ...s,
@@ -129,7 +141,8 @@ export function decide(current: Standing | null, fact: StandingFact, policy: Sta
   // the same day's bounce.
   if (before.state === 'quarantined') return result(seen, 'none');
   const last = before.lastCountedAt?.getTime();
-  if (last !== undefined && Math.abs(fact.at.getTime() - last) < policy.softCountIntervalMs) return result(seen, 'none');
+  if (last !== undefined && Math.abs(fact.at.getTime() - last) < policy.softCountIntervalMs)
+    return result(seen, 'none');
   const lastCountedAt = last !== undefined && last > fact.at.getTime() ? before.lastCountedAt : fact.at;
   const counted: Standing = { ...seen, softCount: before.softCount + 1, lastCountedAt, state: 'soft_bouncing' };
   if (counted.softCount >= policy.softQuarantineAt) return quarantine(counted);

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 
 export interface Database {
   pool: pg.Pool;
@@ -49,7 +49,11 @@ export function createPool(url: string, opts: PoolOptions, log: Logger): pg.Pool
  * Runs `work` in one transaction on a client of its own: committed when it resolves (or
  * rolled back, for a dry run), rolled back when it throws. The client goes back either way.
  */
-export async function withTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>, opts: { rollback?: boolean } = {}): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (tx: pg.PoolClient) => Promise<T>,
+  opts: { rollback?: boolean } = {},
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -84,8 +88,16 @@ export async function openDatabase(config: Config, log: Logger, timeoutMs: numbe
     embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
     url = embedded.url;
   }
-  const pool = createPool(url, { max: config.pgPoolSize, timeoutMs, applicationName: `bounced ${config.instanceName}` }, log);
-  const probePool = createPool(url, { max: 2, timeoutMs: PROBE_TIMEOUT_MS, applicationName: `bounced ${config.instanceName} probe` }, log);
+  const pool = createPool(
+    url,
+    { max: config.pgPoolSize, timeoutMs, applicationName: `bounced ${config.instanceName}` },
+    log,
+  );
+  const probePool = createPool(
+    url,
+    { max: 2, timeoutMs: PROBE_TIMEOUT_MS, applicationName: `bounced ${config.instanceName} probe` },
+    log,
+  );
   return {
     pool,
     probePool,

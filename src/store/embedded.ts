@@ -9,9 +9,24 @@
 //   package's bytes when it is made;
 // - a data folder that user cannot reach is kept under /var/lib/bounced/<hash of its path>,
 //   and a note in DATA_DIR says where.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, constants, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  constants,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -73,7 +88,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     try {
       await initdb(native, pgdata, runAs, remember);
     } catch (err) {
-      throw new EmbeddedPostgresError(`could not create the Postgres cluster in ${pgdata}: ${(err as Error).message}\n${recent.join('\n')}`);
+      throw new EmbeddedPostgresError(
+        `could not create the Postgres cluster in ${pgdata}: ${(err as Error).message}\n${recent.join('\n')}`,
+      );
     }
   }
   let server: ChildProcess;
@@ -100,7 +117,12 @@ function run(file: string, args: string[], runAs: Ids | undefined, output: (chun
   return child;
 }
 
-async function initdb(native: string, pgdata: string, runAs: Ids | undefined, output: (chunk: unknown) => void): Promise<void> {
+async function initdb(
+  native: string,
+  pgdata: string,
+  runAs: Ids | undefined,
+  output: (chunk: unknown) => void,
+): Promise<void> {
   mkdirSync(pgdata, { recursive: true, mode: 0o700 });
   if (runAs) chownSync(pgdata, runAs.uid, runAs.gid);
   // The password goes through a file only its reader can open, removed right after.
@@ -108,7 +130,19 @@ async function initdb(native: string, pgdata: string, runAs: Ids | undefined, ou
   writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
   if (runAs) chownSync(pwfile, runAs.uid, runAs.gid);
   try {
-    const child = run(join(native, 'bin', 'initdb'), [`--pgdata=${pgdata}`, '--auth=password', `--username=${USER}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], runAs, output);
+    const child = run(
+      join(native, 'bin', 'initdb'),
+      [
+        `--pgdata=${pgdata}`,
+        '--auth=password',
+        `--username=${USER}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      runAs,
+      output,
+    );
     const [code, signal] = await new Promise<[number | null, string | null]>((done, fail) => {
       child.once('error', fail);
       child.once('close', (c, s) => done([c, s]));
@@ -119,9 +153,20 @@ async function initdb(native: string, pgdata: string, runAs: Ids | undefined, ou
   }
 }
 
-function startServer(native: string, pgdata: string, port: number, runAs: Ids | undefined, output: (chunk: unknown) => void): Promise<ChildProcess> {
+function startServer(
+  native: string,
+  pgdata: string,
+  port: number,
+  runAs: Ids | undefined,
+  output: (chunk: unknown) => void,
+): Promise<ChildProcess> {
   // Loopback TCP only: no Unix socket that could clash with a system Postgres.
-  const child = run(join(native, 'bin', 'postgres'), ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], runAs, output);
+  const child = run(
+    join(native, 'bin', 'postgres'),
+    ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    runAs,
+    output,
+  );
   return new Promise((ready, fail) => {
     const watch = (chunk: unknown) => {
       if (!String(chunk).includes('database system is ready to accept connections')) return;
@@ -167,9 +212,13 @@ function postgresUser(log: Logger): Ids {
     // the group may exist without the user
   }
   try {
-    execFileSync('useradd', ['--system', '-g', USER, '--no-create-home', '--shell', '/usr/sbin/nologin', USER], { stdio: 'ignore' });
+    execFileSync('useradd', ['--system', '-g', USER, '--no-create-home', '--shell', '/usr/sbin/nologin', USER], {
+      stdio: 'ignore',
+    });
   } catch (err) {
-    throw new EmbeddedPostgresError(`could not create the '${USER}' user (useradd: ${(err as Error).message}); create it, or set DATABASE_URL`);
+    throw new EmbeddedPostgresError(
+      `could not create the '${USER}' user (useradd: ${(err as Error).message}); create it, or set DATABASE_URL`,
+    );
   }
   const created = postgresUserIds();
   if (!created) throw new EmbeddedPostgresError(`the '${USER}' user was created but cannot be found`);
@@ -178,8 +227,12 @@ function postgresUser(log: Logger): Ids {
 
 export function postgresUserIds(): Ids | undefined {
   try {
-    const uid = Number(execFileSync('id', ['-u', USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    const gid = Number(execFileSync('id', ['-g', USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    const uid = Number(
+      execFileSync('id', ['-u', USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
+    const gid = Number(
+      execFileSync('id', ['-g', USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
     return { uid, gid };
   } catch {
     return undefined;
@@ -192,7 +245,10 @@ function closedFolderOnTheWay(path: string, ids: Ids): { folder: string; mode: n
     if (!existsSync(folder)) return undefined;
     const st = statSync(folder);
     if (!st.isDirectory()) continue;
-    const passes = (st.uid === ids.uid && st.mode & constants.S_IXUSR) || (st.gid === ids.gid && st.mode & constants.S_IXGRP) || st.mode & constants.S_IXOTH;
+    const passes =
+      (st.uid === ids.uid && st.mode & constants.S_IXUSR) ||
+      (st.gid === ids.gid && st.mode & constants.S_IXGRP) ||
+      st.mode & constants.S_IXOTH;
     if (!passes) return { folder, mode: st.mode & 0o777 };
   }
   return undefined;
@@ -231,7 +287,9 @@ export function reachableBinaries(native: string, ids: Ids, log: Logger, cache =
     if (f.link !== undefined) continue;
     if (contentHash(join(native, f.path)) !== contentHash(join(staging, f.path))) {
       rmSync(staging, { recursive: true, force: true });
-      throw new EmbeddedPostgresError(`the copy of ${f.path} in ${staging} differs from the package's; nothing was kept`);
+      throw new EmbeddedPostgresError(
+        `the copy of ${f.path} in ${staging} differs from the package's; nothing was kept`,
+      );
     }
   }
   writeFileSync(join(staging, '.complete'), `${version}\n`);
@@ -251,7 +309,12 @@ function filesUnder(root: string): Array<{ path: string; size: number; mtimeMs: 
       if (entry.isDirectory()) walk(full);
       else {
         const st = lstatSync(full);
-        out.push({ path: relative(root, full), size: st.size, mtimeMs: Math.trunc(st.mtimeMs), link: entry.isSymbolicLink() ? readlinkSync(full) : undefined });
+        out.push({
+          path: relative(root, full),
+          size: st.size,
+          mtimeMs: Math.trunc(st.mtimeMs),
+          link: entry.isSymbolicLink() ? readlinkSync(full) : undefined,
+        });
       }
     }
   };
@@ -287,7 +350,10 @@ function reachableDataFolder(dataDir: string, ids: Ids, log: Logger): string {
     `because the '${USER}' user it runs as cannot enter ${closed.folder} (mode ${closed.mode.toString(8).padStart(4, '0')}).\n` +
     `Back that folder up with this one; delete it to start from an empty database.\n`;
   writeFileSync(join(dataDir, WHERE_NOTE), note);
-  log.info({ dataDir: resolve(dataDir), pgdata: join(home, 'postgres'), closed: closed.folder }, `the '${USER}' user cannot reach DATA_DIR: the cluster lives elsewhere (see ${WHERE_NOTE})`);
+  log.info(
+    { dataDir: resolve(dataDir), pgdata: join(home, 'postgres'), closed: closed.folder },
+    `the '${USER}' user cannot reach DATA_DIR: the cluster lives elsewhere (see ${WHERE_NOTE})`,
+  );
   return join(home, 'postgres');
 }
 

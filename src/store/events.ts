@@ -38,9 +38,27 @@ const EVENT_TYPES = ['timestamptz', 'bigint', ...Array<string>(19).fill('text')]
 
 function eventValues(e: EventRow): unknown[] {
   return [
-    e.occurredAt, e.rawMessageId, e.recipient, e.recipientDomain, e.kind, e.action, e.reason, e.type, e.rule,
-    e.status, e.replyCode, e.diagnostic?.slice(0, 2000) ?? null, e.remoteMta, e.feedbackType,
-    e.sentMessageId, e.sendId, e.campaign, e.correlation, e.evidence, e.unapplied, e.namedRecipient,
+    e.occurredAt,
+    e.rawMessageId,
+    e.recipient,
+    e.recipientDomain,
+    e.kind,
+    e.action,
+    e.reason,
+    e.type,
+    e.rule,
+    e.status,
+    e.replyCode,
+    e.diagnostic?.slice(0, 2000) ?? null,
+    e.remoteMta,
+    e.feedbackType,
+    e.sentMessageId,
+    e.sendId,
+    e.campaign,
+    e.correlation,
+    e.evidence,
+    e.unapplied,
+    e.namedRecipient,
   ];
 }
 
@@ -119,7 +137,11 @@ export interface UnappliedEvent {
 }
 
 /** The unapplied facts among these events and messages, locked, in address order. */
-export async function lockUnapplied(tx: PoolClient, eventIds: string[], rawMessageIds: string[]): Promise<UnappliedEvent[]> {
+export async function lockUnapplied(
+  tx: PoolClient,
+  eventIds: string[],
+  rawMessageIds: string[],
+): Promise<UnappliedEvent[]> {
   const { rows } = await tx.query(
     `select id, occurred_at, raw_message_id, recipient, kind, action, reason, type, unapplied
        from bounce_events
@@ -130,11 +152,28 @@ export async function lockUnapplied(tx: PoolClient, eventIds: string[], rawMessa
     [eventIds, rawMessageIds],
   );
   return rows.map((r) => ({
-    id: String(r.id), occurredAt: r.occurred_at, rawMessageId: String(r.raw_message_id), recipient: r.recipient,
-    kind: r.kind, action: r.action, reason: r.reason, type: r.type, unapplied: r.unapplied,
+    id: String(r.id),
+    occurredAt: r.occurred_at,
+    rawMessageId: String(r.raw_message_id),
+    recipient: r.recipient,
+    kind: r.kind,
+    action: r.action,
+    reason: r.reason,
+    type: r.type,
+    unapplied: r.unapplied,
   }));
 }
 
-export async function markAppliedByHand(tx: PoolClient, e: UnappliedEvent, actor: string, effect: Effect): Promise<void> {
-  await tx.query('update bounce_events set applied_by = $3, standing_effect = $4 where id = $1 and occurred_at = $2', [e.id, e.occurredAt, actor, effect]);
+export async function markAppliedByHand(
+  tx: PoolClient,
+  e: UnappliedEvent,
+  actor: string,
+  effect: Effect,
+): Promise<void> {
+  await tx.query('update bounce_events set applied_by = $3, standing_effect = $4 where id = $1 and occurred_at = $2', [
+    e.id,
+    e.occurredAt,
+    actor,
+    effect,
+  ]);
 }

@@ -46,7 +46,10 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
     });
   }
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new MigrationError(`migrations must be numbered 0001, 0002, … without gaps; found ${file(m)} at position ${i + 1}`);
+    if (m.version !== i + 1)
+      throw new MigrationError(
+        `migrations must be numbered 0001, 0002, … without gaps; found ${file(m)} at position ${i + 1}`,
+      );
   });
   return migrations;
 }

@@ -22,7 +22,9 @@ export async function ensureMonthlyPartitions(pool: Pool, now: Date, monthsAhead
     try {
       const { rows } = await pool.query('select to_regclass($1) is not null as present', [name]);
       if (rows[0].present) continue;
-      await pool.query(`create table ${name} partition of bounce_events for values from ('${from.toISOString()}') to ('${to.toISOString()}')`);
+      await pool.query(
+        `create table ${name} partition of bounce_events for values from ('${from.toISOString()}') to ('${to.toISOString()}')`,
+      );
       created.push(name);
     } catch (err) {
       // Another instance made it first.

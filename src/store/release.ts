@@ -9,13 +9,21 @@ export interface Released {
   quarantinedAt: Date;
 }
 
-export function releaseDomain(pool: Pool, domain: string, since: Date, opts: { dryRun: boolean; actor: string }): Promise<Released[]> {
+export function releaseDomain(
+  pool: Pool,
+  domain: string,
+  since: Date,
+  opts: { dryRun: boolean; actor: string },
+): Promise<Released[]> {
   return withTransaction(
     pool,
     async (client) => {
       // Lock the domain's quarantined addresses, then find for each the first quarantine since
       // T and the state it came from.
-      await client.query(`select address from address_standing where domain = $1 and state = 'quarantined' for update`, [domain.toLowerCase()]);
+      await client.query(
+        `select address from address_standing where domain = $1 and state = 'quarantined' for update`,
+        [domain.toLowerCase()],
+      );
       const { rows } = await client.query<{ address: string; from_state: string; at: Date }>(
         `select distinct on (h.address) h.address, h.from_state, h.at
            from address_standing_history h
@@ -25,7 +33,11 @@ export function releaseDomain(pool: Pool, domain: string, since: Date, opts: { d
           order by h.address, h.at`,
         [domain.toLowerCase(), since],
       );
-      const released = rows.map((r) => ({ address: r.address, restoredTo: r.from_state ?? 'fine', quarantinedAt: r.at }));
+      const released = rows.map((r) => ({
+        address: r.address,
+        restoredTo: r.from_state ?? 'fine',
+        quarantinedAt: r.at,
+      }));
       if (opts.dryRun) return released;
       for (const r of released) {
         await client.query(
@@ -40,7 +52,10 @@ export function releaseDomain(pool: Pool, domain: string, since: Date, opts: { d
           [r.address, r.restoredTo, opts.actor, `released: ${domain} outage since ${since.toISOString()}`],
         );
       }
-      await client.query('update domain_breakers set released_at = clock_timestamp() where domain = $1 and released_at is null', [domain.toLowerCase()]);
+      await client.query(
+        'update domain_breakers set released_at = clock_timestamp() where domain = $1 and released_at is null',
+        [domain.toLowerCase()],
+      );
       return released;
     },
     { rollback: opts.dryRun },

@@ -68,7 +68,12 @@ const STEPS: Array<{ kind: string; days: (p: RetentionPolicy) => number; sql: st
 ];
 
 /** Removes what is past its retention; returns how many rows of each kind were dropped. */
-export async function applyRetention(pool: Pool, now: Date, policy: RetentionPolicy, batchSize = 5000): Promise<Record<string, number>> {
+export async function applyRetention(
+  pool: Pool,
+  now: Date,
+  policy: RetentionPolicy,
+  batchSize = 5000,
+): Promise<Record<string, number>> {
   const done: Record<string, number> = {};
   for (const step of STEPS) {
     const days = step.days(policy);

@@ -29,7 +29,9 @@ export interface AddressOf {
  */
 export async function lockStandings(tx: PoolClient, addresses: AddressOf[]): Promise<Map<string, Standing>> {
   if (addresses.length === 0) return new Map();
-  const unique = [...new Map(addresses.map((a) => [a.address, a])).values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const unique = [...new Map(addresses.map((a) => [a.address, a])).values()].sort((a, b) =>
+    a.address < b.address ? -1 : a.address > b.address ? 1 : 0,
+  );
   // One statement: a new address gets its row, a known one is locked (ON CONFLICT DO UPDATE
   // takes the row lock as FOR UPDATE would) and read; rows are taken in the order given.
   const { rows } = await tx.query<StandingRow>(
@@ -68,8 +70,14 @@ export async function saveStandings(tx: PoolClient, standings: ReadonlyMap<strin
             as n(address, state, soft_count, last_counted_at, last_event_at, last_reason, quarantined_at, release_at)
       where s.address = n.address`,
     [
-      rows.map(([address]) => address), column((s) => s.state), column((s) => s.softCount), column((s) => s.lastCountedAt),
-      column((s) => s.lastEventAt), column((s) => s.lastReason), column((s) => s.quarantinedAt), column((s) => s.releaseAt),
+      rows.map(([address]) => address),
+      column((s) => s.state),
+      column((s) => s.softCount),
+      column((s) => s.lastCountedAt),
+      column((s) => s.lastEventAt),
+      column((s) => s.lastReason),
+      column((s) => s.quarantinedAt),
+      column((s) => s.releaseAt),
     ],
   );
 }
@@ -92,8 +100,15 @@ export async function appendHistory(tx: PoolClient, entries: HistoryEntry[]): Pr
     `insert into address_standing_history (address, at, from_state, to_state, reason, cause, raw_message_id, actor, note)
      select * from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])`,
     [
-      column((e) => e.address), column((e) => e.at), column((e) => e.change.from), column((e) => e.change.to), column((e) => e.change.reason),
-      column((e) => e.cause), column((e) => e.rawMessageId), column((e) => e.actor), column((e) => e.note),
+      column((e) => e.address),
+      column((e) => e.at),
+      column((e) => e.change.from),
+      column((e) => e.change.to),
+      column((e) => e.change.reason),
+      column((e) => e.cause),
+      column((e) => e.rawMessageId),
+      column((e) => e.actor),
+      column((e) => e.note),
     ],
   );
 }
@@ -126,7 +141,10 @@ export async function countDomainBounces(tx: PoolClient, counts: DomainBounces[]
 
 /** Counters older than any breaker window are of no use: dropped daily. */
 export async function dropOldBounceMinutes(pool: Pick<PoolClient, 'query'>, now: Date): Promise<number> {
-  const { rowCount } = await pool.query(`delete from domain_bounce_minutes where minute < $1::timestamptz - interval '2 days'`, [now]);
+  const { rowCount } = await pool.query(
+    `delete from domain_bounce_minutes where minute < $1::timestamptz - interval '2 days'`,
+    [now],
+  );
   return rowCount ?? 0;
 }
 
@@ -144,7 +162,12 @@ export interface BreakerQuestion {
  * decisions for the domain are held until the burst is over, or an operator releases it.
  * Returns the domains whose breaker holds, for all the domains asked about in one statement.
  */
-export async function breakersHolding(tx: PoolClient, switchboard: Pool, questions: BreakerQuestion[], cfg: BreakerConfig): Promise<Set<string>> {
+export async function breakersHolding(
+  tx: PoolClient,
+  switchboard: Pool,
+  questions: BreakerQuestion[],
+  cfg: BreakerConfig,
+): Promise<Set<string>> {
   const held = new Set<string>();
   if (questions.length === 0) return held;
   // The breaker's row is read here, in the batch, and written only when it trips or closes,
@@ -154,7 +177,12 @@ export async function breakersHolding(tx: PoolClient, switchboard: Pool, questio
   // tripped, every worker sees it at once.
   // One statement: whether each is open, and the window's counts, in whole minutes: the
   // minute of `at` and the ones before it.
-  const { rows } = await tx.query<{ domain: string; tripped_at: Date | null; hard: string | null; total: string | null }>(
+  const { rows } = await tx.query<{
+    domain: string;
+    tripped_at: Date | null;
+    hard: string | null;
+    total: string | null;
+  }>(
     `select q.domain, b.tripped_at, w.hard, w.total
        from unnest($1::text[], $2::timestamptz[], $3::boolean[]) as q(domain, at, evaluate)
        left join domain_breakers b on b.domain = q.domain and b.released_at is null
@@ -182,7 +210,10 @@ export async function breakersHolding(tx: PoolClient, switchboard: Pool, questio
       held.add(row.domain);
     } else if (evaluate && !burst && trippedAt !== undefined && trippedAt.getTime() < at.getTime() - cfg.windowMs) {
       // The burst is over once a whole window has passed below the thresholds.
-      await switchboard.query('update domain_breakers set released_at = $2 where domain = $1 and released_at is null', [row.domain, at]);
+      await switchboard.query('update domain_breakers set released_at = $2 where domain = $1 and released_at is null', [
+        row.domain,
+        at,
+      ]);
     } else if (trippedAt !== undefined) {
       held.add(row.domain);
     }

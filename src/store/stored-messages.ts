@@ -13,7 +13,13 @@ export interface StoredRow {
 }
 
 /** Decoded and failed (or only failed) messages received since `since`, after id `after`, locked, in id order. */
-export async function lockDecodedSince(tx: PoolClient, after: string, since: Date, limit: number, onlyFailed: boolean): Promise<StoredRow[]> {
+export async function lockDecodedSince(
+  tx: PoolClient,
+  after: string,
+  since: Date,
+  limit: number,
+  onlyFailed: boolean,
+): Promise<StoredRow[]> {
   const { rows } = await tx.query(
     `select id, received_at, rcpt_to, raw, report from raw_messages
       where id > $1 and received_at >= $2 and decode_state <> 'pending' and ($4 = false or decode_state = 'failed')
@@ -21,7 +27,13 @@ export async function lockDecodedSince(tx: PoolClient, after: string, since: Dat
       order by id limit $3 for update skip locked`,
     [after, since, limit, onlyFailed],
   );
-  return rows.map((r) => ({ id: String(r.id), receivedAt: r.received_at, rcptTo: r.rcpt_to, raw: r.raw, report: r.report }));
+  return rows.map((r) => ({
+    id: String(r.id),
+    receivedAt: r.received_at,
+    rcptTo: r.rcpt_to,
+    raw: r.raw,
+    report: r.report,
+  }));
 }
 
 /** The message's new report; it is decoded now. */
@@ -33,7 +45,12 @@ export async function writeReport(tx: PoolClient, id: string, report: Report): P
 }
 
 /** A fact already recorded, classified again. */
-export async function reclassifyEvent(tx: PoolClient, rawMessageId: string, kind: string, r: Report['recipients'][number]): Promise<void> {
+export async function reclassifyEvent(
+  tx: PoolClient,
+  rawMessageId: string,
+  kind: string,
+  r: Report['recipients'][number],
+): Promise<void> {
   await tx.query(
     `update bounce_events set reason = $3, type = $4, rule = $5, status = $6, reply_code = $7, kind = $8
       where raw_message_id = $1 and recipient = $2`,

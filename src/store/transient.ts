@@ -14,8 +14,11 @@ export function isTransient(err: unknown): boolean {
   // An error may say so itself (the decoder thread lost while decoding).
   if ((err as { transient?: unknown })?.transient === true) return true;
   const code = (err as { code?: unknown })?.code;
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2)) || code === LOCK_NOT_AVAILABLE;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
+    return TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2)) || code === LOCK_NOT_AVAILABLE;
   // The driver's own words when the connection went away, with no SQLSTATE.
   const message = String((err as Error)?.message ?? '');
-  return /Connection terminated|connection (?:is )?(?:closed|lost)|ECONNRESET|ECONNREFUSED|EPIPE|timeout exceeded when trying to connect|Query read timeout/i.test(message);
+  return /Connection terminated|connection (?:is )?(?:closed|lost)|ECONNRESET|ECONNREFUSED|EPIPE|timeout exceeded when trying to connect|Query read timeout/i.test(
+    message,
+  );
 }

@@ -1,6 +1,6 @@
 // Runs `bounced serve` as a separate process, the way an operator does, so that tests can
 // send it signals (SIGTERM for shutdown, SIGKILL for crash safety).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -19,16 +19,30 @@ export interface ChildServer {
 /** `script` is the command's entry point: bin/bounced.js, or a compiled build's. */
 export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000, script = BIN): Promise<ChildServer> {
   const proc = spawn(process.execPath, [script, 'serve'], {
-    env: { ...process.env, SMTP_HOST: '127.0.0.1', SMTP_PORT: '0', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
   proc.stderr!.on('data', (c) => (stderr += c));
-  const exited = once(proc, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exited = once(proc, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   const ports = new Promise<{ smtp: number; http: number }>((resolve, reject) => {
     let smtp = 0;
-    const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in ${timeoutMs} ms; stderr: ${stderr}`)),
+      timeoutMs,
+    );
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       let entry: Record<string, unknown>;
       try {

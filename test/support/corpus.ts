@@ -6,7 +6,9 @@ import { toCrlf } from './smtp-client.ts';
 export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/sisimai/maildir/bsd/', import.meta.url));
 
 export function corpusFiles(): string[] {
-  return readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.eml')).sort();
+  return readdirSync(CORPUS_DIR)
+    .filter((f) => f.endsWith('.eml'))
+    .sort();
 }
 
 /** A corpus message as an MTA would send it over SMTP (CRLF line ends). */

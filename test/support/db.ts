@@ -4,11 +4,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
 import pg from 'pg';
-import { readMigrations, migrate } from '../../src/store/migrate.ts';
+import { migrate, readMigrations } from '../../src/store/migrate.ts';
 
 export function adminUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`, which starts an embedded Postgres');
+  if (!url)
+    throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`, which starts an embedded Postgres');
   return url;
 }
 
@@ -80,7 +81,10 @@ export async function createTestDatabase(opts: { empty?: boolean } = {}): Promis
         // that FORCE does not terminate a connection this process still reads from (its
         // "terminating connection due to administrator command" would be an uncaught error).
         for (let i = 0; i < 100; i++) {
-          const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          const { rows } = await admin.query<{ n: number }>(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [name],
+          );
           if (rows[0]!.n === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }

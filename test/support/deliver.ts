@@ -18,7 +18,9 @@ export async function deliver(port: number, raw: string | Buffer, rcpt: string):
 export async function waitForDecode(pool: pg.Pool, id: string, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await pool.query<{ decode_state: string }>('select decode_state from raw_messages where id = $1', [id]);
+    const { rows } = await pool.query<{ decode_state: string }>('select decode_state from raw_messages where id = $1', [
+      id,
+    ]);
     if (rows[0]?.decode_state !== 'pending' || Date.now() > deadline) return rows[0]?.decode_state ?? 'missing';
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,6 +1,6 @@
 // A real Dovecot (Debian's dovecot-pop3d/-imapd) started by the tests on loopback ports,
 // with its own configuration, users and Maildir, and a self-signed certificate.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -44,12 +44,37 @@ export async function startDovecot(): Promise<Dovecot> {
   const mailUser = ids('nobody');
   const home = join(root, 'home', 'bounces');
   for (const d of ['new', 'cur', 'tmp']) mkdirSync(join(home, 'Maildir', d), { recursive: true });
-  for (const p of [join(root, 'home'), home, join(home, 'Maildir'), ...['new', 'cur', 'tmp'].map((d) => join(home, 'Maildir', d))]) {
+  for (const p of [
+    join(root, 'home'),
+    home,
+    join(home, 'Maildir'),
+    ...['new', 'cur', 'tmp'].map((d) => join(home, 'Maildir', d)),
+  ]) {
     chownSync(p, mailUser.uid, mailUser.gid);
   }
   const certFile = join(root, 'cert.pem');
   const keyFile = join(root, 'key.pem');
-  spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
   const password = 'mailbox-secret-1';
   writeFileSync(join(root, 'passwd'), `bounces:{PLAIN}${password}\n`);
   const ports = { pop3: await freePort(), pop3s: await freePort(), imap: await freePort(), imaps: await freePort() };
@@ -112,7 +137,8 @@ service stats {
   const proc: ChildProcess = spawn(DOVECOT, ['-F', '-c', join(root, 'dovecot.conf')], { stdio: 'ignore' });
   const deadline = Date.now() + 15_000;
   while (!(await listening(ports.imaps)) || !(await listening(ports.pop3))) {
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`dovecot did not start; see ${root}/dovecot.log`);
+    if (proc.exitCode !== null || Date.now() > deadline)
+      throw new Error(`dovecot did not start; see ${root}/dovecot.log`);
     await new Promise((r) => setTimeout(r, 100));
   }
   let serial = 0;
@@ -122,7 +148,12 @@ service stats {
     password,
     certFile,
     deliver(raw, name) {
-      const file = join(home, 'Maildir', 'new', `${Date.now()}.${process.pid}_${serial++}.${name.replace(/[^a-z0-9]/gi, '')}`);
+      const file = join(
+        home,
+        'Maildir',
+        'new',
+        `${Date.now()}.${process.pid}_${serial++}.${name.replace(/[^a-z0-9]/gi, '')}`,
+      );
       writeFileSync(file, raw);
       chownSync(file, mailUser.uid, mailUser.gid);
     },

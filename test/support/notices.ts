@@ -8,7 +8,9 @@ export function manyAddresses(count: number, domains: number): string[] {
 }
 
 export function failureNotice(addresses: string[], reply = '550 5.1.1 User unknown'): string {
-  const blocks = addresses.map((a) => `  ${a}\n    SMTP error from remote mail server after RCPT TO:<${a}>:\n    ${reply}\n`);
+  const blocks = addresses.map(
+    (a) => `  ${a}\n    SMTP error from remote mail server after RCPT TO:<${a}>:\n    ${reply}\n`,
+  );
   return (
     'From: Mail Delivery System <Mailer-Daemon@relay.example>\nSubject: Mail delivery failed: returning message to sender\n\n' +
     'This message was created automatically by mail delivery software.\n\n' +

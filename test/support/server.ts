@@ -2,8 +2,8 @@
 import { after, before } from 'node:test';
 import pg from 'pg';
 import { pino } from 'pino';
-import { loadConfig, type Config } from '../../src/config/index.ts';
-import { startServer, type RunningServer } from '../../src/serve.ts';
+import { type Config, loadConfig } from '../../src/config/index.ts';
+import { type RunningServer, startServer } from '../../src/serve.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const BOUNCE_DOMAIN = 'bounces.example.com';
@@ -40,7 +40,10 @@ export interface ServerFixture {
  * A database of its own and a server on it, for the file (or the describe block) that calls
  * this: started before its tests, taken down after. `seed` runs before the server starts.
  */
-export function useTestServer(env: Record<string, string> = {}, seed?: (pool: pg.Pool) => Promise<unknown>): ServerFixture {
+export function useTestServer(
+  env: Record<string, string> = {},
+  seed?: (pool: pg.Pool) => Promise<unknown>,
+): ServerFixture {
   const fixture = {} as ServerFixture;
   before(async () => {
     fixture.db = await createTestDatabase();

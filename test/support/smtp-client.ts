@@ -21,7 +21,7 @@ export class RawSmtpClient {
     socket.on('close', () => {
       this.closed = true;
       this.closedWith ??= new Error('connection closed');
-      this.waiting.splice(0).forEach((w) => w({ code: 0, text: 'connection closed' }));
+      for (const w of this.waiting.splice(0)) w({ code: 0, text: 'connection closed' });
     });
     socket.on('error', (err) => (this.closedWith = err));
   }
@@ -35,7 +35,11 @@ export class RawSmtpClient {
   }
 
   /** Opens a connection and reads the greeting. */
-  static async greet(port: number, host = '127.0.0.1', localAddress?: string): Promise<{ client: RawSmtpClient; greeting: Reply }> {
+  static async greet(
+    port: number,
+    host = '127.0.0.1',
+    localAddress?: string,
+  ): Promise<{ client: RawSmtpClient; greeting: Reply }> {
     const client = await RawSmtpClient.open(port, host, localAddress);
     return { client, greeting: await client.read() };
   }
@@ -96,8 +100,7 @@ export class RawSmtpClient {
   private onData(chunk: string): void {
     this.buffer += chunk;
     let lines: string[] = [];
-    let at: number;
-    while ((at = this.buffer.indexOf('\r\n')) >= 0) {
+    for (let at = this.buffer.indexOf('\r\n'); at >= 0; at = this.buffer.indexOf('\r\n')) {
       const line = this.buffer.slice(0, at);
       this.buffer = this.buffer.slice(at + 2);
       lines.push(line);

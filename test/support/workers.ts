@@ -1,12 +1,21 @@
 // Runs decoding workers until no message is pending (bounded), then stops them.
 import assert from 'node:assert/strict';
 import type pg from 'pg';
-import { DecodeWorker, type DecodeStage } from '../../src/ingest/decode-queue.ts';
+import { type DecodeStage, DecodeWorker } from '../../src/ingest/decode-queue.ts';
 
-export async function decodeWithWorkers(pool: pg.Pool, stage: DecodeStage, count: number, batchSize: number, timeoutMs = 30_000): Promise<void> {
+export async function decodeWithWorkers(
+  pool: pg.Pool,
+  stage: DecodeStage,
+  count: number,
+  batchSize: number,
+  timeoutMs = 30_000,
+): Promise<void> {
   const errors: Error[] = [];
-  const workers = Array.from({ length: count }, () => new DecodeWorker(pool, stage, { batchSize, pollMs: 20 }, (e) => errors.push(e)));
-  workers.forEach((w) => w.start());
+  const workers = Array.from(
+    { length: count },
+    () => new DecodeWorker(pool, stage, { batchSize, pollMs: 20 }, (e) => errors.push(e)),
+  );
+  for (const w of workers) w.start();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { rows } = await pool.query(`select count(*)::int as n from raw_messages where decode_state = 'pending'`);
