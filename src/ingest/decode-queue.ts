@@ -288,13 +288,10 @@ export async function decodeBatch<T, W extends DecodedReport | void>(
   retryBaseMs = 1000,
   maxBatchBytes = DECODE_BATCH_BYTES,
 ): Promise<number> {
-  const client = await pool.connect();
   const tally: Tally = { decoded: 0, failed: 0, retried: 0 };
   const done = { items: [] as Array<ReadMessage<T>>, written: [] as W[] };
   const large: Array<ReadMessage<T>> = [];
-  let claimed = 0;
-  try {
-    await client.query('begin');
+  const claimed = await withTransaction(pool, async (client) => {
     const { rows } = await client.query<ClaimedRow>(CLAIM, [batchSize]);
     for (const slice of slices(rows, maxBatchBytes)) {
       const raws = await loadRaw(client, slice);
@@ -326,14 +323,8 @@ export async function decodeBatch<T, W extends DecodedReport | void>(
         client,
         large.map((l) => l.message.id),
       );
-    await client.query('commit');
-    claimed = rows.length;
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return rows.length;
+  });
   // After the batch's commit, so that no transaction stays open while a large message is written.
   for (const item of large) {
     const outcome = await writeLeased(pool, stage, item, retryBaseMs, tally);

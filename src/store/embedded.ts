@@ -107,8 +107,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   return { url: `${base}/${database}`, stop: () => stopServer(server) };
 }
 
-/** Messages in English whatever the machine's locale: we wait for one of them. */
-const POSTGRES_ENV = { ...process.env, LC_MESSAGES: 'C', LC_ALL: 'C' };
+/**
+ * Postgres's whole environment: messages in English whatever the machine's locale (we wait
+ * for one of them), and nothing of ours (passwords in DATABASE_URL, TOKEN_KEYS).
+ */
+const POSTGRES_ENV = { LC_MESSAGES: 'C', LC_ALL: 'C' };
 
 function run(file: string, args: string[], runAs: Ids | undefined, output: (chunk: unknown) => void): ChildProcess {
   const child = spawn(file, args, { env: POSTGRES_ENV, stdio: ['ignore', 'pipe', 'pipe'], ...runAs });

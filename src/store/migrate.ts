@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Pool } from 'pg';
+import { withTransaction } from './database.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -60,9 +61,7 @@ function file(m: Pick<Migration, 'version' | 'name'>): string {
 
 export async function migrate(pool: Pool, migrations?: Migration[]): Promise<MigrationResult> {
   const known = migrations ?? (await readMigrations());
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return withTransaction(pool, async (client) => {
     await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID.toString()]);
     await client.query(`
       create table if not exists schema_migrations (
@@ -97,13 +96,7 @@ export async function migrate(pool: Pool, migrations?: Migration[]): Promise<Mig
         m.checksum,
       ]);
     }
-    await client.query('commit');
     const unknown = rows.map((r) => r.version).filter((v) => !known.some((m) => m.version === v));
     return { applied: pending, unknown };
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
