@@ -84,14 +84,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
     cleanups.push(() => spool.close());
 
-    // Every day: bounce_events partitions (this month and the next two made, old ones
-    // dropped), then every other kind of row past its retention.
+    // Every day: monthly partitions of bounce_events and the standing history (the next two
+    // months made ahead, months past their retention dropped), then every other kind of row
+    // past its retention.
     const maintainPartitions = async () => {
       try {
-        const created = await ensureMonthlyPartitions(database.pool, new Date());
+        const created = [
+          ...(await ensureMonthlyPartitions(database.pool, new Date())),
+          ...(await ensureMonthlyPartitions(database.pool, new Date(), 2, 'address_standing_history')),
+        ];
         const dropped = await dropExpiredPartitions(database.pool, new Date(), config.eventsRetentionMonths);
         await dropOldBounceMinutes(database.pool, new Date());
-        if (created.length || dropped.length) log.info({ created, dropped }, 'bounce_events partitions');
+        if (created.length || dropped.length) log.info({ created, dropped }, 'monthly partitions');
         const expired = await applyRetention(database.pool, new Date(), config.retention);
         if (Object.keys(expired).length) log.info({ expired }, 'retention: old rows dropped');
       } catch (err) {

@@ -103,3 +103,61 @@ test('badly named or gapped migration files are refused before touching the data
   writeFileSync(join(named, 'add-things.sql'), 'select 1;');
   await assert.rejects(readMigrations(named), /not named NNNN_name\.sql/);
 });
+
+test('0012 moves the standing history into months, ids and all, and the suppression list keeps its why', async () => {
+  const pool = poolFor(await emptyDatabase());
+  const all = await readMigrations();
+  await migrate(
+    pool,
+    all.filter((m) => m.version < 12),
+  );
+  // Ann was quarantined, released, then quarantined again (the why is the last quarantine);
+  // Bob complained. Their history spans three months.
+  await pool.query(
+    `insert into address_standing (address, domain, state, last_reason)
+     values ('ann@y.example', 'y.example', 'quarantined', 'userunknown'), ('bob@y.example', 'y.example', 'complained', 'feedback')`,
+  );
+  await pool.query(
+    `insert into address_standing_history (address, at, from_state, to_state, reason, cause, raw_message_id, actor, note)
+     values ('ann@y.example', now() - interval '70 days', 'fine', 'quarantined', 'userunknown', 'event', 11, 'bounced', null),
+            ('ann@y.example', now() - interval '40 days', 'quarantined', 'fine', null, 'operator', null, 'ops', 'released'),
+            ('ann@y.example', now() - interval '3 days', 'fine', 'quarantined', 'userunknown', 'event', 12, 'bounced', null),
+            ('bob@y.example', now() - interval '40 days', 'fine', 'complained', 'feedback', 'event', 13, 'bounced', null)`,
+  );
+  const whyBefore = await pool.query(
+    `select address, raw_message_id, cause, actor from suppression_list order by address`,
+  );
+  const rowsBefore = await pool.query(`select * from address_standing_history order by id`);
+
+  await migrate(pool, all);
+  const whyAfter = await pool.query(
+    `select address, raw_message_id, cause, actor from suppression_list order by address`,
+  );
+  assert.deepEqual(whyAfter.rows, whyBefore.rows);
+  assert.deepEqual(
+    whyAfter.rows.map((r) => [r.address, Number(r.raw_message_id)]),
+    [
+      ['ann@y.example', 12],
+      ['bob@y.example', 13],
+    ],
+  );
+  const rowsAfter = await pool.query(`select * from address_standing_history order by id`);
+  assert.deepEqual(rowsAfter.rows, rowsBefore.rows);
+  // Every row in its month, none in the default partition.
+  const parts = await pool.query(
+    `select tableoid::regclass::text as part, to_char(at at time zone 'UTC', '"address_standing_history_y"YYYY"m"MM') as month
+       from address_standing_history`,
+  );
+  for (const { part, month } of parts.rows) assert.equal(part, month);
+  // New changes continue the ids, and set the why in the same statement.
+  await pool.query(`update address_standing set state = 'fine' where address = 'bob@y.example'`);
+  const { rows } = await pool.query(
+    `insert into address_standing_history (address, at, from_state, to_state, cause, raw_message_id, actor)
+     values ('bob@y.example', now(), 'complained', 'fine', 'operator', 14, 'ops') returning id`,
+  );
+  assert.ok(Number(rows[0].id) > Math.max(...rowsBefore.rows.map((r) => Number(r.id))));
+  const bob = await pool.query(
+    `select why_raw_message_id::int as raw, why_actor from address_standing where address = 'bob@y.example'`,
+  );
+  assert.deepEqual(bob.rows, [{ raw: 14, why_actor: 'ops' }]);
+});

@@ -1,8 +1,10 @@
 // Retention: each kind of row past its days is removed, in batches (here of 3, so that
-// every step loops), and nothing else: not what is still to be decoded, not a failed
-// message's bytes, not the latest change of an address (the suppression list's why).
+// every step loops) or, for the standing history, by whole months, and nothing else: not
+// what is still to be decoded, not a failed message's bytes, not why an address is
+// suppressed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ensureMonthlyPartitions } from '../src/store/partitions.ts';
 import { applyRetention } from '../src/store/retention.ts';
 import { useTestDatabase } from './support/db.ts';
 
@@ -45,7 +47,15 @@ test("rows past their retention go, in batches; pending, failed bodies and each 
      values ('s0@x.example', 'bounced', 'c', $1), ('s4@x.example', 'bounced', 'c', $2), ('s5@x.example', 'hard', 'c', $2)`,
     [daysAgo(1), daysAgo(200)],
   );
-  // Ann: three changes, all old; Bob: an old change and a new one.
+  // Ann: three changes, all old, the last of which put her where she stands; Bob: an old
+  // change and a new one. The month of 850 days ago has a partition of its own (dropped
+  // whole); the other old changes are in the default partition (deleted in batches).
+  await ensureMonthlyPartitions(fixture.pool, daysAgo(850), 0, 'address_standing_history');
+  await fixture.pool.query(
+    `insert into address_standing (address, domain, state, last_reason, quarantined_at)
+     values ('ann@y.example', 'y.example', 'quarantined', 'userunknown', $1)`,
+    [daysAgo(800)],
+  );
   await fixture.pool.query(
     `insert into address_standing_history (address, at, from_state, to_state, reason, cause, raw_message_id, actor)
      values ('ann@y.example', $1, 'fine', 'soft_bouncing', 'mailboxfull', 'event', 1, 'bounced'),
@@ -74,6 +84,7 @@ test("rows past their retention go, in batches; pending, failed bodies and each 
     sent_messages: 3,
     send_outcomes: 2,
     standing_history: 3,
+    standing_history_months: 2,
     mailbox_seen: 1,
   });
 
@@ -99,10 +110,12 @@ test("rows past their retention go, in batches; pending, failed bodies and each 
   const history = await fixture.pool.query(
     `select address, to_state from address_standing_history order by address, at`,
   );
-  assert.deepEqual(history.rows, [
-    { address: 'ann@y.example', to_state: 'quarantined' },
-    { address: 'bob@y.example', to_state: 'fine' },
-  ]);
+  assert.deepEqual(history.rows, [{ address: 'bob@y.example', to_state: 'fine' }]);
+  // Why Ann is suppressed outlives her history.
+  const why = await fixture.pool.query(
+    `select state, raw_message_id::int, cause, actor from suppression_list where address = 'ann@y.example'`,
+  );
+  assert.deepEqual(why.rows, [{ state: 'quarantined', raw_message_id: 2, cause: 'event', actor: 'bounced' }]);
   const seen = await fixture.pool.query(`select uid from mailbox_seen order by uid`);
   assert.deepEqual(
     seen.rows.map((r) => r.uid),

@@ -1,9 +1,15 @@
-// Growth has a ceiling: rows past their retention are removed in bounded batches, each
-// its own short statement, so that a first run over years of rows never holds locks or a
-// transaction for long. Raw bodies go first (the bytes are most of the weight; the row, its
-// envelope and its report stay); then whole rows. Nothing still to be decoded (pending) or
-// waiting for an operator (failed bodies) is touched. 0 days keeps everything of a kind.
+// Growth has a ceiling. Months of standing history are dropped whole (as bounce_events'
+// are, by BOUNCE_EVENTS_RETENTION_MONTHS). The other kinds are removed in bounded batches,
+// each its own short statement, so that a first run over years of rows never holds locks or
+// a transaction for long: raw_messages and sent_messages cannot be partitioned by time,
+// because a key unique across all time (a message's dedupe key, a send's Message-ID and
+// send id) is what makes a retried delivery or registration write nothing, and Postgres
+// enforces uniqueness across partitions only for keys that contain the partition's time.
+// Raw bodies go first (the bytes are most of the weight; the row, its envelope and its
+// report stay); then whole rows. Nothing still to be decoded (pending) or waiting for an
+// operator (failed bodies) is touched. 0 days keeps everything of a kind.
 import type { Pool } from 'pg';
+import { dropPartitionsEndedBy } from './partitions.ts';
 
 export interface RetentionPolicy {
   /** Bytes of decoded messages older than this are dropped; the row stays. */
@@ -12,7 +18,10 @@ export interface RetentionPolicy {
   rawMessageDays: number;
   /** Registered sends (and which of their outcomes were counted) older than this are deleted. */
   sentMessageDays: number;
-  /** Standing changes older than this are deleted, except each address's latest. */
+  /**
+   * Standing changes older than this are deleted: whole months, once a month has ended this
+   * long ago. The suppression list's why stays on each standing.
+   */
   historyDays: number;
   /** Mailbox messages removed longer ago than this are forgotten. */
   mailboxSeenDays: number;
@@ -49,15 +58,12 @@ const STEPS: Array<{ kind: string; days: (p: RetentionPolicy) => number; sql: st
            where o.sent_message_id = old.sent_message_id and o.outcome = old.outcome`,
   },
   {
-    // The latest change of each address stays: suppression_list reads why from it.
+    // Months of history are dropped whole (see applyRetention); what remains past the days is
+    // in the default partition, for times outside the months made ahead.
     kind: 'standing_history',
     days: (p) => p.historyDays,
-    sql: `delete from address_standing_history
-           where id in (select h.id from address_standing_history h
-                         where h.at < $1
-                           and exists (select 1 from address_standing_history n
-                                        where n.address = h.address and (n.at, n.id) > (h.at, h.id))
-                         order by h.at limit $2)`,
+    sql: `delete from address_standing_history_default
+           where ctid in (select ctid from address_standing_history_default where at < $1 limit $2)`,
   },
   {
     kind: 'mailbox_seen',
@@ -75,6 +81,11 @@ export async function applyRetention(
   batchSize = 5000,
 ): Promise<Record<string, number>> {
   const done: Record<string, number> = {};
+  if (policy.historyDays > 0) {
+    const cutOff = new Date(now.getTime() - policy.historyDays * DAY_MS);
+    const months = await dropPartitionsEndedBy(pool, 'address_standing_history', cutOff);
+    if (months.length) done.standing_history_months = months.length;
+  }
   for (const step of STEPS) {
     const days = step.days(policy);
     if (days <= 0) continue;
