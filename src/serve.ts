@@ -2,10 +2,10 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { type HttpEndpoints, startHttp } from './api/http.ts';
-import { type FetchRun, fetchSession } from './commands/fetch.ts';
 import type { Config } from './config/index.ts';
 import { Spool } from './ingest/spool.ts';
 import { protocolLogger } from './log.ts';
+import { type FetchRun, fetchSession } from './mailbox/fetch.ts';
 import { Metrics } from './metrics/index.ts';
 import { DecodeSide } from './pipeline/decode-side.ts';
 import type { EventsOptions } from './pipeline/facts.ts';

@@ -46,7 +46,7 @@ const ALLOWED: Record<string, Set<string>> = {
   standing: new Set(['classify']),
   token: new Set([]),
   'log.ts': new Set([]),
-  config: CORE,
+  config: new Set([]),
   metrics: new Set([]),
   store: new Set([...CORE, 'config']),
   correlate: new Set([...CORE]),
@@ -56,7 +56,7 @@ const ALLOWED: Record<string, Set<string>> = {
   mailbox: new Set([...CORE, 'ingest']),
   pipeline: new Set([...CORE, 'config', 'correlate', 'ingest', 'metrics', 'store']),
   commands: new Set([...CORE, 'config', 'correlate', 'ingest', 'mailbox', 'pipeline', 'store']),
-  'serve.ts': new Set([...CORE, 'config', 'api', 'commands', 'ingest', 'metrics', 'pipeline', 'smtp', 'store']),
+  'serve.ts': new Set([...CORE, 'config', 'api', 'ingest', 'mailbox', 'metrics', 'pipeline', 'smtp', 'store']),
   'cli.ts': new Set([...CORE, 'config', 'commands', 'correlate', 'mailbox', 'serve.ts', 'store']),
 };
 

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PoolClient } from 'pg';
-import { mintToken, parseKeyring, returnPathAddress } from '../src/correlate/token.ts';
+import { parseKeyring } from '../src/config/keys.ts';
+import { mintToken, returnPathAddress } from '../src/correlate/token.ts';
 import { decodeBatch } from '../src/ingest/decode-queue.ts';
 import { Spool } from '../src/ingest/spool.ts';
 import { Metrics } from '../src/metrics/index.ts';

@@ -2,11 +2,11 @@
 // RCPT check with REQUIRE_TOKEN over real SMTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parseKeyring } from '../src/config/keys.ts';
 import {
   base32Decode,
   base32Encode,
   mintToken,
-  parseKeyring,
   returnPathAddress,
   TokenError,
   tokenNamesRecipient,

@@ -6,16 +6,9 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
 import { Spool } from '../ingest/spool.ts';
-import { type FetchLimits, fetchOnce } from '../mailbox/fetch.ts';
-import { openMailbox, parseMailboxUrl, type TlsTrust } from '../mailbox/session.ts';
+import { type FetchRun, fetchSession } from '../mailbox/fetch.ts';
+import { parseMailboxUrl } from '../mailbox/session.ts';
 import { UsageError } from './duration.ts';
-
-export interface FetchRun {
-  url: string;
-  password: string;
-  limits: FetchLimits;
-  trust: TlsTrust;
-}
 
 export function fetchRunFrom(
   args: string[],
@@ -70,38 +63,6 @@ export function fetchRunFrom(
     once: values.once ?? false,
     intervalSeconds: number(values.interval, config.fetch.intervalSeconds, 'interval'),
   };
-}
-
-/** One session: connect, store, remove, log out. */
-export async function fetchSession(
-  run: FetchRun,
-  pool: Pool,
-  spool: Spool,
-  log: Logger,
-  count?: (result: string) => void,
-) {
-  const session = await openMailbox(parseMailboxUrl(run.url), run.password, run.trust);
-  const tty = process.stderr.isTTY;
-  try {
-    const summary = await fetchOnce(
-      session,
-      {
-        pool,
-        sink: spool,
-        log,
-        count,
-        progress: tty ? (done, total) => process.stderr.write(`\rfetched ${done}/${total}`) : undefined,
-      },
-      run.limits,
-    );
-    if (tty) process.stderr.write('\n');
-    await session.close();
-    log.info({ mailbox: session.name, ...summary }, 'mailbox fetched');
-    return summary;
-  } catch (err) {
-    session.abort();
-    throw err;
-  }
 }
 
 export async function runFetch(

@@ -2,8 +2,7 @@
 // in. Nothing else in the code reads process.env.
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { isPlaceholderSecret, parseKeyring, TokenError, type TokenKeyring } from '../correlate/token.ts';
-import type { StandingPolicy } from '../standing/policy.ts';
+import { isPlaceholderSecret, type Keyring, KeyringError, parseKeyring } from './keys.ts';
 
 export class ConfigError extends Error {
   constructor(
@@ -15,6 +14,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** Where an address stands after soft bounces and full mailboxes (see standing/policy.ts). */
+export interface StandingConfig {
+  softCountIntervalMs: number;
+  softQuarantineAt: number;
+  softResetMs: number;
+  mailboxFullReleaseMs: number;
+}
+
 export interface Config {
   /** Postgres URL; undefined means: start the embedded Postgres in dataDir. */
   databaseUrl: string | undefined;
@@ -24,7 +31,7 @@ export interface Config {
   bounceDomains: string[];
   smtp: SmtpConfig;
   tokens: TokenConfig;
-  standing: StandingPolicy;
+  standing: StandingConfig;
   breaker: BreakerConfig;
   correlation: CorrelationConfig;
   evidence: EvidenceConfig;
@@ -84,7 +91,7 @@ export interface SmtpConfig {
 
 export interface TokenConfig {
   /** TOKEN_KEYS; undefined when tokens are not used. */
-  keyring: TokenKeyring | undefined;
+  keyring: Keyring | undefined;
   /** REQUIRE_TOKEN: refuse at RCPT a recipient without a valid token. */
   require: boolean;
   /** Local parts accepted without a token (postmaster, abuse, the feedback-loop address). */
@@ -188,13 +195,13 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 }
 
 function tokens(env: Env): TokenConfig {
-  let keyring: TokenKeyring | undefined;
+  let keyring: Keyring | undefined;
   const keys = env.TOKEN_KEYS?.trim();
   if (keys) {
     try {
       keyring = parseKeyring(keys);
     } catch (err) {
-      if (err instanceof TokenError) throw new ConfigError('TOKEN_KEYS', err.message);
+      if (err instanceof KeyringError) throw new ConfigError('TOKEN_KEYS', err.message);
       throw err;
     }
   }

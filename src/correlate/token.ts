@@ -24,13 +24,6 @@ export interface TokenKey {
   secret: Buffer;
 }
 
-export interface TokenKeyring {
-  /** Mints with this one. */
-  current: TokenKey;
-  /** Verifies with any of these (the current one included). */
-  all: TokenKey[];
-}
-
 export interface ReturnPathToken {
   sendId: string;
   expiresAt: Date;
@@ -210,42 +203,4 @@ export function tokenInLocalPart(localPart: string): string | null {
   if (plus < 0) return null;
   const token = localPart.slice(plus + 1);
   return /^[a-z2-7]+$/i.test(token) ? token : null;
-}
-
-/** The words of an example file's secret ("CHANGE-ME"): never a real one. */
-export function isPlaceholderSecret(secret: string): boolean {
-  return /change|placeholder/i.test(secret);
-}
-
-/** A secret shorter than this, or a placeholder, is refused: it would let anyone mint tokens. */
-const MIN_SECRET_LENGTH = 32;
-
-/**
- * TOKEN_KEYS: "ID:SECRET,ID:SECRET", the first one current. Secrets are at least 32
- * characters and no placeholder (take 32 random bytes, base64: `openssl rand -base64 32`).
- */
-export function parseKeyring(value: string): TokenKeyring {
-  const all = value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter(Boolean)
-    .map((entry) => {
-      const colon = entry.indexOf(':');
-      const id = Number(entry.slice(0, colon));
-      const secret = entry.slice(colon + 1);
-      if (colon <= 0 || !Number.isInteger(id) || id < 0 || id > 255)
-        throw new TokenError(
-          `key "${entry.slice(0, Math.max(colon, 0))}…": the id must be a whole number 0-255, as ID:SECRET`,
-        );
-      if (secret.length < MIN_SECRET_LENGTH)
-        throw new TokenError(
-          `key ${id}: the secret must be at least ${MIN_SECRET_LENGTH} characters (openssl rand -base64 32)`,
-        );
-      if (isPlaceholderSecret(secret))
-        throw new TokenError(`key ${id}: the secret is a placeholder; generate one (openssl rand -base64 32)`);
-      return { id, secret: Buffer.from(secret, 'utf8') };
-    });
-  if (all.length === 0) throw new TokenError('no key given; expected ID:SECRET[,ID:SECRET…]');
-  if (new Set(all.map((k) => k.id)).size !== all.length) throw new TokenError('two keys have the same id');
-  return { current: all[0]!, all };
 }

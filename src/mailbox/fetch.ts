@@ -5,9 +5,9 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { IncomingMessage } from '../ingest/message.ts';
-import type { StoredMessage } from '../ingest/spool.ts';
+import type { Spool, StoredMessage } from '../ingest/spool.ts';
 import { decode } from '../parse/index.ts';
-import type { MailboxSession } from './session.ts';
+import { type MailboxSession, openMailbox, parseMailboxUrl, type TlsTrust } from './session.ts';
 
 export interface FetchLimits {
   maxMessages: number;
@@ -144,4 +144,44 @@ export async function fetchOnce(session: MailboxSession, deps: FetchDeps, limits
   }
   deps.progress?.(batch.length, batch.length);
   return summary;
+}
+
+/** A mailbox to fetch, and how: from `bounced fetch`'s arguments, or FETCH_URL in the server. */
+export interface FetchRun {
+  url: string;
+  password: string;
+  limits: FetchLimits;
+  trust: TlsTrust;
+}
+
+/** One session: connect, store, remove, log out. */
+export async function fetchSession(
+  run: FetchRun,
+  pool: Pool,
+  spool: Spool,
+  log: Logger,
+  count?: (result: string) => void,
+) {
+  const session = await openMailbox(parseMailboxUrl(run.url), run.password, run.trust);
+  const tty = process.stderr.isTTY;
+  try {
+    const summary = await fetchOnce(
+      session,
+      {
+        pool,
+        sink: spool,
+        log,
+        count,
+        progress: tty ? (done, total) => process.stderr.write(`\rfetched ${done}/${total}`) : undefined,
+      },
+      run.limits,
+    );
+    if (tty) process.stderr.write('\n');
+    await session.close();
+    log.info({ mailbox: session.name, ...summary }, 'mailbox fetched');
+    return summary;
+  } catch (err) {
+    session.abort();
+    throw err;
+  }
 }
