@@ -35,13 +35,8 @@ function stageWithParts(partSize: number) {
   );
 }
 
-test('a notice naming 10 addresses in parts of 3: a crash after three parts, then the rest, each fact once', async () => {
-  const addresses = manyAddresses(10, 3);
-  // Our signed return path, bound to the send's recipient user7: the one fact that may act.
-  const returnPath = returnPathAddress(
-    mintToken({ sendId: 'send-7', recipient: 'user7@d1.example', key: ring.current }),
-    'bounces.example.com',
-  );
+/** Stores one message for the return path `rcpt`; its id. */
+async function store(rcpt: string, raw: string): Promise<string> {
   const spool = new Spool(fixture.pool, {
     windowMs: 0,
     maxBatch: 1,
@@ -49,20 +44,23 @@ test('a notice naming 10 addresses in parts of 3: a crash after three parts, the
     maxConcurrentCommits: 1,
     instance: 'test',
   });
+  const envelope = { mailFrom: '', rcptTo: [rcpt], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null };
   const { id } = await spool.store({
-    envelope: {
-      mailFrom: '',
-      rcptTo: [returnPath],
-      remoteIp: null,
-      helo: null,
-      tlsProtocol: null,
-      sessionId: null,
-      receivedAt: new Date(),
-      source: 'smtp',
-    },
-    raw: Buffer.from(failureNotice(addresses)),
+    envelope: { ...envelope, receivedAt: new Date(), source: 'smtp' },
+    raw: Buffer.from(raw),
   });
   await spool.close();
+  return id;
+}
+
+test('a notice naming 10 addresses in parts of 3: a crash after three parts, then the rest, each fact once', async () => {
+  const addresses = manyAddresses(10, 3);
+  // Our signed return path, bound to the send's recipient user7: the one fact that may act.
+  const returnPath = returnPathAddress(
+    mintToken({ sendId: 'send-7', recipient: 'user7@d1.example', key: ring.current }),
+    'bounces.example.com',
+  );
+  const id = await store(returnPath, failureNotice(addresses));
 
   // The connection is lost as the fourth part begins: three parts (9 facts) are committed.
   const stage = stageWithParts(3);
@@ -124,27 +122,10 @@ test('a notice naming 10 addresses in parts of 3: a crash after three parts, the
 });
 
 test('a notice at or under the part size is written with its batch, in one transaction', async () => {
-  const spool = new Spool(fixture.pool, {
-    windowMs: 0,
-    maxBatch: 1,
-    deadlineMs: 5000,
-    maxConcurrentCommits: 1,
-    instance: 'test',
-  });
-  const { id } = await spool.store({
-    envelope: {
-      mailFrom: '',
-      rcptTo: ['b@bounces.example.com'],
-      remoteIp: null,
-      helo: null,
-      tlsProtocol: null,
-      sessionId: null,
-      receivedAt: new Date(),
-      source: 'smtp',
-    },
-    raw: Buffer.from(failureNotice(manyAddresses(3, 3).map((a) => a.replace('user', 'small')))),
-  });
-  await spool.close();
+  const id = await store(
+    'b@bounces.example.com',
+    failureNotice(manyAddresses(3, 3).map((a) => a.replace('user', 'small'))),
+  );
   const stage = stageWithParts(3);
   assert.equal(stage.writeInParts!.isLarge(decode(Buffer.from(failureNotice(manyAddresses(3, 3))))), false);
   assert.equal(stage.writeInParts!.isLarge(decode(Buffer.from(failureNotice(manyAddresses(4, 3))))), true);
