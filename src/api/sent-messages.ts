@@ -16,7 +16,7 @@ export class SentMessageError extends Error {
   override name = 'SentMessageError';
 }
 
-export const MAX_BATCH = 10_000;
+const MAX_BATCH = 10_000;
 /** Serialized JSON of one message's metadata: room for ids and tags, not for documents. */
 const MAX_METADATA_BYTES = 16 * 1024;
 

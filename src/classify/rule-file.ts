@@ -24,7 +24,7 @@ export interface RuleSpec {
  * A reply or a notice's words around a recipient fit in this many characters; past them,
  * even a quadratic pattern would cost more than it could tell us.
  */
-export const OPERATOR_TEXT_MAX = 4096;
+const OPERATOR_TEXT_MAX = 4096;
 
 /** An operator's pattern: it never reads more than OPERATOR_TEXT_MAX characters. */
 class BoundedPattern extends RegExp {

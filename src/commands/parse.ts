@@ -17,7 +17,7 @@ export function filesUnder(path: string): string[] {
 }
 
 /** The `parse --json` line of the design's contract. */
-export function jsonLine(file: string, report: Report | null, error: string | null): string {
+function jsonLine(file: string, report: Report | null, error: string | null): string {
   return JSON.stringify({
     file,
     kind: report?.kind ?? 'other',

@@ -261,7 +261,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** The default recipient domain lets a first `npm start` accept mail sent to it locally. */
-export const DEFAULT_BOUNCE_DOMAIN = 'bounces.localhost';
+const DEFAULT_BOUNCE_DOMAIN = 'bounces.localhost';
 
 export function loadConfig(env: Env = process.env): Config {
   const config: Config = {

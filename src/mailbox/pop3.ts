@@ -3,7 +3,7 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 
-export class Pop3Error extends Error {
+class Pop3Error extends Error {
   override name = 'Pop3Error';
 }
 

@@ -26,7 +26,7 @@ export interface MailboxSession {
   abort(): void;
 }
 
-export class MailboxError extends Error {
+class MailboxError extends Error {
   override name = 'MailboxError';
 }
 

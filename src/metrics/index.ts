@@ -18,7 +18,7 @@ export type TransactionResult =
   | 'aborted';
 
 /** The mailbox providers most lists are made of; METRICS_DOMAINS replaces the list. */
-export const DEFAULT_LABELLED_DOMAINS = [
+const DEFAULT_LABELLED_DOMAINS = [
   'gmail.com',
   'googlemail.com',
   'outlook.com',

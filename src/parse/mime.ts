@@ -102,7 +102,7 @@ export function headerValue(headers: Header[], name: string): string | undefined
   return undefined;
 }
 
-export function parseContentType(value: string | undefined): { type: string; params: Record<string, string> } {
+function parseContentType(value: string | undefined): { type: string; params: Record<string, string> } {
   if (!value) return { type: 'text/plain', params: {} };
   const [typePart, ...rest] = splitParams(value);
   // A lost semicolon ("text/plain\n  charset=…") leaves the first parameter after the type.
@@ -165,7 +165,7 @@ function splitMultipart(body: string, boundary: string): string[] {
   return parts;
 }
 
-export function decodeTransfer(body: string, encoding: string | undefined): string {
+function decodeTransfer(body: string, encoding: string | undefined): string {
   const enc = (encoding ?? '').trim().toLowerCase();
   if (enc === 'base64')
     return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64')
@@ -175,7 +175,7 @@ export function decodeTransfer(body: string, encoding: string | undefined): stri
   return body;
 }
 
-export function decodeQuotedPrintable(body: string): string {
+function decodeQuotedPrintable(body: string): string {
   return body
     .replace(/=\n/g, '')
     .replace(/=([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
@@ -197,7 +197,7 @@ function isUtf8(bytes: string): boolean {
 }
 
 /** latin1 bytes in `charset` to a JS string; unknown or broken charsets fall back. */
-export function decodeCharset(bytes: string, charset: string | undefined): string {
+function decodeCharset(bytes: string, charset: string | undefined): string {
   // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(bytes) && !/\x1b\$/.test(bytes)) return bytes; // plain ASCII (ISO-2022-JP hides in ASCII)
   let name = (charset ?? 'utf-8').trim().toLowerCase();

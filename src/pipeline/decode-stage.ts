@@ -19,7 +19,7 @@ interface Written extends DecodedReport {
  * a transaction of its own: a notice naming 90,000 addresses neither holds one transaction
  * (and the rows it locks) for a minute nor the event loop for seconds.
  */
-export const FACTS_PER_PART = 2000;
+const FACTS_PER_PART = 2000;
 
 export function reportStage(
   decodeReport: ReportDecoder,

@@ -24,7 +24,7 @@ export class DecodeBudgetExceeded extends Error {
  * The thread went away while decoding, without an error of its own (it was terminated from
  * outside): no verdict on the message, which goes back to the queue (`transient`).
  */
-export class DecoderThreadLost extends Error {
+class DecoderThreadLost extends Error {
   override name = 'DecoderThreadLost';
   readonly transient = true;
 }

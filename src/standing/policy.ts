@@ -62,7 +62,7 @@ export interface Decision {
   changes: Change[];
 }
 
-export const FRESH: Standing = {
+const FRESH: Standing = {
   state: 'fine',
   softCount: 0,
   lastCountedAt: null,
@@ -73,7 +73,7 @@ export const FRESH: Standing = {
 };
 
 /** Quiet time and release dates, applied as of `at`. */
-export function settle(current: Standing, at: Date, policy: StandingPolicy): { standing: Standing; changes: Change[] } {
+function settle(current: Standing, at: Date, policy: StandingPolicy): { standing: Standing; changes: Change[] } {
   if (current.state === 'quarantined' && current.releaseAt && current.releaseAt.getTime() <= at.getTime()) {
     return {
       standing: { ...current, state: 'fine', softCount: 0, releaseAt: null, quarantinedAt: null },

@@ -71,7 +71,7 @@ export async function withTransaction<T>(
 /** Readiness and metrics give up after this: a probe that hangs is worse than a 503. */
 const PROBE_TIMEOUT_MS = 2000;
 
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

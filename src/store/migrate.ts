@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Pool } from 'pg';
 import { withTransaction } from './database.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 // Any fixed 64-bit number; it names "the bounced schema" among advisory locks.
 const MIGRATION_LOCK_ID = 0x626f756e636564n; // 'bounced'

@@ -6,14 +6,14 @@ import { after, before } from 'node:test';
 import pg from 'pg';
 import { migrate, readMigrations } from '../../src/store/migrate.ts';
 
-export function adminUrl(): string {
+function adminUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url)
     throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`, which starts an embedded Postgres');
   return url;
 }
 
-export function urlFor(database: string): string {
+function urlFor(database: string): string {
   const u = new URL(adminUrl());
   u.pathname = `/${database}`;
   return u.toString();

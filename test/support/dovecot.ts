@@ -2,9 +2,18 @@
 // with its own configuration, users and Maildir, and a self-signed certificate.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './net.ts';
 
@@ -28,6 +37,13 @@ function ids(user: string): { uid: number; gid: number } {
   return { uid, gid };
 }
 
+function groupName(gid: number): string {
+  const line = readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[2] === String(gid));
+  return line?.split(':')[0] ?? String(gid);
+}
+
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port }, () => {
@@ -41,7 +57,16 @@ function listening(port: number): Promise<boolean> {
 export async function startDovecot(): Promise<Dovecot> {
   const root = mkdtempSync(join(tmpdir(), 'bounced-dovecot-'));
   chmodSync(root, 0o755);
-  const mailUser = ids('nobody');
+  // As root, Dovecot drops to unprivileged users of its own; as anyone else, everything runs
+  // as that user, and the mailbox is theirs.
+  const asRoot = process.getuid?.() === 0;
+  const mailUser = asRoot ? ids('nobody') : { uid: process.getuid!(), gid: process.getgid!() };
+  const unprivileged = asRoot
+    ? ''
+    : `default_login_user = ${userInfo().username}\ndefault_internal_user = ${userInfo().username}\n` +
+      `default_internal_group = ${groupName(mailUser.gid)}\nservice anvil {\n  chroot =\n}\n`;
+  // Only root may chroot: an unprivileged Dovecot's login processes run without one.
+  const loginChroot = asRoot ? '' : '  chroot =\n';
   const home = join(root, 'home', 'bounces');
   for (const d of ['new', 'cur', 'tmp']) mkdirSync(join(home, 'Maildir', d), { recursive: true });
   for (const p of [
@@ -50,7 +75,7 @@ export async function startDovecot(): Promise<Dovecot> {
     join(home, 'Maildir'),
     ...['new', 'cur', 'tmp'].map((d) => join(home, 'Maildir', d)),
   ]) {
-    chownSync(p, mailUser.uid, mailUser.gid);
+    if (asRoot) chownSync(p, mailUser.uid, mailUser.gid);
   }
   const certFile = join(root, 'cert.pem');
   const keyFile = join(root, 'key.pem');
@@ -96,7 +121,7 @@ auth_mechanisms = plain login
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
 pop3_uidl_format = %08Xu%08Xv
-passdb {
+${unprivileged}passdb {
   driver = passwd-file
   args = scheme=PLAIN ${root}/passwd
 }
@@ -105,7 +130,7 @@ userdb {
   args = uid=${mailUser.uid} gid=${mailUser.gid} home=${root}/home/%u
 }
 service pop3-login {
-  inet_listener pop3 {
+${loginChroot}  inet_listener pop3 {
     port = ${ports.pop3}
   }
   inet_listener pop3s {
@@ -114,7 +139,7 @@ service pop3-login {
   }
 }
 service imap-login {
-  inet_listener imap {
+${loginChroot}  inet_listener imap {
     port = ${ports.imap}
   }
   inet_listener imaps {
@@ -155,7 +180,7 @@ service stats {
         `${Date.now()}.${process.pid}_${serial++}.${name.replace(/[^a-z0-9]/gi, '')}`,
       );
       writeFileSync(file, raw);
-      chownSync(file, mailUser.uid, mailUser.gid);
+      if (asRoot) chownSync(file, mailUser.uid, mailUser.gid);
     },
     count: () => ['new', 'cur'].reduce((n, d) => n + readdirSync(join(home, 'Maildir', d)).length, 0),
     async stop() {

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const BOUNCE_DOMAIN = 'bounces.example.com';
 
-export function testConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
+function testConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
   return loadConfig({
     DATABASE_URL: databaseUrl,
     BOUNCE_DOMAINS: BOUNCE_DOMAIN,

@@ -117,7 +117,7 @@ export class RawSmtpClient {
 }
 
 /** RFC 5321 4.5.2: a line that starts with "." gets one more. */
-export function dotStuff(message: Buffer): Buffer {
+function dotStuff(message: Buffer): Buffer {
   const text = message.toString('latin1');
   return Buffer.from(text.replace(/(^|\r\n)\./g, '$1..'), 'latin1');
 }
