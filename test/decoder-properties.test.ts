@@ -31,6 +31,23 @@ function assertWellFormed(report: Report): void {
 const corpus = corpusFiles().map(corpusMessage);
 const seedMessage = fc.integer({ min: 0, max: corpus.length - 1 }).map((i) => corpus[i]!);
 
+test('a byte-order mark or blank lines before the first header never change what a message says', () => {
+  const before = fc
+    .array(fc.constantFrom('\r\n', '\n', ' \r\n', '\t\n'), { maxLength: 3 })
+    .chain((lines) => fc.boolean().map((bom) => (bom ? '\ufeff' : '') + lines.join('')));
+  fc.assert(
+    fc.property(seedMessage, before, (message, prefix) => {
+      const plain = decode(message);
+      const prefixed = decode(Buffer.concat([Buffer.from(prefix, 'utf8'), message]));
+      assert.deepEqual(
+        { kind: prefixed.kind, recipients: prefixed.recipients },
+        { kind: plain.kind, recipients: plain.recipients },
+      );
+    }),
+    { numRuns: 300 },
+  );
+});
+
 type Mutation = (b: Buffer) => Buffer;
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.double({ min: 0, max: 1, noNaN: true }).map(

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { checkPatternSync } from '../src/classify/pattern-safety.ts';
 import { deliver as deliverOver, waitForDecode } from './support/deliver.ts';
 import { failureNotice, manyAddresses } from './support/notices.ts';
-import { BOUNCE_DOMAIN, useTestServer } from './support/server.ts';
+import { BOUNCE_DOMAIN, scrapeUntil, useTestServer } from './support/server.ts';
 
 const BIN = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
 
@@ -117,8 +117,8 @@ describe('in the server', () => {
     const next = await settled(light);
     assert.equal(next.decode_state, 'decoded');
     assert.equal(next.report!.recipients.length, 1);
-    const metrics = await (await fetch(`http://127.0.0.1:${fixture.server.httpPort}/metrics`)).text();
-    assert.match(metrics, /^bounced_decoder_restarts_total\{why="budget"\} 1$/m);
+    const restarted = /^bounced_decoder_restarts_total\{why="budget"\} 1$/m;
+    assert.match(await scrapeUntil(fixture.server.httpPort, [restarted]), restarted);
     // bounced reprocess --failed takes exactly the parked messages, and decodes them.
     const env = { ...process.env, DATABASE_URL: fixture.db.url, LOG_LEVEL: 'silent' };
     const again = spawnSync(process.execPath, [BIN, 'reprocess', '--failed'], {

@@ -32,10 +32,17 @@ export function toText(raw: Buffer): string {
   return lf.includes('\r') ? lf.replace(/\r/g, '\n') : lf;
 }
 
+/**
+ * What exporters, mail clients and some MTAs put before the first header: a UTF-8 byte-order
+ * mark (read here byte by byte) and blank or whitespace-only lines. Left in place, they end
+ * the header block before it starts, and an ARF report reads as a message without headers.
+ */
+const BEFORE_HEADERS = /^(?:\u00ef\u00bb\u00bf|\ufeff)?(?:[ \t]*\r?\n)*/;
+
 export function parseMessage(text: string): MimePart {
+  let start = BEFORE_HEADERS.exec(text)![0].length;
   // An mbox "From " line before the headers is not a header.
-  let start = 0;
-  if (text.startsWith('From ')) start = text.indexOf('\n') + 1 || text.length;
+  if (text.startsWith('From ', start)) start = text.indexOf('\n', start) + 1 || text.length;
   const counter = { parts: 0 };
   return parseEntity(text.slice(start), 0, counter);
 }
