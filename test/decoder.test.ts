@@ -481,6 +481,36 @@ for (const row of TABLE) {
   });
 }
 
+test("a DSN's Status: gives way only to a receiver's code that says at least as much", () => {
+  const dsn = (status: string, diagnostic: string) =>
+    Buffer.from(
+      [
+        'From: MAILER-DAEMON@mx.example.net',
+        'Subject: Delivery Status Notification (Failure)',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.net',
+        '',
+        'Final-Recipient: rfc822; bob@example.org',
+        'Action: failed',
+        `Status: ${status}`,
+        `Diagnostic-Code: smtp; ${diagnostic}`,
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
+  const statusOf = (status: string, diagnostic: string) => decode(dsn(status, diagnostic)).recipients[0]?.status;
+  assert.equal(statusOf('5.1.1', '550 5.1.0 Address rejected'), '5.1.1');
+  assert.equal(statusOf('5.2.2', '421 4.0.0 try again later'), '5.2.2');
+  assert.equal(statusOf('5.2.2', '550 5.0.0 mailbox full'), '5.2.2');
+  assert.equal(statusOf('5.0.0', '550 5.1.1 no such user'), '5.1.1');
+  assert.equal(statusOf('5.1.0', '550 5.1.1 no such user'), '5.1.1');
+  assert.equal(statusOf('5.1.1', '552 5.2.2 Over quota'), '5.2.2');
+});
+
 test('the same DSN with LF, CRLF and CR line ends decodes the same', () => {
   const lf = load('dsn/postfix-rcpt-unknown.eml').toString('latin1');
   const facts = [lf, lf.replace(/\n/g, '\r\n'), lf.replace(/\n/g, '\r')].map((text) =>
