@@ -146,7 +146,7 @@ const TABLE: Row[] = [
       {
         address: 'kate@dest.example',
         action: 'failed',
-        status: '5.0.0',
+        status: '5.1.1', // no code of its own: the code every MTA gives "no such user
         replyCode: '550',
         reason: 'userunknown',
         type: 'hard',
@@ -341,7 +341,7 @@ const TABLE: Row[] = [
       {
         address: 'zack@gone.example',
         action: 'failed',
-        status: '5.0.0',
+        status: '5.1.2',
         replyCode: '554',
         reason: 'hostunknown',
         type: 'hard',
@@ -349,7 +349,7 @@ const TABLE: Row[] = [
       {
         address: 'abel@dest.example',
         action: 'failed',
-        status: '5.0.0',
+        status: '5.1.1',
         replyCode: '550',
         reason: 'userunknown',
         type: 'hard',
@@ -509,6 +509,26 @@ test("a DSN's Status: gives way only to a receiver's code that says at least as 
   assert.equal(statusOf('5.0.0', '550 5.1.1 no such user'), '5.1.1');
   assert.equal(statusOf('5.1.0', '550 5.1.1 no such user'), '5.1.1');
   assert.equal(statusOf('5.1.1', '552 5.2.2 Over quota'), '5.2.2');
+});
+
+test('a reply without a code of its own gets the code of what its words say, in its own class', () => {
+  const notice = (reply: string) =>
+    Buffer.from(
+      'From: MAILER-DAEMON@relay.example\r\nSubject: Mail delivery failed\r\n\r\n' +
+        'This message was created automatically by mail delivery software.\r\n\r\n' +
+        `  bob@example.org\r\n    SMTP error from remote mail server after RCPT TO:<bob@example.org>:\r\n    ${reply}\r\n`,
+    );
+  const fact = (reply: string) => {
+    const r = decode(notice(reply)).recipients[0]!;
+    return `${r.status} ${r.reason}`;
+  };
+  assert.equal(fact('552 Quota exceeded'), '5.2.2 mailboxfull');
+  assert.equal(fact('452 Mailbox full, try again later'), '4.2.2 mailboxfull');
+  assert.equal(fact('550 No such user here'), '5.1.1 userunknown');
+  // A code of its own stays, whatever the words.
+  assert.equal(fact('550 5.7.1 No such user here'), '5.7.1 userunknown');
+  // Words that name no single code keep the class alone.
+  assert.equal(fact('554 Transaction failed'), '5.0.0 systemerror');
 });
 
 test('the same DSN with LF, CRLF and CR line ends decodes the same', () => {

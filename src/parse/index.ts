@@ -2,6 +2,7 @@
 // is not a bounce gives kind 'other' with no recipients, and a message that cannot be read
 // gives what could be read plus a problem, never an exception.
 import { classify, findReplyCode, findStatus, type RuleSet } from '../classify/index.ts';
+import type { Reason } from '../classify/reasons.ts';
 import { readFeedback } from './arf.ts';
 import { readListRefusal } from './list-robot.ts';
 import {
@@ -168,6 +169,19 @@ function statusOf(e: RecipientEvidence): string | null {
   return cls === '4' || cls === '5' || cls === '2' ? `${cls}.0.0` : null;
 }
 
+/**
+ * RFC 3463's code for a reason the words of a reply make plain, where the reply gave none of
+ * its own ("552 Quota exceeded"): the subject and detail every MTA that does give a code uses.
+ */
+const CODE_OF_REASON: Partial<Record<Reason, string>> = {
+  userunknown: '1.1',
+  hostunknown: '1.2',
+  hasmoved: '1.6',
+  mailboxfull: '2.2',
+  suspend: '2.1',
+  emailtoolarge: '3.4',
+};
+
 function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): RecipientFact {
   const e = { ...evidence, status: statusOf(evidence) };
   const c = classify(
@@ -181,10 +195,13 @@ function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): Recipi
     },
     rules,
   );
+  const code = CODE_OF_REASON[c.reason];
+  const status =
+    !evidence.status && code && e.status && /^[45]\.0\.0$/.test(e.status) ? `${e.status[0]}.${code}` : e.status;
   return {
     address: e.address,
     action: e.action,
-    status: e.status,
+    status,
     replyCode: e.replyCode,
     diagnosticCode: e.diagnosticCode,
     remoteMta: e.remoteMta,
