@@ -415,6 +415,23 @@ const TABLE: Row[] = [
       },
     ],
   },
+  {
+    // A Sieve reject (RFC 5429) as a disposition notification: the recipient's own rule
+    // refused the message. Filtered, not the address's fault.
+    file: 'mdn/sieve-reject.eml',
+    kind: 'bounce',
+    messageId: 'sieve-1@bounces.example.com',
+    recipients: [{ address: 'erin@example.org', action: 'failed', status: null, reason: 'filtered', type: 'soft' }],
+  },
+  {
+    // A read receipt: the message was delivered.
+    file: 'mdn/read-receipt.eml',
+    kind: 'delivered',
+    messageId: 'read-1@bounces.example.com',
+    recipients: [
+      { address: 'erin@example.org', action: 'delivered', status: null, reason: 'delivered', type: 'ignored' },
+    ],
+  },
   { file: 'not-bounce/newsletter.eml', kind: 'other', messageId: null, recipients: [] },
   { file: 'not-bounce/human-reply.eml', kind: 'other', recipients: [] },
   // A bounce-like subject ("Notification"), but a person writing: no failure in the text.
@@ -553,6 +570,12 @@ test('per-message DSN fields and the original message headers the correlator nee
   assert.equal(report.original?.listId, '<news.sender.example>');
   assert.equal(report.original?.xHeaders['x-campaign-id'], 'c-2026-11');
   assert.equal(report.decodedBy, 'rfc3464');
+});
+
+test("a Sieve reject's own words are its diagnostic", () => {
+  const [fact] = decode(load('mdn/sieve-reject.eml')).recipients;
+  assert.match(fact!.diagnosticCode!, /I am not accepting mail from your address\./);
+  assert.equal(fact!.rule, 'mdn.deleted');
 });
 
 test('an ARF report carries its feedback fields', () => {

@@ -2,9 +2,10 @@
 // is not a bounce gives kind 'other' with no recipients, and a message that cannot be read
 // gives what could be read plus a problem, never an exception.
 import { classify, findReplyCode, findStatus, type RuleSet } from '../classify/index.ts';
-import type { Reason } from '../classify/reasons.ts';
+import { bounceType, type Reason } from '../classify/reasons.ts';
 import { readFeedback } from './arf.ts';
 import { readListRefusal } from './list-robot.ts';
+import { isRefusal, readDisposition } from './mdn.ts';
 import {
   decodeWords,
   headerValue,
@@ -253,7 +254,9 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
     subject: decodeWords(headerValue(root.headers, 'subject') ?? ''),
     from: headerValue(root.headers, 'from') ?? '',
   };
-  return readArf(message) ?? readJmrp(message) ?? readUnsubscribe(message) ?? readNotice(message, rules);
+  return (
+    readArf(message) ?? readJmrp(message) ?? readMdn(message) ?? readUnsubscribe(message) ?? readNotice(message, rules)
+  );
 }
 
 /** A reader's unsubscribe request sent to a List-Unsubscribe mailto: an opt-out by its sender. */
@@ -295,6 +298,56 @@ function readArf({ root, parts }: Message): Report | null {
     original,
     feedback: fb.feedback,
     recipients: fb.recipients.map((address) => complaint(address, 'arf.feedback-report')),
+  };
+}
+
+/**
+ * A message disposition notification (mdn.ts): a refusal by the recipient's own rule is a
+ * failure for that recipient (filtered: their rule, not their address); any other
+ * disposition says the message was delivered.
+ */
+function readMdn({ root, parts }: Message): Report | null {
+  const part = parts.find((p) => p.type === 'message/disposition-notification');
+  if (!part) return null;
+  const d = readDisposition(partText(part));
+  const original = findOriginal(root, null) ?? (d.originalMessageId ? originalWithId(d.originalMessageId) : null);
+  const report: Report = { ...emptyReport(), decodedBy: 'mdn', original, reportingMta: d.reportingUa };
+  if (!d.recipient) {
+    report.problems.push('disposition notification without a recipient');
+    return report;
+  }
+  const refused = isRefusal(d);
+  // The rule's own words ("I am not accepting mail from your address"), when the notice gives them.
+  const words = readable(firstText(root)).trim().replace(/\s+/g, ' ').slice(0, 500) || null;
+  const reason: Reason = refused ? 'filtered' : 'delivered';
+  report.recipients = [
+    {
+      address: d.recipient,
+      action: refused ? 'failed' : 'delivered',
+      status: null,
+      replyCode: null,
+      diagnosticCode: refused ? words : null,
+      remoteMta: null,
+      reason,
+      type: bounceType(reason, null, null),
+      rule: refused ? `mdn.${d.type}` : 'mdn.delivered',
+    },
+  ];
+  report.kind = kindOf(report.recipients);
+  return report;
+}
+
+/** What an MDN's Original-Message-ID alone says of the original. */
+function originalWithId(messageId: string): OriginalMessage {
+  return {
+    messageId,
+    from: null,
+    to: null,
+    subject: null,
+    listId: null,
+    inReplyTo: null,
+    references: null,
+    xHeaders: {},
   };
 }
 
