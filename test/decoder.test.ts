@@ -572,6 +572,50 @@ test('per-message DSN fields and the original message headers the correlator nee
   assert.equal(report.decodedBy, 'rfc3464');
 });
 
+test('a challenge-response system holding our message is an auto-reply, not a bounce', () => {
+  const challenge = (from: string, subject: string, body: string) =>
+    decode(Buffer.from(`From: ${from}\r\nTo: b+abc@bounces.example.com\r\nSubject: ${subject}\r\n\r\n${body}\r\n`));
+  for (const report of [
+    challenge(
+      'Guard <notifications@guard.example>',
+      'Your message to dan@firm.example was not delivered - please verify',
+      'Your message to dan@firm.example has not been delivered yet. To get it delivered, please ' +
+        'confirm that you are a real person: https://guard.example/confirm?k=1',
+    ),
+    challenge(
+      'postmaster@firm.example',
+      'Delivery held: sender approval required',
+      'The message you sent to dan@firm.example is being held. The recipient only accepts mail ' +
+        'from senders on their whitelist. Reply to this message to request approval.',
+    ),
+    challenge(
+      '"dan@firm.example" <challenge@firm.example>',
+      'Re: November news [please verify]',
+      'To control spam, I now allow incoming messages only from approved senders. Please verify ' +
+        'that you are human: https://firm.example/verify',
+    ),
+  ]) {
+    assert.equal(report.kind, 'autoreply');
+    assert.deepEqual(
+      report.recipients.map((r) => [r.action, r.type, r.rule]),
+      [['delivered', 'ignored', 'rfc3834.challenge-response']],
+    );
+  }
+  // A refusal with an SMTP reply is a bounce, whatever words it uses.
+  const refused = decode(
+    Buffer.from(
+      'From: MAILER-DAEMON@relay.example\r\nSubject: Mail delivery failed\r\n\r\n' +
+        '  dan@firm.example\r\n    SMTP error from remote mail server after RCPT TO:<dan@firm.example>:\r\n' +
+        "    550 5.7.1 Sender not on the recipient's whitelist\r\n",
+    ),
+  );
+  assert.equal(refused.kind, 'bounce');
+  assert.deepEqual(
+    refused.recipients.map((r) => r.address),
+    ['dan@firm.example'],
+  );
+});
+
 test("a Sieve reject's own words are its diagnostic", () => {
   const [fact] = decode(load('mdn/sieve-reject.eml')).recipients;
   assert.match(fact!.diagnosticCode!, /I am not accepting mail from your address\./);

@@ -19,7 +19,7 @@ import {
 import { originalFromHeaders, originalFromText } from './original.ts';
 import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
-import { isAutoReply, mailboxRetired } from './rfc3834.ts';
+import { isAutoReply, isChallenge, mailboxRetired } from './rfc3834.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
 import {
   commandInTranscript,
@@ -403,6 +403,8 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
   }
   if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from))
     return autoReply(report, root, from, subject, noticeText);
+  if (evidence.length === 0 && isChallenge(subject, noticeText))
+    return autoReply(report, root, from, subject, noticeText, 'rfc3834.challenge-response');
   if (evidence.length === 0) {
     if (!looksLikeBounce(message, noticeText)) return report;
     evidence = textEvidence(message, noticeText, textOptions, report.original);
@@ -539,7 +541,14 @@ function repliedTo(root: MimePart): OriginalMessage {
 }
 
 /** RFC 3834 auto-reply: the recipient is whoever replied. */
-function autoReply(report: Report, root: MimePart, from: string, subject: string, text: string): Report {
+function autoReply(
+  report: Report,
+  root: MimePart,
+  from: string,
+  subject: string,
+  text: string,
+  rule = 'rfc3834.auto-reply',
+): Report {
   const who = addressField(from);
   // An answer that the mailbox is retired counts against it as a suspended one would.
   const retired = mailboxRetired(`${subject}\n${text}`);
@@ -566,7 +575,7 @@ function autoReply(report: Report, root: MimePart, from: string, subject: string
           remoteMta: null,
           reason: 'vacation',
           type: 'ignored',
-          rule: 'rfc3834.auto-reply',
+          rule,
         };
   return {
     ...report,

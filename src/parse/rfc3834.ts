@@ -6,6 +6,30 @@ import { type Header, headerValue } from './mime.ts';
 const AUTO_SUBJECT =
   /^\s*(auto(matic)?[ -]?(reply|response|respons|antwort|answer)|out of (the )?office|vacation|away from|on vacation|i am away|abwesen|absence|r[ée]ponse automatique|respuesta autom[aá]tica|risposta automatica|resposta autom[aá]tica|automatische antwort|automatisch antwoord|automatisk svar|autosvar|automatikus v[áa]lasz|r[ăa]spuns automat|자동 응답|不在通知|automaattinen vastaus|odpowied[źz] automatyczna|automatick[áa] odpov[ěe]d|автоматический ответ|автоответ|otomatik yan[ıi]t|자동 회신|自動回覆|自動応答|自動返信|自动回复|autoreply|ooo\b)/i;
 
+// Challenge-response systems hold a message until its sender proves to be a person or is
+// approved: an automatic answer about our message, not a failure of the address. Real
+// bounces can say "recipient verification failed" or "not on the allowed list" too, but with
+// an SMTP reply; a challenge speaks to a person and has none.
+const CHALLENGE = new RegExp(
+  [
+    /\b(verify|confirm|prove)\b.{0,40}\b(you are|you're|that you are) (a )?(human|real (person|sender)|not a (robot|machine|spammer))/,
+    /\b(approved|authori[sz]ed|trusted|allowed|verified|accepted) senders?\b/,
+    /\b(white|allow|safe)[- ]?list(ed)?\b/,
+    /\bsender (verification|approval|authentication) (is )?(required|request)/,
+    /\bchallenge[- ]response\b/,
+    /\b(request|ask for) (approval|to be (added|approved|whitelisted))/,
+  ]
+    .map((r) => r.source)
+    .join('|'),
+  'i',
+);
+const SMTP_REPLY = /(^|\s)[45]\d\d[\s-]/m;
+
+/** A challenge-response system's answer: hold, verify, approve; no SMTP reply of its own. */
+export function isChallenge(subject: string, text: string): boolean {
+  return CHALLENGE.test(`${subject}\n${text}`) && !SMTP_REPLY.test(text);
+}
+
 export function isAutoReply(headers: Header[], subject: string): boolean {
   const auto = headerValue(headers, 'auto-submitted')?.toLowerCase() ?? '';
   if (auto.startsWith('auto-replied')) return true;
