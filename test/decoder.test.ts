@@ -616,6 +616,41 @@ test('a challenge-response system holding our message is an auto-reply, not a bo
   );
 });
 
+test('addresses a notice merely mentions are not failed recipients: help desks listed together, a list posted to', () => {
+  const notice = (subject: string, body: string) =>
+    decode(
+      Buffer.from(`From: MAILER-DAEMON@relay.example\r\nSubject: ${subject}\r\n\r\n${body.replace(/\n/g, '\r\n')}`),
+    );
+  const footer = notice(
+    'Undelivered Mail Returned to Sender',
+    'Your message could not be delivered.\n\n<bob@example.org>: host mx.example.org said: 550 5.1.1 ' +
+      '<bob@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command)\n\n' +
+      'For assistance, contact postmaster@relay.example or help@relay.example, or desk@relay.example.\n',
+  );
+  assert.deepEqual(
+    footer.recipients.map((r) => r.address),
+    ['bob@example.org'],
+  );
+  const list = notice(
+    'Undeliverable: your post to news@lists.example',
+    'Your message to news@lists.example could not be delivered to all recipients.\n' +
+      'The following address failed:\n\n  carl@example.net: 550 5.1.1 mailbox unavailable\n',
+  );
+  assert.deepEqual(
+    list.recipients.map((r) => r.address),
+    ['carl@example.net'],
+  );
+  // Named alone, the address a message was sent to is the failed one.
+  const alone = notice(
+    'Mail delivery failed',
+    'Your message to dora@example.net could not be delivered.\n550 5.1.1 no such user\n',
+  );
+  assert.deepEqual(
+    alone.recipients.map((r) => r.address),
+    ['dora@example.net'],
+  );
+});
+
 test("a Sieve reject's own words are its diagnostic", () => {
   const [fact] = decode(load('mdn/sieve-reject.eml')).recipients;
   assert.match(fact!.diagnosticCode!, /I am not accepting mail from your address\./);

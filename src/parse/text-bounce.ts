@@ -101,6 +101,16 @@ function headsError(notice: string, e: RecipientEvidence): boolean {
 const OFFERS_HELP =
   /\b(contact|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))(?:\s*:)?\s*<?$/i;
 
+// Addresses listed before this one in the same clause ("contact <a@b> or <c@d>"): the words
+// before the list speak for each address in it.
+const ADDRESSES_BEFORE = /(?:<?[^\s<>@]+@[^\s<>]+?>?\s*(?:,|\bor\b|\band\b|\/)\s*)+$/i;
+
+// "Your message to list@x could not be delivered to one or more recipients": said of a
+// message sent to a list or an alias, whose failed recipients are named elsewhere.
+const MESSAGE_SENT_TO = /\b(message|mail|post(ing)?|e-?mail)\s+(sent\s+)?to\s*<?$/i;
+const SOME_OF_ITS_RECIPIENTS =
+  /\b(to|for) (all|one or more|some|several|the following) (of (the|its) )?(recipients|addresses)/i;
+
 // The line before an address that names the message's sender ("A message sent by" / "<x>").
 const NAMES_SENDER = /\b(sent by|message from)(?:\s*:)?\s*$/i;
 
@@ -118,8 +128,8 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
     for (const m of found[i]!) {
       // Alone on its line: nothing but white space, or a "<", before it.
       const alone = m.index === start || (m.index === start + 1 && line[start] === '<');
-      if (OFFERS_HELP.test(line.slice(Math.max(0, m.index - 80), m.index)) || (alone && NAMES_SENDER.test(before)))
-        others.add(m[0].toLowerCase());
+      const words = line.slice(Math.max(0, m.index - 120), m.index).replace(ADDRESSES_BEFORE, '');
+      if (OFFERS_HELP.test(words) || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
     }
   });
   return others;
@@ -293,6 +303,7 @@ function roleOnLine(
   // A header summary ("To: x@y", "Cc: …") names the message's recipients, not the failed one;
   // Exim's "(generated from x@y)" names the address a hidden failed one was redirected from.
   if (facts.summary || /generated from\s*<?$/i.test(before)) return 'fallback';
+  if (MESSAGE_SENT_TO.test(before) && SOME_OF_ITS_RECIPIENTS.test(line.slice(m.index + m[0].length))) return 'fallback';
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
   if (/(mail from|envelope-from|return-path|sender|from)(?:\s*[:=])?\s*<?$/i.test(before)) return 'other';
   return 'recipient';
