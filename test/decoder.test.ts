@@ -640,6 +640,26 @@ test('addresses a notice merely mentions are not failed recipients: help desks l
     list.recipients.map((r) => r.address),
     ['carl@example.net'],
   );
+  const prose = notice(
+    'Returned mail: see transcript for details',
+    'The original message was received at Tue, 1 Dec 2026 10:00:00 from sender.example [192.0.2.5]\n' +
+      'from sender@sender.example, addressed to gina@example.com and hal@example.com.\n\n' +
+      '   ----- The following addresses had permanent fatal errors -----\n<gina@example.com>\n' +
+      '    (reason: 550 5.1.1 User unknown)\n',
+  );
+  assert.deepEqual(
+    prose.recipients.map((r) => r.address),
+    ['gina@example.com'],
+  );
+  const admin = notice(
+    'Undelivered Mail Returned to Sender',
+    '<ivy@example.org>: host mx.example.org said: 550 5.1.1 User unknown (in reply to RCPT TO command)\n\n' +
+      'Questions? Contact the site administrator at admin@relay.example or lists-request@relay.example.\n',
+  );
+  assert.deepEqual(
+    admin.recipients.map((r) => r.address),
+    ['ivy@example.org'],
+  );
   // Named alone, the address a message was sent to is the failed one.
   const alone = notice(
     'Mail delivery failed',

@@ -99,7 +99,7 @@ function headsError(notice: string, e: RecipientEvidence): boolean {
 // Words that offer help at an address rather than report it: "For further assistance,
 // please contact <support@isp.example>", "send mail to <help@…>".
 const OFFERS_HELP =
-  /\b(contact|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))(?:\s*:)?\s*<?$/i;
+  /\b(contact|contact\b.{0,60}\bat|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))(?:\s*:)?\s*<?$/i;
 
 // Addresses listed before this one in the same clause ("contact <a@b> or <c@d>"): the words
 // before the list speak for each address in it.
@@ -304,6 +304,9 @@ function roleOnLine(
   // Exim's "(generated from x@y)" names the address a hidden failed one was redirected from.
   if (facts.summary || /generated from\s*<?$/i.test(before)) return 'fallback';
   if (MESSAGE_SENT_TO.test(before) && SOME_OF_ITS_RECIPIENTS.test(line.slice(m.index + m[0].length))) return 'fallback';
+  // Sendmail's "The original message was received at … addressed to a@b and c@d": the
+  // message's recipients, of which the failed ones are listed apart.
+  if (/\baddressed to\s*<?$/i.test(before.replace(ADDRESSES_BEFORE, ''))) return 'fallback';
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
   if (/(mail from|envelope-from|return-path|sender|from)(?:\s*[:=])?\s*<?$/i.test(before)) return 'other';
   return 'recipient';
