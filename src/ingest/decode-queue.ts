@@ -274,7 +274,11 @@ async function writeLeased<T, W extends DecodedReport | void>(
     tally.decoded++;
     return { written };
   } catch (err) {
-    await withTransaction(pool, (tx) => markUnfinished(tx, item.message, err, retryBaseMs, tally));
+    // If even the verdict cannot be written (the database is gone), the lease brings the
+    // message back when it runs out.
+    await withTransaction(pool, (tx) => markUnfinished(tx, item.message, err, retryBaseMs, tally)).catch(
+      () => undefined,
+    );
     return null;
   }
 }
