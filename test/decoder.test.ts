@@ -671,6 +671,19 @@ test('addresses a notice merely mentions are not failed recipients: help desks l
   );
 });
 
+test('each fact says the role its address had in the report', () => {
+  const roles = (file: string) => decode(load(file)).recipients.map((r) => r.role);
+  assert.deepEqual(roles('dsn/postfix-rcpt-unknown.eml'), ['dsn-field']);
+  assert.deepEqual(roles('text/exim-quota.eml'), ['notice-text']);
+  assert.deepEqual(roles('other/arf-abuse.eml'), ['feedback-field']);
+  assert.deepEqual(roles('other/vacation.eml'), ['reply-sender']);
+  assert.deepEqual(roles('other/gmail-unsubscribe.eml'), ['reply-sender']);
+  assert.deepEqual(roles('mdn/sieve-reject.eml'), ['disposition-field']);
+  assert.deepEqual(roles('text/mailman-non-member.eml'), ['list-address']);
+  // Named only in a header summary ("(generated from …)"), nobody else being named.
+  assert.deepEqual(roles('text/exim-undisclosed-generated-from.eml'), ['notice-mention']);
+});
+
 test("a Sieve reject's own words are its diagnostic", () => {
   const [fact] = decode(load('mdn/sieve-reject.eml')).recipients;
   assert.match(fact!.diagnosticCode!, /I am not accepting mail from your address\./);
@@ -750,8 +763,8 @@ test('a notice that names its recipient only in X-Failed-Recipients and says not
     ),
   );
   assert.deepEqual(
-    report.recipients.map((r) => [r.address, r.reason, r.diagnosticCode]),
-    [['xena@dest.example', 'undefined', null]],
+    report.recipients.map((r) => [r.address, r.reason, r.diagnosticCode, r.role]),
+    [['xena@dest.example', 'undefined', null, 'failed-recipients-header']],
   );
 });
 

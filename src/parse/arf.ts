@@ -7,7 +7,7 @@ import { addressField } from './rfc3464.ts';
 export function readFeedback(
   fieldsText: string,
   original: OriginalMessage | null,
-): { feedback: FeedbackReport; recipients: string[] } {
+): { feedback: FeedbackReport; recipients: string[]; role: 'feedback-field' | 'original-to' } {
   const fields = new Map<string, string[]>();
   for (const line of fieldsText.replace(/\n[ \t]+/g, ' ').split('\n')) {
     const m = /^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)$/.exec(line);
@@ -30,5 +30,6 @@ export function readFeedback(
       reportedDomain: one('reported-domain'),
     },
     recipients,
+    role: listed.length ? 'feedback-field' : 'original-to',
   };
 }

@@ -17,7 +17,7 @@ import {
   walk,
 } from './mime.ts';
 import { originalFromHeaders, originalFromText } from './original.ts';
-import type { OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
+import type { FactRole, OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
 import { isAutoReply, isChallenge, mailboxRetired } from './rfc3834.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
@@ -201,6 +201,7 @@ function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): Recipi
     !evidence.status && code && e.status && /^[45]\.0\.0$/.test(e.status) ? `${e.status[0]}.${code}` : e.status;
   return {
     address: e.address,
+    role: e.role,
     action: e.action,
     status,
     replyCode: e.replyCode,
@@ -214,9 +215,10 @@ function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): Recipi
 }
 
 /** A complaint is not a delivery failure: it is counted on its own, never against the address's deliverability. */
-function complaint(address: string, rule: string): RecipientFact {
+function complaint(address: string, rule: string, role: FactRole = 'feedback-field'): RecipientFact {
   return {
     address,
+    role,
     action: 'failed',
     status: null,
     replyCode: null,
@@ -281,7 +283,7 @@ function readUnsubscribe({ root, parts, subject, from }: Message): Report | null
       arrivalDate: headerValue(root.headers, 'date') ?? null,
       reportedDomain: null,
     },
-    recipients: [complaint(who, 'unsubscribe.request')],
+    recipients: [complaint(who, 'unsubscribe.request', 'reply-sender')],
   };
 }
 
@@ -297,7 +299,7 @@ function readArf({ root, parts }: Message): Report | null {
     decodedBy: 'arf',
     original,
     feedback: fb.feedback,
-    recipients: fb.recipients.map((address) => complaint(address, 'arf.feedback-report')),
+    recipients: fb.recipients.map((address) => complaint(address, 'arf.feedback-report', fb.role)),
   };
 }
 
@@ -323,6 +325,7 @@ function readMdn({ root, parts }: Message): Report | null {
   report.recipients = [
     {
       address: d.recipient,
+      role: 'disposition-field',
       action: refused ? 'failed' : 'delivered',
       status: null,
       replyCode: null,
@@ -557,6 +560,7 @@ function autoReply(
     : retired
       ? {
           address: who,
+          role: 'reply-sender',
           action: 'failed',
           status: null,
           replyCode: null,
@@ -568,6 +572,7 @@ function autoReply(
         }
       : {
           address: who,
+          role: 'reply-sender',
           action: 'delivered',
           status: null,
           replyCode: null,
@@ -632,12 +637,19 @@ function textEvidence(
 ): RecipientEvidence[] {
   const evidence = readTextBounce(noticeText, textOptions);
   if (evidence.length) return evidence;
-  const fallback = addressesIn(headerValue(root.headers, 'x-failed-recipients')).concat(addressesIn(original?.to));
+  const fallback = [
+    ...addressesIn(headerValue(root.headers, 'x-failed-recipients')).map((address) => ({
+      address,
+      role: 'failed-recipients-header' as const,
+    })),
+    ...addressesIn(original?.to).map((address) => ({ address, role: 'original-to' as const })),
+  ];
   const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
   const code = failureCode(diagnostic);
   const status = findStatus(diagnostic);
-  return fallback.slice(0, 1).map((address) => ({
+  return fallback.slice(0, 1).map(({ address, role }) => ({
     address,
+    role,
     action: 'failed',
     status,
     replyCode: code,

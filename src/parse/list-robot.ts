@@ -43,6 +43,7 @@ export function readListRefusal(
   return [
     {
       address,
+      role: 'list-address',
       action: 'failed',
       status: null,
       replyCode: null,

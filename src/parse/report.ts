@@ -17,6 +17,33 @@ export interface OriginalMessage {
   xHeaders: Record<string, string>;
 }
 
+/**
+ * Where a fact's address came from: the role the report gave it. Only the first few name a
+ * recipient whose delivery the report is about; the others are taken when nothing better
+ * names one.
+ */
+export type FactRole =
+  /** Final-Recipient (or Original-Recipient) of a DSN block, or of an Amazon SES notification. */
+  | 'dsn-field'
+  /** An address the notice's words mark as the failed one ("<a@b>: 550 …", "delivery to a@b failed"). */
+  | 'notice-text'
+  /** Final-Recipient of a disposition notification (a Sieve reject, a read receipt). */
+  | 'disposition-field'
+  /** Original-Rcpt-To or Removal-Recipient of a complaint, or the recipient a JMRP copy names. */
+  | 'feedback-field'
+  /** The recipient of the send the report is proven to be about (a redacted complaint). */
+  | 'send-recipient'
+  /** The sender of an auto-reply or of an unsubscribe request: the reply speaks for them. */
+  | 'reply-sender'
+  /** X-Failed-Recipients of a notice that names nobody in its words. */
+  | 'failed-recipients-header'
+  /** The returned original's To:, for a notice that names nobody else. */
+  | 'original-to'
+  /** Named by the notice in a weaker role (a header summary, "addressed to", a list posted to), nobody else being named. */
+  | 'notice-mention'
+  /** The list address a mailing-list robot refused a post to. */
+  | 'list-address';
+
 /** What a report says happened to one recipient. */
 export interface DeliveryFacts {
   /** Final-Recipient (or Original-Recipient) of a DSN block, or the address a text bounce names. */
@@ -32,6 +59,8 @@ export interface DeliveryFacts {
   remoteMta: string | null;
   /** Will-Retry-Until: of a DSN block (a delay): when the reporting MTA gives up, ISO 8601. */
   willRetryUntil?: string | null;
+  /** Where the address came from. */
+  role: FactRole;
 }
 
 /** One recipient before classification, with what else the notice says about it. */

@@ -106,6 +106,7 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     const fromDiagnostic = diagnostic ? (findStatus(remoteReply(diagnostic) ?? '') ?? findStatus(diagnostic)) : null;
     recipients.push({
       address,
+      role: 'dsn-field',
       action: action(b.get('action')),
       status: moreSpecific(statusField, fromDiagnostic, diagnostic ? lastStatus(diagnostic) : null),
       // A local program's exit code ("X-Unix; 255") is not an SMTP reply.

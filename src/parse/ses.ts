@@ -87,6 +87,7 @@ function evidence(r: SesRecipient, action: Action, smtpResponse?: string, subTyp
     null;
   return {
     address,
+    role: 'dsn-field',
     action,
     status: (r.status && findStatus(` ${r.status}`)) || (diagnostic ? findStatus(diagnostic) : null),
     replyCode: diagnostic ? findReplyCode(diagnostic) : null,

@@ -5,7 +5,7 @@
 // has never seen. The returned copy of the message is cut off first, so that addresses in
 // it are not taken for failed recipients.
 import { findReplyCode, findStatus, wordsBesides } from '../classify/index.ts';
-import type { RecipientEvidence } from './report.ts';
+import type { FactRole, RecipientEvidence } from './report.ts';
 
 // The lookbehind starts a match only where a token starts: without it, a long run of
 // local-part characters with no "@" is rescanned from every position (quadratic).
@@ -142,8 +142,8 @@ function readAddresses(
   allowSystem: boolean,
 ): RecipientEvidence[] {
   // Addresses taken only when nothing else is named (see roleOnLine), first mention kept.
-  const fallbacks = new Map<string, { line: number; address: string }>();
-  const hits: Array<{ line: number; address: string }> = [];
+  const fallbacks = new Map<string, { line: number; address: string; role: FactRole }>();
+  const hits: Array<{ line: number; address: string; role: FactRole }> = [];
   // Every line naming each address: a Sendmail notice lists a recipient with a short reason
   // ("(reason: 550 Host unknown)") and gives the whole reply in its transcript further down
   // ("550 5.1.2 <x@y>... Host unknown (Name server: y: host not found)").
@@ -165,7 +165,7 @@ function readAddresses(
       const role = roleOnLine(line, facts, m, address);
       if (role === 'other') continue;
       if (role === 'fallback') {
-        if (!fallbacks.has(key)) fallbacks.set(key, { line: i, address });
+        if (!fallbacks.has(key)) fallbacks.set(key, { line: i, address, role: 'notice-mention' });
         continue;
       }
       const lineNumbers = mentions.get(key);
@@ -174,7 +174,7 @@ function readAddresses(
         continue;
       }
       mentions.set(key, [i]);
-      hits.push({ line: i, address });
+      hits.push({ line: i, address, role: 'notice-text' });
     }
   });
   if (hits.length === 0) hits.push(...fallbacks.values());
@@ -200,7 +200,13 @@ function readAddresses(
         .find((l) => l !== lines[hit.line] && TRANSCRIPT_REPLY.test(l));
       if (fuller) explained = describe(lines, hit.line, `${explained.diagnosticCode} ${fuller.trim()}`);
     }
-    return { address: hit.address, action: 'failed', ...explained, context: notice } satisfies RecipientEvidence;
+    return {
+      address: hit.address,
+      role: hit.role,
+      action: 'failed',
+      ...explained,
+      context: notice,
+    } satisfies RecipientEvidence;
   });
 }
 

@@ -169,6 +169,7 @@ function redactedComplainant(link: MessageLink | null): RecipientFact[] {
   return [
     {
       address: link.sendRecipient,
+      role: 'send-recipient',
       action: 'failed',
       status: null,
       replyCode: null,
