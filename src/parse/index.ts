@@ -17,7 +17,14 @@ import {
   walk,
 } from './mime.ts';
 import { originalFromHeaders, originalFromText } from './original.ts';
-import type { FactRole, OriginalMessage, RecipientEvidence, RecipientFact, Report, ReportKind } from './report.ts';
+import {
+  complaint,
+  type OriginalMessage,
+  type RecipientEvidence,
+  type RecipientFact,
+  type Report,
+  type ReportKind,
+} from './report.ts';
 import { addressField, readDeliveryStatus } from './rfc3464.ts';
 import { isAutoReply, isChallenge, mailboxRetired } from './rfc3834.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
@@ -214,22 +221,6 @@ function toFact(evidence: RecipientEvidence, rules: RuleSet | undefined): Recipi
   };
 }
 
-/** A complaint is not a delivery failure: it is counted on its own, never against the address's deliverability. */
-function complaint(address: string, rule: string, role: FactRole = 'feedback-field'): RecipientFact {
-  return {
-    address,
-    role,
-    action: 'failed',
-    status: null,
-    replyCode: null,
-    diagnosticCode: null,
-    remoteMta: null,
-    reason: 'feedback',
-    type: 'ignored',
-    rule,
-  };
-}
-
 function unique(evidence: RecipientEvidence[]): RecipientEvidence[] {
   const seen = new Map<string, RecipientEvidence>();
   for (const e of evidence) {
@@ -340,7 +331,7 @@ function readMdn({ root, parts }: Message): Report | null {
   return report;
 }
 
-/** What an MDN's Original-Message-ID alone says of the original. */
+/** What a Message-ID alone (an MDN's Original-Message-ID, SES's mail.messageId) says of the original. */
 function originalWithId(messageId: string): OriginalMessage {
   return {
     messageId,
@@ -425,18 +416,7 @@ function sesReport(ses: SesNotification, rules: RuleSet | undefined): Report {
   const report: Report = {
     ...emptyReport(),
     decodedBy: 'amazon-ses',
-    original: ses.messageId
-      ? {
-          messageId: `<${ses.messageId}>`,
-          from: null,
-          to: null,
-          subject: null,
-          listId: null,
-          inReplyTo: null,
-          references: null,
-          xHeaders: {},
-        }
-      : null,
+    original: ses.messageId ? originalWithId(`<${ses.messageId}>`) : null,
   };
   if (ses.type === 'Complaint') {
     return {

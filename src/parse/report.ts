@@ -103,3 +103,19 @@ export interface Report {
   /** Things that were odd but did not stop decoding. */
   problems: string[];
 }
+
+/** A complaint is not a delivery failure: it is counted on its own, never against the address's deliverability. */
+export function complaint(address: string, rule: string, role: FactRole = 'feedback-field'): RecipientFact {
+  return {
+    address,
+    role,
+    action: 'failed',
+    status: null,
+    replyCode: null,
+    diagnosticCode: null,
+    remoteMta: null,
+    reason: 'feedback',
+    type: 'ignored',
+    rule,
+  };
+}

@@ -17,7 +17,7 @@ import {
   recentKey,
   recentSends,
 } from '../correlate/correlate.ts';
-import type { RecipientFact, Report } from '../parse/report.ts';
+import { complaint, type RecipientFact, type Report } from '../parse/report.ts';
 import {
   admit,
   type Evidence,
@@ -166,20 +166,7 @@ async function weigh(tx: PoolClient, messages: DecodedMessage[], opts: EventsOpt
  */
 function redactedComplainant(link: MessageLink | null): RecipientFact[] {
   if (!link || (link.proof !== 'signed' && link.proof !== 'registered') || !link.sendRecipient) return [];
-  return [
-    {
-      address: link.sendRecipient,
-      role: 'send-recipient',
-      action: 'failed',
-      status: null,
-      replyCode: null,
-      diagnosticCode: null,
-      remoteMta: null,
-      reason: 'feedback',
-      type: 'ignored',
-      rule: 'arf.recipient-of-the-send',
-    },
-  ];
+  return [complaint(link.sendRecipient, 'arf.recipient-of-the-send', 'send-recipient')];
 }
 
 function eventRow(source: FactSource, report: Report, w: WeighedFact): EventRow {
