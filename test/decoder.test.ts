@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../src/parse/index.ts';
+import { parseMessage } from '../src/parse/mime.ts';
 import { messageIdOf } from '../src/parse/original.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/decoder/', import.meta.url));
@@ -546,6 +547,25 @@ test('a reply without a code of its own gets the code of what its words say, in 
   assert.equal(fact('550 5.7.1 No such user here'), '5.7.1 userunknown');
   // Words that name no single code keep the class alone.
   assert.equal(fact('554 Transaction failed'), '5.0.0 systemerror');
+});
+
+test('RFC 2231 parameters: numbered sections joined, encoded sections decoded in their charset', () => {
+  const root = parseMessage(
+    [
+      'Content-Type: multipart/mixed;',
+      ' boundary*0="=_long-boundary-part-one";',
+      ' boundary*1="-and-part-two"',
+      '',
+      '--=_long-boundary-part-one-and-part-two',
+      "Content-Type: text/plain; charset*=iso-8859-1''caf%E9; name*=utf-8''r%C3%A9sum%C3%A9.txt",
+      '',
+      'one',
+      '--=_long-boundary-part-one-and-part-two--',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(root.params.boundary, '=_long-boundary-part-one-and-part-two');
+  assert.deepEqual(root.parts[0]?.params, { charset: 'café', name: 'résumé.txt' });
 });
 
 test('the same DSN with LF, CRLF and CR line ends decodes the same', () => {

@@ -116,15 +116,39 @@ function parseContentType(value: string | undefined): { type: string; params: Re
   const [typeWord = '', ...glued] = (typePart ?? '').trim().split(/\s+/);
   const type = typeWord.toLowerCase() || 'text/plain';
   const params: Record<string, string> = {};
+  // RFC 2231: a value split in numbered sections ("boundary*0=…; boundary*1=…"), and sections
+  // marked "*" percent-encoded, the first of them prefixed with its charset ("utf-8''%E2%80…").
+  const sections = new Map<string, Array<{ n: number; value: string; encoded: boolean }>>();
   for (const p of [...glued, ...rest]) {
     const eq = p.indexOf('=');
     if (eq <= 0) continue;
-    const key = p.slice(0, eq).trim().toLowerCase().replace(/\*$/, '');
+    const m = /^([^*\s]+)(?:\*(\d+))?(\*)?$/.exec(p.slice(0, eq).trim().toLowerCase());
+    if (!m) continue;
     let v = p.slice(eq + 1).trim();
     if (v.startsWith('"')) v = v.slice(1, v.endsWith('"') && v.length > 1 ? -1 : undefined).replace(/\\(.)/g, '$1');
-    params[key] = v;
+    const [, name, n, star] = m;
+    if (n === undefined && !star) params[name!] = v;
+    else sections.set(name!, [...(sections.get(name!) ?? []), { n: Number(n ?? 0), value: v, encoded: Boolean(star) }]);
   }
+  for (const [name, parts] of sections) params[name] = joinSections(parts.sort((a, b) => a.n - b.n));
   return { type: type.includes('/') ? type : 'text/plain', params };
+}
+
+/** An RFC 2231 parameter's sections, joined and decoded. */
+function joinSections(parts: Array<{ n: number; value: string; encoded: boolean }>): string {
+  let charset: string | undefined;
+  const bytes = parts
+    .map(({ value, encoded }, i) => {
+      if (!encoded) return value;
+      let v = value;
+      if (i === 0) {
+        const m = /^([^']*)'[^']*'(.*)$/.exec(v);
+        if (m) [, charset, v] = m as unknown as [string, string, string];
+      }
+      return v.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    })
+    .join('');
+  return decodeCharset(bytes, charset || 'us-ascii');
 }
 
 function splitParams(value: string): string[] {
@@ -205,12 +229,10 @@ function isUtf8(bytes: string): boolean {
 
 /** latin1 bytes in `charset` to a JS string; unknown or broken charsets fall back. */
 function decodeCharset(bytes: string, charset: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(bytes) && !/\x1b\$/.test(bytes)) return bytes; // plain ASCII (ISO-2022-JP hides in ASCII)
   let name = (charset ?? 'utf-8').trim().toLowerCase();
   // ISO-2022-JP escapes in a part labelled otherwise, or not at all (a DSN's Diagnostic-Code
   // quoting a Japanese reply): the escapes name the charset.
-  // eslint-disable-next-line no-control-regex
   if (!name.startsWith('iso-2022') && /\x1b\$[@B]/.test(bytes) && !/[\x80-\xff]/.test(bytes)) name = 'iso-2022-jp';
   let decoder = decoders.get(name);
   if (decoder === undefined) {
