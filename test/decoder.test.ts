@@ -521,6 +521,14 @@ test("a DSN's Status: gives way only to a receiver's code that says at least as 
       ].join('\r\n'),
     );
   const statusOf = (status: string, diagnostic: string) => decode(dsn(status, diagnostic)).recipients[0]?.status;
+  // A recipient of another address type is reported as the DSN gives it.
+  const other = decode(
+    Buffer.from(dsn('5.1.1', '550 5.1.1 unknown').toString().replace('rfc822; bob@example.org', 'unknown; nair_s')),
+  );
+  assert.deepEqual(
+    other.recipients.map((r) => [r.address, r.status, r.role]),
+    [['nair_s', '5.1.1', 'dsn-field']],
+  );
   assert.equal(statusOf('5.1.1', '550 5.1.0 Address rejected'), '5.1.1');
   assert.equal(statusOf('5.2.2', '421 4.0.0 try again later'), '5.2.2');
   assert.equal(statusOf('5.2.2', '550 5.0.0 mailbox full'), '5.2.2');

@@ -60,6 +60,12 @@ export function addressField(value: string | undefined): string | null {
   return bare ? bare.replace(/^@[^:]+:/, '').replace(/^["']|["'.]$/g, '') : null;
 }
 
+/** The value of an address field that names no mail address ("unknown; nair_s"), as given. */
+function otherAddressType(value: string | undefined): string | null {
+  const m = /^\s*([A-Za-z0-9-]+)\s*;\s*(\S{1,254})\s*$/.exec(value ?? '');
+  return m && m[1]!.toLowerCase() !== 'rfc822' ? m[2]! : null;
+}
+
 /** An RFC 5322 date as ISO 8601; the text as given when it does not parse. */
 function isoDate(value: string | undefined): string | null {
   const v = value?.trim();
@@ -95,7 +101,11 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     const final = addressField(b.get('final-recipient'));
     const original = addressField(b.get('original-recipient'));
     // A final recipient on an internal host name ("user@server") says less than the original.
-    const address = final && (/@[^@]*\./.test(final) || !original) ? final : original;
+    // A recipient of another address type ("unknown; nair_s", "x400; …") is reported as given.
+    const address =
+      (final && (/@[^@]*\./.test(final) || !original) ? final : original) ??
+      otherAddressType(b.get('final-recipient')) ??
+      otherAddressType(b.get('original-recipient'));
     if (!address) continue;
     // Without a Diagnostic-Code, the Status: field's comment may say why ("4.0.0 (example.net:
     // host name lookup failure)").
