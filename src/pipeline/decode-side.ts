@@ -40,7 +40,13 @@ export class DecodeSide {
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`the decode side exited (code ${code}) while starting`)));
     });
-    await ready;
+    try {
+      await ready;
+    } catch (err) {
+      this.worker = undefined;
+      await worker.terminate();
+      throw err;
+    }
     worker.on('error', (err) => this.log.error({ err: err.message }, 'the decode side failed; starting it again'));
     worker.once('exit', () => {
       if (this.worker !== worker || this.stopping) return;
