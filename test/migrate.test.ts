@@ -104,7 +104,7 @@ test('badly named or gapped migration files are refused before touching the data
   await assert.rejects(readMigrations(named), /not named NNNN_name\.sql/);
 });
 
-test('0012 moves the standing history into months, ids and all, and the suppression list keeps its why', async () => {
+test('0012 and 0013 move the standing history into months, ids and all, and the suppression list keeps its why', async () => {
   const pool = poolFor(await emptyDatabase());
   const all = await readMigrations();
   await migrate(
@@ -124,16 +124,25 @@ test('0012 moves the standing history into months, ids and all, and the suppress
             ('ann@y.example', now() - interval '3 days', 'fine', 'quarantined', 'userunknown', 'event', 12, 'bounced', null),
             ('bob@y.example', now() - interval '40 days', 'fine', 'complained', 'feedback', 'event', 13, 'bounced', null)`,
   );
-  const whyBefore = await pool.query(
-    `select address, raw_message_id, cause, actor from suppression_list order by address`,
+  // The event behind Ann's last quarantine: the list shows its evidence.
+  await pool.query(
+    `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason, type, rule,
+                                correlation, evidence, sent_message_id)
+     values (now() - interval '3 days', 12, 'ann@y.example', 'y.example', 'bounce', 'failed', 'userunknown', 'hard', 'test',
+             'token', 'authenticated', 'send-12@sender.example')`,
   );
+  const why = `select address, raw_message_id, cause, actor, evidence, correlation, sent_message_id
+                 from suppression_list order by address`;
+  const whyBefore = await pool.query(why);
   const rowsBefore = await pool.query(`select * from address_standing_history order by id`);
 
   await migrate(pool, all);
-  const whyAfter = await pool.query(
-    `select address, raw_message_id, cause, actor from suppression_list order by address`,
-  );
+  const whyAfter = await pool.query(why);
   assert.deepEqual(whyAfter.rows, whyBefore.rows);
+  assert.deepEqual(
+    [whyAfter.rows[0].evidence, whyAfter.rows[0].sent_message_id],
+    ['authenticated', 'send-12@sender.example'],
+  );
   assert.deepEqual(
     whyAfter.rows.map((r) => [r.address, Number(r.raw_message_id)]),
     [
