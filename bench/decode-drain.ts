@@ -17,6 +17,7 @@ import { DEFAULT_EVIDENCE_POLICY } from '../src/standing/evidence.ts';
 import { DEFAULT_POLICY } from '../src/standing/policy.ts';
 import { createPool } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
+import { bounceTo } from '../test/support/envelope.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
 
 const { values } = parseArgs({
@@ -82,21 +83,7 @@ async function run(url: string, workers: number): Promise<void> {
       instance: 'bench',
     });
     await Promise.all(
-      sends.map((s, i) =>
-        spool.store({
-          envelope: {
-            mailFrom: '',
-            rcptTo: ['b@bounces.example.com'],
-            remoteIp: null,
-            helo: null,
-            tlsProtocol: null,
-            sessionId: null,
-            receivedAt: new Date(),
-            source: 'smtp',
-          },
-          raw: dsn(s.messageId, s.rcpt, i % 3 === 0),
-        }),
-      ),
+      sends.map((s, i) => spool.store(bounceTo('b@bounces.example.com', dsn(s.messageId, s.rcpt, i % 3 === 0)))),
     );
     await spool.close();
     await thread.start();

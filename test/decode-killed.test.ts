@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { Spool } from '../src/ingest/spool.ts';
 import { spawnServer } from './support/child-server.ts';
 import { useTestDatabase } from './support/db.ts';
+import { bounceTo } from './support/envelope.ts';
 
 const DOMAIN = 'bounces.example.com';
 const COUNT = 3000;
@@ -56,23 +57,7 @@ test('SIGKILL while decoding a backlog: the next instance decides every message 
     maxConcurrentCommits: 2,
     instance: 'test',
   });
-  await Promise.all(
-    Array.from({ length: COUNT }, (_, i) =>
-      spool.store({
-        envelope: {
-          mailFrom: '',
-          rcptTo: [`b@${DOMAIN}`],
-          remoteIp: null,
-          helo: null,
-          tlsProtocol: null,
-          sessionId: null,
-          receivedAt: new Date(),
-          source: 'smtp',
-        },
-        raw: dsn(i),
-      }),
-    ),
-  );
+  await Promise.all(Array.from({ length: COUNT }, (_, i) => spool.store(bounceTo(`b@${DOMAIN}`, dsn(i)))));
   await spool.close();
 
   // Small batches (DECODE_BATCH_SIZE) so that the kill lands between and inside them.

@@ -9,6 +9,7 @@ import { DecodeWorker, decodeBatch, eachMessage } from '../src/ingest/decode-que
 import { Spool } from '../src/ingest/spool.ts';
 import { createPool } from '../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { bounceTo } from './support/envelope.ts';
 import { decodeWithWorkers } from './support/workers.ts';
 
 let db: TestDatabase;
@@ -33,19 +34,7 @@ async function storeMessages(count: number, tag: string): Promise<string[]> {
   });
   const stored = await Promise.all(
     Array.from({ length: count }, (_, n) =>
-      spool.store({
-        envelope: {
-          mailFrom: '',
-          rcptTo: ['b@bounces.example.com'],
-          remoteIp: null,
-          helo: null,
-          tlsProtocol: null,
-          sessionId: null,
-          receivedAt: new Date(),
-          source: 'smtp',
-        },
-        raw: Buffer.from(`Subject: ${tag} ${n}\r\n\r\nbody\r\n`),
-      }),
+      spool.store(bounceTo('b@bounces.example.com', Buffer.from(`Subject: ${tag} ${n}\r\n\r\nbody\r\n`))),
     ),
   );
   await spool.close();
@@ -229,19 +218,7 @@ test('a stage gets the stored bytes exactly: 8-bit text that is not UTF-8 includ
     Buffer.from([0xc3, 0x0d, 0x0a]),
     Buffer.from(Array.from({ length: 255 }, (_, i) => i + 1)),
   ]);
-  const { id } = await spool.store({
-    envelope: {
-      mailFrom: '',
-      rcptTo: ['b@bounces.example.com'],
-      remoteIp: null,
-      helo: null,
-      tlsProtocol: null,
-      sessionId: null,
-      receivedAt: new Date(),
-      source: 'smtp',
-    },
-    raw,
-  });
+  const { id } = await spool.store(bounceTo('b@bounces.example.com', raw));
   await spool.close();
   const seen = new Map<string, Buffer>();
   let took: number;

@@ -15,6 +15,7 @@ import { reportStage } from '../src/pipeline/decode-stage.ts';
 import { DEFAULT_EVIDENCE_POLICY } from '../src/standing/evidence.ts';
 import { DEFAULT_POLICY } from '../src/standing/policy.ts';
 import { useTestDatabase } from './support/db.ts';
+import { bounceTo } from './support/envelope.ts';
 import { failureNotice, manyAddresses } from './support/notices.ts';
 
 const fixture = useTestDatabase(6);
@@ -44,11 +45,7 @@ async function store(rcpt: string, raw: string): Promise<string> {
     maxConcurrentCommits: 1,
     instance: 'test',
   });
-  const envelope = { mailFrom: '', rcptTo: [rcpt], remoteIp: null, helo: null, tlsProtocol: null, sessionId: null };
-  const { id } = await spool.store({
-    envelope: { ...envelope, receivedAt: new Date(), source: 'smtp' },
-    raw: Buffer.from(raw),
-  });
+  const { id } = await spool.store(bounceTo(rcpt, Buffer.from(raw)));
   await spool.close();
   return id;
 }

@@ -16,6 +16,7 @@ import { DEFAULT_EVIDENCE_POLICY } from '../src/standing/evidence.ts';
 import { DEFAULT_POLICY } from '../src/standing/policy.ts';
 import { createPool } from '../src/store/database.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { bounceTo } from './support/envelope.ts';
 import { toCrlf } from './support/smtp-client.ts';
 import { decodeWithWorkers } from './support/workers.ts';
 
@@ -68,37 +69,25 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
     for (const copy of ['a', 'b']) {
       const raw = template.replace(/dave@quota\.example/g, 'walk@soft.example');
       stores.push(
-        spool.store({
-          envelope: {
-            mailFrom: '',
-            rcptTo: [returnPath(`soft-${day}${copy}`, 'walk@soft.example')],
-            remoteIp: null,
-            helo: null,
-            tlsProtocol: null,
-            sessionId: null,
-            receivedAt: new Date(base + day * DAY + (copy === 'b' ? 3_600_000 : 0)),
-            source: 'smtp',
-          },
-          raw: Buffer.from(raw, 'latin1'),
-        }),
+        spool.store(
+          bounceTo(
+            returnPath(`soft-${day}${copy}`, 'walk@soft.example'),
+            Buffer.from(raw, 'latin1'),
+            new Date(base + day * DAY + (copy === 'b' ? 3_600_000 : 0)),
+          ),
+        ),
       );
     }
   }
   for (let n = 0; n < 4; n++) {
     stores.push(
-      spool.store({
-        envelope: {
-          mailFrom: '',
-          rcptTo: [returnPath(`hard-${n}`, 'dup@hard.example')],
-          remoteIp: null,
-          helo: null,
-          tlsProtocol: null,
-          sessionId: null,
-          receivedAt: new Date(base + n * 60_000),
-          source: 'smtp',
-        },
-        raw: Buffer.from(hard.replace(/alice@receiver\.example/g, 'dup@hard.example'), 'latin1'),
-      }),
+      spool.store(
+        bounceTo(
+          returnPath(`hard-${n}`, 'dup@hard.example'),
+          Buffer.from(hard.replace(/alice@receiver\.example/g, 'dup@hard.example'), 'latin1'),
+          new Date(base + n * 60_000),
+        ),
+      ),
     );
   }
   await Promise.all(stores);
@@ -143,19 +132,12 @@ test('two workers deciding a burst over tripped breakers never wait on each othe
   for (let n = 0; n < 400; n++) {
     const address = `burst${n}@${domains[n % domains.length]}`;
     stores.push(
-      spool.store({
-        envelope: {
-          mailFrom: '',
-          rcptTo: [returnPath(`burst-${n}`, address)],
-          remoteIp: null,
-          helo: null,
-          tlsProtocol: null,
-          sessionId: null,
-          receivedAt: new Date(),
-          source: 'smtp',
-        },
-        raw: Buffer.from(hard.replace(/alice@receiver\.example/g, address), 'latin1'),
-      }),
+      spool.store(
+        bounceTo(
+          returnPath(`burst-${n}`, address),
+          Buffer.from(hard.replace(/alice@receiver\.example/g, address), 'latin1'),
+        ),
+      ),
     );
   }
   await Promise.all(stores);

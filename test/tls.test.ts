@@ -1,7 +1,6 @@
 // STARTTLS with a configured certificate: offered in EHLO, TLS 1.2 or later only, and the
 // protocol recorded with the stored message.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import type { RunningServer } from '../src/serve.ts';
+import { selfSignedCertificate } from './support/certificate.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
 import { RawSmtpClient } from './support/smtp-client.ts';
@@ -20,29 +20,11 @@ let folder: string;
 
 before(async () => {
   folder = mkdtempSync(join(tmpdir(), 'bounced-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=mx.bounces.example.com',
-      '-keyout',
-      join(folder, 'key.pem'),
-      '-out',
-      join(folder, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  const { certFile, keyFile } = selfSignedCertificate(folder, 'mx.bounces.example.com');
   db = await createTestDatabase();
   server = await startTestServer(db.url, {
-    TLS_CERT_FILE: join(folder, 'cert.pem'),
-    TLS_KEY_FILE: join(folder, 'key.pem'),
+    TLS_CERT_FILE: certFile,
+    TLS_KEY_FILE: keyFile,
   });
 });
 

@@ -3,7 +3,7 @@
 // delivered. One kind is a refusal: a Sieve `reject` (RFC 5429) or a mail filter answers
 // with "Disposition: automatic-action/MDN-sent-automatically; deleted", the recipient's own
 // rule having refused the message, often with the rule's words in the human-readable part.
-import { addressField } from './rfc3464.ts';
+import { addressField, fieldsOf } from './rfc3464.ts';
 
 export interface Disposition {
   /** Final-Recipient, else Original-Recipient: the recipient the notification speaks for. */
@@ -20,14 +20,12 @@ export interface Disposition {
 
 /** Reads the fields of a message/disposition-notification part. */
 export function readDisposition(fieldsText: string): Disposition {
-  const fields = new Map<string, string>();
-  for (const line of fieldsText
-    .replace(/\r/g, '')
-    .replace(/\n[ \t]+/g, ' ')
-    .split('\n')) {
-    const m = /^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*)$/.exec(line);
-    if (m && !fields.has(m[1]!.toLowerCase())) fields.set(m[1]!.toLowerCase(), m[2]!.trim());
-  }
+  // One notification, one recipient: its blocks read as one, the first of a field winning.
+  const fields = new Map(
+    fieldsOf(fieldsText.replace(/\r/g, ''))
+      .reverse()
+      .flatMap((block) => [...block]),
+  );
   // "automatic-action/MDN-sent-automatically; deleted/error" (modifiers after the slash).
   const disposition = /^\s*([a-z-]+)\s*\/[^;]*;\s*([a-z-]+)/i.exec(fields.get('disposition') ?? '');
   const messageId = fields.get('original-message-id')?.replace(/^\s*<|>\s*$/g, '') || null;

@@ -14,7 +14,8 @@ export interface DeliveryStatus {
 
 type Fields = Map<string, string>;
 
-function fieldsOf(text: string): Fields[] {
+/** The field blocks of a report's machine-readable part (DSN, MDN): a new block at each blank line or recipient. */
+export function fieldsOf(text: string): Fields[] {
   const blocks: Fields[] = [];
   let current: Fields = new Map();
   let last: string | undefined;

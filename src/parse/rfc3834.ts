@@ -1,6 +1,8 @@
 // RFC 3834 automatic responses (vacation, out of office). Auto-Submitted: auto-replied is
 // the standard mark; the others are what Exchange, Gmail and common vacation programs add,
 // and the subjects Outlook gives them in its languages.
+
+import { findReplyCode } from '../classify/index.ts';
 import { type Header, headerValue } from './mime.ts';
 
 const AUTO_SUBJECT =
@@ -23,11 +25,10 @@ const CHALLENGE = new RegExp(
     .join('|'),
   'i',
 );
-const SMTP_REPLY = /(^|\s)[45]\d\d[\s-]/m;
 
 /** A challenge-response system's answer: hold, verify, approve; no SMTP reply of its own. */
 export function isChallenge(subject: string, text: string): boolean {
-  return CHALLENGE.test(`${subject}\n${text}`) && !SMTP_REPLY.test(text);
+  return CHALLENGE.test(`${subject}\n${text}`) && !/^[45]/.test(findReplyCode(text) ?? '');
 }
 
 export function isAutoReply(headers: Header[], subject: string): boolean {

@@ -2,19 +2,11 @@
 // with its own configuration, users and Maildir, and a self-signed certificate.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  chmodSync,
-  chownSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from './certificate.ts';
 import { freePort } from './net.ts';
 
 export const DOVECOT = '/usr/sbin/dovecot';
@@ -38,10 +30,7 @@ function ids(user: string): { uid: number; gid: number } {
 }
 
 function groupName(gid: number): string {
-  const line = readFileSync('/etc/group', 'utf8')
-    .split('\n')
-    .find((l) => l.split(':')[2] === String(gid));
-  return line?.split(':')[0] ?? String(gid);
+  return spawnSync('getent', ['group', String(gid)], { encoding: 'utf8' }).stdout.split(':')[0] || String(gid);
 }
 
 function listening(port: number): Promise<boolean> {
@@ -77,29 +66,7 @@ export async function startDovecot(): Promise<Dovecot> {
   ]) {
     if (asRoot) chownSync(p, mailUser.uid, mailUser.gid);
   }
-  const certFile = join(root, 'cert.pem');
-  const keyFile = join(root, 'key.pem');
-  spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
+  const { certFile, keyFile } = selfSignedCertificate(root, 'localhost', 'IP:127.0.0.1,DNS:localhost');
   const password = 'mailbox-secret-1';
   writeFileSync(join(root, 'passwd'), `bounces:{PLAIN}${password}\n`);
   const ports = { pop3: await freePort(), pop3s: await freePort(), imap: await freePort(), imaps: await freePort() };
