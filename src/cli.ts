@@ -11,6 +11,7 @@ import { fetchRunFrom, runFetch } from './commands/fetch.ts';
 import { runParse } from './commands/parse.ts';
 import { runRelease } from './commands/release.ts';
 import { runReprocess } from './commands/reprocess.ts';
+import { runRules } from './commands/rules.ts';
 import { runToken } from './commands/token.ts';
 import { type Config, ConfigError, loadConfig } from './config/index.ts';
 import { TokenError } from './correlate/token.ts';
@@ -28,6 +29,7 @@ commands:
   migrate                            apply the database migrations and exit
   parse [--json] [--rules F] PATH…   decode bounce files or folders (no database), one line per file
   classify [--rules F] "TEXT"        the reason, type and rule for one line of bounce text
+  rules [--rules F] [ID…]            the rule table: each rule's rows, the reply each was written for
   token mint --send-id ID [--recipient A] [--ttl 14d] [--domain D]   a signed return-path token (keys: TOKEN_KEYS)
   token verify TOKEN|ADDRESS [--recipient A]   check a token: its send id, expiry and recipient, or why it is refused
   release --domain D --since T [--dry-run]   undo the quarantines an outage of domain D caused since T
@@ -48,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (NOT_YET.has(command)) return usageError(`'${command}' is not available in this release yet`);
-  if (command === 'parse' || command === 'classify') return decodeCommand(command, rest);
+  if (command === 'parse' || command === 'classify' || command === 'rules') return decodeCommand(command, rest);
   if (command !== 'serve' && command !== 'migrate' && !WITH_ARGUMENTS.has(command))
     return usageError(`unknown command '${command}' (try: bounced help)`);
   if (!WITH_ARGUMENTS.has(command) && rest.length > 0)
@@ -98,8 +100,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** parse and classify need no configuration and no database. */
-function decodeCommand(command: 'parse' | 'classify', args: string[]): number {
+/** parse, classify and rules need no configuration and no database. */
+function decodeCommand(command: 'parse' | 'classify' | 'rules', args: string[]): number {
   const options = { json: { type: 'boolean', default: false }, rules: { type: 'string' } } as const;
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
@@ -119,6 +121,14 @@ function decodeCommand(command: 'parse' | 'classify', args: string[]): number {
   if (command === 'classify') {
     if (positionals.length !== 1 || values.json) return usageError('usage: bounced classify [--rules FILE] "TEXT"');
     return runClassify(positionals[0]!, rules, out);
+  }
+  if (command === 'rules') {
+    if (values.json) return usageError('usage: bounced rules [--rules FILE] [ID…]');
+    try {
+      return runRules(positionals, rules, out);
+    } catch (err) {
+      return usageError(`rules: ${(err as Error).message}`);
+    }
   }
   if (positionals.length === 0) return usageError('usage: bounced parse [--json] [--rules FILE] PATH…');
   try {

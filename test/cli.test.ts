@@ -107,6 +107,22 @@ test('bounced classify prints reason, type and rule for one line', () => {
   assert.equal(run(['classify']).code, 2);
 });
 
+test('bounced rules lists a rule with each row: the type its reply gets, the reply, the pattern', () => {
+  const r = run(['rules', 'mailbox.full']);
+  assert.equal(r.code, 0);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'mailbox.full  mailboxfull');
+  // A full mailbox is soft whatever its code; each reply is followed by its own pattern.
+  const i = lines.indexOf('  soft    552 5.2.2 Maildir over quota');
+  assert.ok(i > 0, r.stdout);
+  assert.equal(lines[i + 1], '          /maildir over quota/');
+  // A prefix names a family; a rule nobody wrote is a usage error.
+  assert.match(run(['rules', 'provider']).stdout, /^provider\.orange-spam {2}spamdetected$/m);
+  const none = run(['rules', 'mailbox.nonesuch']);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no rule named mailbox\.nonesuch/);
+});
+
 test('bounced token mint and verify, with the keys from TOKEN_KEYS', () => {
   const env = { TOKEN_KEYS: '5:cli-secret-0123456789abcdef0123456789', BOUNCE_DOMAINS: 'bounces.example.com' };
   const minted = run(['token', 'mint', '--send-id', 'order-77', '--ttl', '2d'], env);

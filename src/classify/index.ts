@@ -3,7 +3,8 @@
 
 import { Prefilter } from './prefilter.ts';
 import { type BounceType, bounceType, type Reason } from './reasons.ts';
-import { type Rule, STATUS_RULES, TEXT_RULES } from './rules.ts';
+import type { Rule } from './rule.ts';
+import { STATUS_RULES, TEXT_RULES } from './rules.ts';
 
 export interface Evidence {
   action?: string | null;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { checkPatternSync, type PatternVerdict } from './pattern-safety.ts';
 import { isReason } from './reasons.ts';
-import type { Rule } from './rules.ts';
+import type { Rule } from './rule.ts';
 
 export class RuleFileError extends Error {
   override name = 'RuleFileError';

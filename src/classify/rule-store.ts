@@ -4,8 +4,8 @@
 // never allowed to stop decoding.
 import type { Pool } from 'pg';
 import { checkPattern, type PatternVerdict } from './pattern-safety.ts';
+import type { Rule } from './rule.ts';
 import { parseRules, type RuleSpec } from './rule-file.ts';
-import type { Rule } from './rules.ts';
 
 export interface LoadedRules {
   rules: Rule[];
