@@ -237,7 +237,7 @@ export const TEXT_RULES: Rule[] = [
   rule('system.backend', 'systemerror', [
     ['451 4.4.3 Unable to contact LDAP server', /\bldap\b.{0,30}(server|error|fail|unavailable)/],
     ['451 4.4.3 Unable to contact LDAP server', /unable to contact ldap/],
-    ['451 Could not load DRD for domain (example.com) rcpt (kijitora@example.com)', /could not load drd/],
+    ['451 Could not load DRD for domain (example.com) rcpt (user@example.com)', /could not load drd/],
     ['451 4.3.0 Temporary failure: database unavailable', /database (error|failure|unavailable)/],
   ]),
   // --- the sending side: authentication, reputation, block lists, rate ---------------
@@ -1395,7 +1395,7 @@ export const TEXT_RULES: Rule[] = [
     ['550 5.1.1 unknown or illegal alias: user@example.com', /unknown or illegal alias/],
     ['550 5.1.1 No account by that name here', /no account by that name/],
     [
-      '550 5.1.1 <test-of-zhzkndneko@privaterelay.appleid.com>: user not found',
+      '550 5.1.1 <user@privaterelay.example.com>: user not found',
       /user (is )?not (found|here|known|listed)/,
     ],
     ['550 5.1.1 User invalid', /user invalid/],
@@ -1468,7 +1468,7 @@ export const TEXT_RULES: Rule[] = [
       '550 5.1.1 The recipient email address is incorrect',
       /recipient (e-?mail )?address is (possibly )?(incorrect|invalid|wrong)/,
     ],
-    ['550 <neko-nyaan@ne.auone-net.jp>: Recipient address rejected.', /recipient address rejected(?!:)/],
+    ['550 <user@example.jp>: Recipient address rejected.', /recipient address rejected(?!:)/],
     [
       '550 5.1.1 The account you tried to reach does not exist',
       /(account|address|mailbox|user) (that )?you tried to reach (does not|doesn't) exist/,
@@ -1882,7 +1882,7 @@ export const TEXT_RULES: Rule[] = [
     ['451 4.3.0 Requested action aborted: local error in processing', /requested action aborted/],
     ['554 Transaction failed', /transaction failed/],
     ['451 4.3.0 Internal server error, please try again later', /4\.3\.\d/],
-    ['550 5.3.5 <kuroneko@example.org>... Internal System Error', /5\.3\.[05]/],
+    ['550 5.3.5 <user@example.org>... Internal System Error', /5\.3\.[05]/],
     ['451 4.3.0 Error: queue file write error', /queue (file )?(write|error)/],
     ['Mail delivery failed', /delivery (temporarily )?(suspended|failed|deferred)/],
     ['451 4.3.0 Error processing message', /error (in )?processing/],
