@@ -1,6 +1,7 @@
 // Classification: the words of the receiver first, then its status code, then nothing
 // ("onhold": a failure we saw but cannot explain; we say so rather than guess).
 
+import { anyOf, oneOf, seq } from './patterns.ts';
 import { Prefilter } from './prefilter.ts';
 import { type BounceType, bounceType, type Reason } from './reasons.ts';
 import type { Rule } from './rule.ts';
@@ -66,8 +67,17 @@ export function fold(text: string): string {
 // ("it was rejected by the recipient domain" says nothing about why).
 // Amazon SES quotes it after its own summary: "5.1.0 - Unknown address error 550-'5.7.1 … Access denied'".
 // Postfix quotes a local delivery program after "Command output:" ("… Mailbox is full").
-const QUOTES_REMOTE =
-  /(?:the (?:error|response) (?:that )?the other server returned was|remote (?:host|server|mta) (?:said|replied|returned)|server message|the server (?:said|replied|responded)|command output)\s*:?\s*|(?<=(?:^|\s)[45]\d\d-)'/gi;
+const QUOTES_REMOTE = anyOf(
+  seq(
+    oneOf(
+      /the (?:error|response) (?:that )?the other server returned was/gi,
+      /remote (?:host|server|mta) (?:said|replied|returned)|server message/gi,
+      /the server (?:said|replied|responded)|command output/gi,
+    ),
+    /\s*:?\s*/gi,
+  ),
+  /(?<=(?:^|\s)[45]\d\d-)'/gi,
+);
 
 /** The receiver's own reply quoted in a notice's words, when the notice quotes it. */
 export function remoteReply(text: string): string | undefined {

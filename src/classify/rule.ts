@@ -46,16 +46,3 @@ export function rule(id: string, reason: Reason, rows: readonly RuleRow[], optio
 export function statusRule(id: string, reason: Reason, status: RegExp, example: string): Rule {
   return { id, reason, status, example };
 }
-
-/**
- * A pattern too long for one line, written in consecutive pieces (each a pattern on its
- * own: groups do not cross pieces).
- */
-export function seq(...pieces: RegExp[]): RegExp {
-  return new RegExp(pieces.map((p) => p.source).join(''));
-}
-
-/** One group of many words, written in several pieces: `(a|b|c|d)` from /a|b/ and /c|d/. */
-export function oneOf(...pieces: RegExp[]): RegExp {
-  return new RegExp(`(${pieces.map((p) => p.source).join('|')})`);
-}

@@ -7,8 +7,9 @@
 // Each text rule is a reason and its rows: one pattern per row, beside the reply it was
 // written for (rule.ts says how a row is read, and test/rules.test.ts checks every one).
 // The type a reason gives (hard, soft, ignored) is reasons.ts's bounceType.
-// To see one rule's rows as a reviewer would: `bounced rules --list <id>`.
-import { oneOf, type Rule, rule, statusRule as s, seq } from './rule.ts';
+// To see one rule's rows as a reviewer would: `bounced rules <id>`.
+import { oneOf, seq } from './patterns.ts';
+import { type Rule, rule, statusRule as s } from './rule.ts';
 
 export const TEXT_RULES: Rule[] = [
   // --- providers' own codes, which say more than their words -------------------------
@@ -1394,10 +1395,7 @@ export const TEXT_RULES: Rule[] = [
     ['550 5.1.1 Addressee unknown', /addressee unknown/],
     ['550 5.1.1 unknown or illegal alias: user@example.com', /unknown or illegal alias/],
     ['550 5.1.1 No account by that name here', /no account by that name/],
-    [
-      '550 5.1.1 <user@privaterelay.example.com>: user not found',
-      /user (is )?not (found|here|known|listed)/,
-    ],
+    ['550 5.1.1 <user@privaterelay.example.com>: user not found', /user (is )?not (found|here|known|listed)/],
     ['550 5.1.1 User invalid', /user invalid/],
     [
       '550 5.1.1 <user@example.com>: Recipient address rejected: User unknown in virtual mailbox table',

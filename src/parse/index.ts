@@ -2,6 +2,7 @@
 // is not a bounce gives kind 'other' with no recipients, and a message that cannot be read
 // gives what could be read plus a problem, never an exception.
 import { classify, findReplyCode, findStatus, type RuleSet } from '../classify/index.ts';
+import { anyOf } from '../classify/patterns.ts';
 import { bounceType, type Reason } from '../classify/reasons.ts';
 import { readFeedback } from './arf.ts';
 import { readListRefusal } from './list-robot.ts';
@@ -44,10 +45,23 @@ export type { RecipientFact, Report } from './report.ts';
 const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
 
 // Subjects and senders of delivery reports, in the languages the corpus and the world use.
-const BOUNCE_SUBJECT =
-  /undeliver|undelivered|deliver(y|ed)? (status|fail|failure|notification|report|problem|has failed)|returned mail|return(ed)? to sender|failure notice|mail delivery|non-?deliver|delivery error|could not be delivered|not delivered|nicht zustellbar|unzustellbar|non remis|non distribuable|no entregado|non recapitato|non recapitabile|onbestelbaar|n[ãa]o (foi )?entregue|niedostarczaln|nedoru[čc]iteln|недоставлен|не доставлен|teslim edilemedi|kan ikke leveres|kunde inte levereras|ej levererad|mail system error|rejected|bounce|delayed mail|warning: (could not|message)|message (not )?delivered|error sending|mail failure|system error|permanent error|未達|配送|エラー|送信できません|失敗|退信|退回|notification|problem with your message|an error occurred|expired/i;
-const DAEMON_FROM =
-  /mailer-daemon|post_?master|mail-daemon|mail delivery (sub)?system|mail administrator|maildelivery|mailerdaemon|bounce|nobody@|daemon@|\bmta\b/i;
+const BOUNCE_SUBJECT = anyOf(
+  /undeliver|undelivered/i,
+  /deliver(y|ed)? (status|fail|failure|notification|report|problem|has failed)/i,
+  /returned mail|return(ed)? to sender|failure notice|mail delivery|non-?deliver/i,
+  /delivery error|could not be delivered|not delivered|nicht zustellbar|unzustellbar/i,
+  /non remis|non distribuable|no entregado|non recapitato|non recapitabile|onbestelbaar/i,
+  /n[ãa]o (foi )?entregue|niedostarczaln|nedoru[čc]iteln|недоставлен|не доставлен/i,
+  /teslim edilemedi|kan ikke leveres|kunde inte levereras|ej levererad/i,
+  /mail system error|rejected|bounce|delayed mail|warning: (could not|message)/i,
+  /message (not )?delivered|error sending|mail failure|system error|permanent error|未達/i,
+  /配送|エラー|送信できません|失敗|退信|退回|notification|problem with your message|an error occurred/i,
+  /expired/i,
+);
+const DAEMON_FROM = anyOf(
+  /mailer-daemon|post_?master|mail-daemon|mail delivery (sub)?system|mail administrator/i,
+  /maildelivery|mailerdaemon|bounce|nobody@|daemon@|\bmta\b/i,
+);
 
 function emptyReport(problems: string[] = []): Report {
   return {
@@ -574,8 +588,16 @@ function autoReply(
 // What a text notice says when it only warns that delivery is late and still being tried
 // (Exim's "has not yet been delivered", Gmail's "Delivery to the following recipient has
 // been delayed", Sendmail's "Warning: could not send message for past 4 hours").
-const DELAY_WARNING =
-  /has not yet been delivered|delivery to the following recipients? (has been|was) delayed|(message|delivery) (has been|is) (delayed|postponed)|this is a warning message only|this is an advisory[- ]only|you do not need to resend|no action is required on your part|will be retried for|delivery attempts will continue|(will|shall) continue (to try|trying|to attempt|attempting) (to deliver|delivery)|still being retried|only a temporary failure report|warning: could not send message/i;
+const DELAY_WARNING = anyOf(
+  /has not yet been delivered/i,
+  /delivery to the following recipients? (has been|was) delayed/i,
+  /(message|delivery) (has been|is) (delayed|postponed)|this is a warning message only/i,
+  /this is an advisory[- ]only|you do not need to resend/i,
+  /no action is required on your part|will be retried for/i,
+  /delivery attempts will continue/i,
+  /(will|shall) continue (to try|trying|to attempt|attempting) (to deliver|delivery)/i,
+  /still being retried|only a temporary failure report|warning: could not send message/i,
+);
 const DELAY_SUBJECT = /\bdelay(ed)?\b|still being retried|warning: could not send|delivery warning/i;
 
 function isDelayWarning(subject: string, noticeText: string): boolean {
@@ -586,13 +608,18 @@ function isDelayWarning(subject: string, noticeText: string): boolean {
 }
 
 // What a notice says when it returns a message it could not deliver.
-const NOT_DELIVERED =
-  /could not be delivered|couldn't be delivered|cannot be delivered|undeliverable|delivery (has )?failed|was not delivered|wasn't delivered|not be delivered to/i;
+const NOT_DELIVERED = anyOf(
+  /could not be delivered|couldn't be delivered|cannot be delivered|undeliverable/i,
+  /delivery (has )?failed|was not delivered|wasn't delivered|not be delivered to/i,
+);
 
 // Words any delivery failure notice uses somewhere; a person's reply titled "Notification
 // of …" or "Re: rejected offer" has none of them, nor a reply code.
-const FAILURE_WORDS =
-  /deliver|fail|error|undeliverable|unknown|not found|rejected|refused|denied|blocked|quota|full|invalid|does not exist|doesn't exist|returned|bounce|zustell|remis|entregad|recapitat|未達|送信できません|退信/i;
+const FAILURE_WORDS = anyOf(
+  /deliver|fail|error|undeliverable|unknown|not found|rejected|refused|denied|blocked/i,
+  /quota|full|invalid|does not exist|doesn't exist|returned|bounce|zustell|remis/i,
+  /entregad|recapitat|未達|送信できません|退信/i,
+);
 
 function looksLikeBounce({ root, parts, subject, from }: Message, noticeText: string): boolean {
   if (

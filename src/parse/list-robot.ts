@@ -1,6 +1,7 @@
 // Mailing-list software (fml, ezmlm, Mailman, Sympa) answering a post it refuses: "You are
 // not a member of this mailing list <list@…>", "Duplicated Message-ID in <list@…>". The
 // list's address is the recipient that failed; its words say why.
+import { anyOf } from '../classify/patterns.ts';
 import { headerValue, type MimePart } from './mime.ts';
 import type { RecipientEvidence } from './report.ts';
 
@@ -13,8 +14,11 @@ const LIST_HEADERS = [
   'x-list-administrivia',
   'x-sympa-to',
 ];
-const REFUSAL =
-  /not (a )?member of|non-?member|not allowed to post|members-only|only (list )?members (can|may) post|duplicated message-id|loop alert|post(ing)? .{0,30}(rejected|refused|denied|not allowed)/i;
+const REFUSAL = anyOf(
+  /not (a )?member of|non-?member|not allowed to post|members-only/i,
+  /only (list )?members (can|may) post|duplicated message-id|loop alert/i,
+  /post(ing)? .{0,30}(rejected|refused|denied|not allowed)/i,
+);
 
 /** The refused list address, with the robot's words, when this is a list robot's refusal. */
 export function readListRefusal(

@@ -3,10 +3,21 @@
 // and the subjects Outlook gives them in its languages.
 
 import { findReplyCode } from '../classify/index.ts';
+import { oneOf, seq } from '../classify/patterns.ts';
 import { type Header, headerValue } from './mime.ts';
 
-const AUTO_SUBJECT =
-  /^\s*(auto(matic)?[ -]?(reply|response|respons|antwort|answer)|out of (the )?office|vacation|away from|on vacation|i am away|abwesen|absence|r[ée]ponse automatique|respuesta autom[aá]tica|risposta automatica|resposta autom[aá]tica|automatische antwort|automatisch antwoord|automatisk svar|autosvar|automatikus v[áa]lasz|r[ăa]spuns automat|자동 응답|不在通知|automaattinen vastaus|odpowied[źz] automatyczna|automatick[áa] odpov[ěe]d|автоматический ответ|автоответ|otomatik yan[ıi]t|자동 회신|自動回覆|自動応答|自動返信|自动回复|autoreply|ooo\b)/i;
+const AUTO_SUBJECT = seq(
+  /^\s*/i,
+  oneOf(
+    /auto(matic)?[ -]?(reply|response|respons|antwort|answer)|out of (the )?office|vacation/i,
+    /away from|on vacation|i am away|abwesen|absence|r[ée]ponse automatique/i,
+    /respuesta autom[aá]tica|risposta automatica|resposta autom[aá]tica|automatische antwort/i,
+    /automatisch antwoord|automatisk svar|autosvar|automatikus v[áa]lasz|r[ăa]spuns automat/i,
+    /자동 응답|不在通知|automaattinen vastaus|odpowied[źz] automatyczna|automatick[áa] odpov[ěe]d/i,
+    /автоматический ответ|автоответ|otomatik yan[ıi]t|자동 회신|自動回覆|自動応答|自動返信|自动回复/i,
+    /autoreply|ooo\b/i,
+  ),
+);
 
 // Challenge-response systems hold a message until its sender proves to be a person or is
 // approved: an automatic answer about our message, not a failure of the address. Real
@@ -14,7 +25,10 @@ const AUTO_SUBJECT =
 // an SMTP reply; a challenge speaks to a person and has none.
 const CHALLENGE = new RegExp(
   [
-    /\b(verify|confirm|prove)\b.{0,40}\b(you are|you're|that you are) (a )?(human|real (person|sender)|not a (robot|machine|spammer))/,
+    seq(
+      /\b(verify|confirm|prove)\b.{0,40}\b(you are|you're|that you are) (a )?/,
+      /(human|real (person|sender)|not a (robot|machine|spammer))/,
+    ),
     /\b(approved|authori[sz]ed|trusted|allowed|verified|accepted) senders?\b/,
     /\b(white|allow|safe)[- ]?list(ed)?\b/,
     /\bsender (verification|approval|authentication) (is )?(required|request)/,
@@ -48,14 +62,26 @@ export function isAutoReply(headers: Header[], subject: string): boolean {
 // ("This mailbox is not monitored", the no-reply address's usual answer, is not one.)
 const RETIRED_MAILBOX = new RegExp(
   [
-    /(address|account|inbox|mailbox|e-?mail)\b.{0,60}\bis no longer (in use|active|valid|monitored|available|being (monitored|used|read|checked))/,
-    /\bno longer (with|employed (at|by)|works? (at|for)|part of) (the|our|this|[a-z]+ )?(company|organi[sz]ation|firm|team|office|school|university|[a-z]+)/,
+    seq(
+      /(address|account|inbox|mailbox|e-?mail)\b.{0,60}\bis no longer /,
+      /(in use|active|valid|monitored|available|being (monitored|used|read|checked))/,
+    ),
+    seq(
+      /\bno longer (with|employed (at|by)|works? (at|for)|part of) (the|our|this|[a-z]+ )?/,
+      /(company|organi[sz]ation|firm|team|office|school|university|[a-z]+)/,
+    ),
     /\b(has|have) left (the|our) (company|organi[sz]ation|firm|school|university|business)/,
-    /nicht mehr (aktiv|gültig|in (benutzung|gebrauch|betrieb))|nicht mehr (im|in unserem|bei) (unternehmen|haus|firma)|hat (das unternehmen|unser unternehmen|die firma) verlassen/,
-    /n'est plus (active|valide|utilis[ée]e|consult[ée]e|en service|lue)|a quitt[ée] (la soci[ée]t[ée]|l'entreprise|notre)|ne fait plus partie/,
-    /ya no (est[áa]|es|se encuentra) (activ[ao]|v[áa]lid[ao]|en uso|disponible)|ya no (trabaja|forma parte)|dej[óo] (la|nuestra) (empresa|compa[ñn][íi]a)/,
-    /n[ãa]o (est[áa]|[ée]) mais (ativ[ao]|utilizad[ao]|em uso|v[áa]lid[ao])|n[ãa]o faz mais parte|deixou a (empresa|companhia)/,
-    /non [èe] pi[ùu] (attiv[ao]|in uso|valid[ao]|utilizzat[ao])|non fa pi[ùu] parte|ha lasciato (l'azienda|la societ[àa])/,
+    /nicht mehr (aktiv|gültig|in (benutzung|gebrauch|betrieb))/,
+    /nicht mehr (im|in unserem|bei) (unternehmen|haus|firma)/,
+    /hat (das unternehmen|unser unternehmen|die firma) verlassen/,
+    /n'est plus (active|valide|utilis[ée]e|consult[ée]e|en service|lue)/,
+    /a quitt[ée] (la soci[ée]t[ée]|l'entreprise|notre)|ne fait plus partie/,
+    /ya no (est[áa]|es|se encuentra) (activ[ao]|v[áa]lid[ao]|en uso|disponible)/,
+    /ya no (trabaja|forma parte)|dej[óo] (la|nuestra) (empresa|compa[ñn][íi]a)/,
+    /n[ãa]o (est[áa]|[ée]) mais (ativ[ao]|utilizad[ao]|em uso|v[áa]lid[ao])/,
+    /n[ãa]o faz mais parte|deixou a (empresa|companhia)/,
+    /non [èe] pi[ùu] (attiv[ao]|in uso|valid[ao]|utilizzat[ao])|non fa pi[ùu] parte/,
+    /ha lasciato (l'azienda|la societ[àa])/,
     /niet (meer|langer) in (gebruik|dienst)|is niet meer werkzaam/,
   ]
     .map((r) => r.source)

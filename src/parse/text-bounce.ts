@@ -5,25 +5,49 @@
 // has never seen. The returned copy of the message is cut off first, so that addresses in
 // it are not taken for failed recipients.
 import { findReplyCode, findStatus, wordsBesides } from '../classify/index.ts';
+import { oneOf, seq } from '../classify/patterns.ts';
 import type { FactRole, RecipientEvidence } from './report.ts';
 
 // The lookbehind starts a match only where a token starts: without it, a long run of
 // local-part characters with no "@" is rescanned from every position (quadratic).
-const ADDRESS =
-  /(?<![A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff])[A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff]+@(?:[A-Za-z0-9\u0080-\uffff](?:[A-Za-z0-9\-\u0080-\uffff]*[A-Za-z0-9\u0080-\uffff])?\.)+[A-Za-z\u0080-\uffff]{2,}/g;
+// A local part's characters are RFC 5322's atext, any non-ASCII, and dots; a domain is
+// labels (no hyphen at either end) and a top-level name of two letters or more.
+const ATEXT = /[A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff]/.source;
+const LABEL = /[A-Za-z0-9\u0080-\uffff](?:[A-Za-z0-9\-\u0080-\uffff]*[A-Za-z0-9\u0080-\uffff])?\./.source;
+const ADDRESS = new RegExp(`(?<!${ATEXT})${ATEXT}+@(?:${LABEL})+[A-Za-z\\u0080-\\uffff]{2,}`, 'g');
 
 // Lines that start the returned copy of the message in text bounces.
 const ORIGINAL_STARTS = [
-  /^\s*(?:\|\s*)?-{2,}.{0,20}(original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded|message headers|message text|rfc ?822)/i,
+  seq(
+    /^\s*(?:\|\s*)?-{2,}.{0,20}/i,
+    oneOf(
+      /original|returned|undelivered|unsent|below this line|copy of|headers? of|forwarded/i,
+      /message headers|message text|rfc ?822/i,
+    ),
+  ),
   /^\s*={3,}.{0,20}(original|returned|copy of|headers)/i,
   /^\s*(original|old|returned|undelivered) message:?\s*$/i,
   /^\s*(the )?(original )?message('s)? headers (follow|are below)/i,
-  /^\s*(original message follows|the original message (follows|is attached|headers)|this is a copy of|(included is |here is )?a copy of the (original )?message|original message headers|below is a copy of|unsent message below|returned mail follows|message text follows|-+ ?original message ?-+)/i,
+  seq(
+    /^\s*/i,
+    oneOf(
+      /original message follows|the original message (follows|is attached|headers)|this is a copy of/i,
+      /(included is |here is )?a copy of the (original )?message|original message headers/i,
+      /below is a copy of|unsent message below|returned mail follows|message text follows/i,
+      /-+ ?original message ?-+/i,
+    ),
+  ),
   /^\s*(content-type|content-description): (message\/rfc822|text\/rfc822-headers|undelivered message)/i,
 ];
 
-const HEADER_LINE =
-  /^(received|return-path|message-id|from|to|subject|date|mime-version|x-[a-z0-9-]+|content-type|dkim-signature|reply-to|delivered-to):/i;
+const HEADER_LINE = seq(
+  /^/i,
+  oneOf(
+    /received|return-path|message-id|from|to|subject|date|mime-version|x-[a-z0-9-]+/i,
+    /content-type|dkim-signature|reply-to|delivered-to/i,
+  ),
+  /:/i,
+);
 
 /** Splits a text bounce into its own text and the returned original (if any). */
 export function cutOriginal(text: string): { notice: string; original: string | null } {
@@ -98,8 +122,14 @@ function headsError(notice: string, e: RecipientEvidence): boolean {
 
 // Words that offer help at an address rather than report it: "For further assistance,
 // please contact <support@isp.example>", "send mail to <help@…>".
-const OFFERS_HELP =
-  /\b(contact|contact\b.{0,60}\bat|send (an? )?(e-?mail|mail|message)s? to|write to|reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at))(?:\s*:)?\s*<?$/i;
+const OFFERS_HELP = seq(
+  /\b/i,
+  oneOf(
+    /contact|contact\b.{0,60}\bat|send (an? )?(e-?mail|mail|message)s? to|write to/i,
+    /reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at)/i,
+  ),
+  /(?:\s*:)?\s*<?$/i,
+);
 
 // Addresses listed before this one in the same clause ("contact <a@b> or <c@d>"): the words
 // before the list speak for each address in it.

@@ -9,6 +9,12 @@ const TRANSIENT_SQLSTATE_CLASSES = new Set([
 ]);
 const LOCK_NOT_AVAILABLE = '55P03';
 
+/** The driver's own words when the connection went away, with no SQLSTATE. */
+const DRIVER_LOST_CONNECTION = [
+  /Connection terminated|connection (?:is )?(?:closed|lost)|ECONNRESET|ECONNREFUSED|EPIPE/i,
+  /timeout exceeded when trying to connect|Query read timeout/i,
+];
+
 /** A database fault to retry rather than a verdict on the message. */
 export function isTransient(err: unknown): boolean {
   // An error may say so itself (the decoder thread lost while decoding).
@@ -16,9 +22,6 @@ export function isTransient(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))
     return TRANSIENT_SQLSTATE_CLASSES.has(code.slice(0, 2)) || code === LOCK_NOT_AVAILABLE;
-  // The driver's own words when the connection went away, with no SQLSTATE.
   const message = String((err as Error)?.message ?? '');
-  return /Connection terminated|connection (?:is )?(?:closed|lost)|ECONNRESET|ECONNREFUSED|EPIPE|timeout exceeded when trying to connect|Query read timeout/i.test(
-    message,
-  );
+  return DRIVER_LOST_CONNECTION.some((words) => words.test(message));
 }
