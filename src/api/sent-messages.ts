@@ -25,8 +25,16 @@ const MAX_METADATA_BYTES = 16 * 1024;
 // ("Fri, 04 Dec 2026 10:00:00 +0000"). Date.parse alone takes "1" (the year 2001) and other
 // guesses; Postgres would read a zone-less time in its own time zone.
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
-const MAIL_DATE =
-  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|UT|GMT|Z)$/i;
+const MAIL_DATE = new RegExp(
+  [
+    /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?/, // day of the week, optional
+    /\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} /, // date
+    /\d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|UT|GMT|Z)$/, // time and zone
+  ]
+    .map((part) => part.source)
+    .join(''),
+  'i',
+);
 
 /** The moment a sentAt names, or NaN when it is not one of the forms above. */
 function parseSentAt(text: string): number {
@@ -130,7 +138,8 @@ export async function registerSent(
   if (batch.length === 0) return { inserted: 0, duplicates: 0 };
   const { rowCount } = await pool.query(
     `insert into sent_messages (message_id, recipient, campaign, sent_at, send_id, envelope_id, metadata)
-     select m.message_id, m.recipient, m.campaign, coalesce(m.sent_at, now()), m.send_id, m.envelope_id, coalesce(m.metadata, '{}')
+     select m.message_id, m.recipient, m.campaign, coalesce(m.sent_at, now()), m.send_id, m.envelope_id,
+            coalesce(m.metadata, '{}')
        from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::jsonb[])
             as m(message_id, recipient, campaign, sent_at, send_id, envelope_id, metadata)
      on conflict do nothing`,

@@ -52,8 +52,7 @@ export async function runApply(
   const operator = { actor: operatorName(values.actor), note: values.note ?? null };
   const applied = await applyUnapplied(pool, selection, { operator, dryRun, events });
   for (const a of applied) out(JSON.stringify(a));
-  out(
-    `${dryRun ? 'would apply' : 'applied'} ${applied.length} fact(s)${applied.length === 0 ? ' (none of these is an unapplied fact: see the unapplied_facts view)' : ''}`,
-  );
+  const none = applied.length === 0 ? ' (none of these is an unapplied fact: see the unapplied_facts view)' : '';
+  out(`${dryRun ? 'would apply' : 'applied'} ${applied.length} fact(s)${none}`);
   return applied.length === 0 ? 1 : 0;
 }

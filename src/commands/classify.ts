@@ -7,8 +7,7 @@ export function runClassify(text: string, rules: RuleSet, out: (line: string) =>
   const replyCode = findReplyCode(text);
   // The line may say which command it answered ("(in reply to RCPT TO command)"), as in a bounce.
   const c = classify({ action: 'failed', status, replyCode, diagnostic: text, command: commandSaid(text) }, rules);
-  out(
-    `reason=${c.reason} type=${c.type} rule=${c.rule}${status ? ` status=${status}` : ''}${replyCode ? ` reply=${replyCode}` : ''}`,
-  );
+  const codes = `${status ? ` status=${status}` : ''}${replyCode ? ` reply=${replyCode}` : ''}`;
+  out(`reason=${c.reason} type=${c.type} rule=${c.rule}${codes}`);
   return 0;
 }

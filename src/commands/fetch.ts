@@ -31,7 +31,8 @@ export function fetchRunFrom(
   const url = positionals[0] ?? config.fetch.url;
   if (!url || positionals.length > 1)
     throw new UsageError(
-      'usage: bounced fetch pop3://user@host | imaps://user@host/INBOX [--once] [--interval 300] (password: MAILBOX_PASSWORD)',
+      'usage: bounced fetch pop3://user@host | imaps://user@host/INBOX [--once] [--interval 300] ' +
+        '(password: MAILBOX_PASSWORD)',
     );
   parseMailboxUrl(url); // a bad URL is a usage error, before any connection
   const password = config.fetch.password;

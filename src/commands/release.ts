@@ -20,7 +20,8 @@ export async function runRelease(args: string[], pool: Pool, out: (line: string)
   });
   for (const r of released) out(JSON.stringify(r));
   out(
-    `${values['dry-run'] ? 'would release' : 'released'} ${released.length} address(es) of ${values.domain} quarantined since ${since.toISOString()}`,
+    `${values['dry-run'] ? 'would release' : 'released'} ${released.length} address(es) of ${values.domain} ` +
+      `quarantined since ${since.toISOString()}`,
   );
   return 0;
 }

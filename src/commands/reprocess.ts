@@ -37,7 +37,8 @@ export async function runReprocess(
   });
   for (const c of summary.changed) out(JSON.stringify(c));
   out(
-    `${values['dry-run'] ? 'dry run: ' : ''}${summary.messages} message(s) decoded again, ${summary.changed.length} recipient fact(s) ${values['dry-run'] ? 'would change' : 'changed'}`,
+    `${values['dry-run'] ? 'dry run: ' : ''}${summary.messages} message(s) decoded again, ` +
+      `${summary.changed.length} recipient fact(s) ${values['dry-run'] ? 'would change' : 'changed'}`,
   );
   return 0;
 }

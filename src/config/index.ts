@@ -55,7 +55,10 @@ export interface Config {
   shutdownDrainMs: number;
   /** DECODE_BUDGET_MS: a message whose decoding takes longer is parked as failed, with the reason. */
   decodeBudgetMs: number;
-  /** DECODE_WORKERS: decoding batches in flight at once (the decode side opens two connections for each, and one more). */
+  /**
+   * DECODE_WORKERS: decoding batches in flight at once (the decode side opens two
+   * connections for each, and one more).
+   */
   decodeWorkers: number;
   /** Messages a decode worker claims and writes at a time. */
   decodeBatchSize: number;

@@ -180,7 +180,8 @@ async function lookUpSends(db: PoolClient, probes: Probe[][]): Promise<SentIndex
   const index: SentIndex = { message_id: new Map(), envelope_id: new Map(), send_id: new Map() };
   if (wanted.message_id.size + wanted.envelope_id.size + wanted.send_id.size === 0) return index;
   const { rows } = await db.query<SentRow & { via: SentColumn; key: string }>(
-    `select 'message_id' as via, message_id as key, ${SENT_COLUMNS} from sent_messages where message_id = any($1::text[])
+    `select 'message_id' as via, message_id as key, ${SENT_COLUMNS}
+       from sent_messages where message_id = any($1::text[])
      union all
      select 'envelope_id', envelope_id, ${SENT_COLUMNS} from sent_messages where envelope_id = any($2::text[])
      union all

@@ -107,7 +107,8 @@ function encodeSendId(sendId: string, max: number): { flags: number; bytes: Buff
   const bytes = Buffer.from(sendId, 'utf8');
   if (bytes.length === 0 || bytes.length > max) {
     throw new TokenError(
-      `a send id must be a UUID or 1-${max} bytes of UTF-8${max < MAX_SEND_ID_BYTES ? ' when the token names its recipient' : ''}, got ${bytes.length} bytes`,
+      `a send id must be a UUID or 1-${max} bytes of UTF-8` +
+        `${max < MAX_SEND_ID_BYTES ? ' when the token names its recipient' : ''}, got ${bytes.length} bytes`,
     );
   }
   return { flags: 0, bytes };

@@ -125,7 +125,8 @@ const LEASE_SECONDS = 300;
 
 async function lease(tx: PoolClient, ids: string[]): Promise<void> {
   await tx.query(
-    `update raw_messages set next_attempt_at = clock_timestamp() + make_interval(secs => $2) where id = any($1::bigint[])`,
+    `update raw_messages set next_attempt_at = clock_timestamp() + make_interval(secs => $2)
+      where id = any($1::bigint[])`,
     [ids, LEASE_SECONDS],
   );
 }
@@ -206,7 +207,8 @@ async function markUnfinished(
   if (isTransient(err)) {
     await tx.query(
       `update raw_messages set decode_attempts = decode_attempts + 1, decode_error = $2,
-              next_attempt_at = clock_timestamp() + make_interval(secs => $3) where id = $1 and decode_state = 'pending'`,
+              next_attempt_at = clock_timestamp() + make_interval(secs => $3)
+        where id = $1 and decode_state = 'pending'`,
       [message.id, why, retryDelayMs(message.attempts + 1, retryBaseMs) / 1000],
     );
     tally.retried++;

@@ -193,7 +193,8 @@ const INSERT_BATCH = `
          substring($14::bytea from m.start for m.length)
     from unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
                 $7::text[], $8::text[], $9::text[], $10::bytea[], $11::bytea[], $12::int[], $13::int[])
-         as m(received_at, source, session_id, mail_from, rcpt_to, remote_ip, helo, tls_protocol, sha256, dedupe_key, start, length)
+         as m(received_at, source, session_id, mail_from, rcpt_to, remote_ip, helo, tls_protocol,
+              sha256, dedupe_key, start, length)
       on conflict (dedupe_key) do nothing
   returning id, dedupe_key`;
 

@@ -114,9 +114,9 @@ export async function openMailbox(
       await pop.login(target.user, password);
     } catch (err) {
       pop.destroy();
-      throw new MailboxError(
-        `${base}: ${(err as Error).message.replace(/^login: /, 'login refused (')}${(err as Error).message.startsWith('login: ') ? ')' : ''}`,
-      );
+      const said = (err as Error).message;
+      // "login: <server's words>" reads "login refused (<server's words>)".
+      throw new MailboxError(`${base}: ${said.startsWith('login: ') ? `login refused (${said.slice(7)})` : said}`);
     }
     let numbers = new Map<string, number>();
     return {
@@ -137,7 +137,8 @@ export async function openMailbox(
   }
   if (target.security === 'none' && !trust.allowPlaintextLogin) {
     throw new MailboxError(
-      `${base}: refusing to send the password without TLS: use imaps:// or ?starttls=1 (or allow plain-text login explicitly)`,
+      `${base}: refusing to send the password without TLS: ` +
+        'use imaps:// or ?starttls=1 (or allow plain-text login explicitly)',
     );
   }
   // Loaded when an IMAP mailbox is opened: a sixth of a second every other command would pay.

@@ -43,7 +43,10 @@ const DEFAULT_LABELLED_DOMAINS = [
 
 export type ConnectionResult = 'accepted' | 'refused_busy' | 'refused_shutdown' | 'rate_limited' | 'cut_off';
 
-/** One metric's series, as a thread that counts part of the server's work sends them to the main one (see Metrics.absorb). */
+/**
+ * One metric's series, as a thread that counts part of the server's work sends them to the
+ * main one (see Metrics.absorb).
+ */
 export interface MetricSnapshot {
   name: string;
   type: 'counter' | 'gauge';
@@ -105,7 +108,8 @@ export class Metrics {
   );
   readonly decodedMessages = this.counter(
     'bounced_decode_messages_total',
-    'Stored messages the decoding stage took, by result: decoded, failed (cannot be decoded), retried (a transient database fault; back in the queue)',
+    'Stored messages the decoding stage took, by result: decoded, failed (cannot be decoded), ' +
+      'retried (a transient database fault; back in the queue)',
     ['result'],
   );
   readonly decodedReports = this.counter(
@@ -130,7 +134,8 @@ export class Metrics {
   );
   readonly factEvidence = this.counter(
     'bounced_fact_evidence_total',
-    'Recipient facts that could change a standing, by the evidence they carried (authenticated, weak, none) and outcome (applied, or why not)',
+    'Recipient facts that could change a standing, by the evidence they carried ' +
+      '(authenticated, weak, none) and outcome (applied, or why not)',
     ['evidence', 'outcome'],
   );
   readonly sentRegistered = this.counter(
@@ -157,11 +162,13 @@ export class Metrics {
   );
   readonly rulesRefused = this.gauge(
     'bounced_classification_rules_refused',
-    'Operator rules not in use: a pattern that does not compile or could backtrack catastrophically (see classification_rules.problem)',
+    'Operator rules not in use: a pattern that does not compile or could backtrack ' +
+      'catastrophically (see classification_rules.problem)',
   );
   readonly decoderRestarts = this.counter(
     'bounced_decoder_restarts_total',
-    'Times the decoder thread was started again: a message past DECODE_BUDGET_MS (budget), a crash, or the thread gone (exit)',
+    'Times the decoder thread was started again: a message past DECODE_BUDGET_MS (budget), ' +
+      'a crash, or the thread gone (exit)',
     ['why'],
   );
   readonly databaseUp = this.gauge(

@@ -39,7 +39,10 @@ export type FactRole =
   | 'failed-recipients-header'
   /** The returned original's To:, for a notice that names nobody else. */
   | 'original-to'
-  /** Named by the notice in a weaker role (a header summary, "addressed to", a list posted to), nobody else being named. */
+  /**
+   * Named by the notice in a weaker role (a header summary, "addressed to", a list posted
+   * to), nobody else being named.
+   */
   | 'notice-mention'
   /** The list address a mailing-list robot refused a post to. */
   | 'list-address';

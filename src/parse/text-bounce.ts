@@ -5,7 +5,7 @@
 // has never seen. The returned copy of the message is cut off first, so that addresses in
 // it are not taken for failed recipients.
 import { findReplyCode, findStatus, wordsBesides } from '../classify/index.ts';
-import { oneOf, seq } from '../classify/patterns.ts';
+import { anyOf, oneOf, seq } from '../classify/patterns.ts';
 import type { FactRole, RecipientEvidence } from './report.ts';
 
 // The lookbehind starts a match only where a token starts: without it, a long run of
@@ -414,12 +414,23 @@ function smtpCommand(lines: string[], at: number, diagnostic: string): string | 
   return commandSaid(diagnostic) ?? commandInTranscript(lines, at);
 }
 
+// How an error text names the command it answered, by stage.
+const IN_REPLY_TO = seq(
+  /\b(?:in reply to|after|response to)\s+(?:the\s+)?(?:end of\s+)?/i,
+  /(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i,
+);
+const SAYS_RCPT = anyOf(
+  /\brcpt to response|\bcommand rcpt\b|\bdid not like our rcpt|\bdoes not like recipient/i,
+  /\[rcpt_to\]|\bsmtp:rcpt\b/i,
+);
+const SAYS_CONNECT = anyOf(
+  /\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting/i,
+  /connected to .{0,40} but my name was rejected|refused to talk to me/i,
+);
+
 /** The stage as an error text words it: "(in reply to RCPT TO command)", "[RCPT_TO]", … */
 export function commandSaid(diagnostic: string): string | null {
-  const said =
-    /\b(?:in reply to|after|response to)\s+(?:the\s+)?(?:end of\s+)?(RCPT TO|MAIL FROM|DATA|RCPT|MAIL|HELO|EHLO)\b/i.exec(
-      diagnostic,
-    );
+  const said = IN_REPLY_TO.exec(diagnostic);
   if (said) return normaliseCommand(said[1]!);
   // A transcript line that sent the command ("hMailServer sent: RCPT TO:<x>", MDaemon "--> RCPT To:<x>").
   // ("Sent: Data sheet" in an Exchange notice's summary is not one: DATA is upper case there.)
@@ -429,20 +440,10 @@ export function commandSaid(diagnostic: string): string | null {
     /(?:\b[Ss]ent:|-->)\s*(DATA)\b/.exec(diagnostic) ??
     /\b(RCPT TO|MAIL FROM|DATA) generated (the )?following response/i.exec(diagnostic);
   if (sent) return normaliseCommand(sent[1]!);
-  if (
-    /\brcpt to response|\bcommand rcpt\b|\bdid not like our rcpt|\bdoes not like recipient|\[rcpt_to\]|\bsmtp:rcpt\b/i.test(
-      diagnostic,
-    )
-  )
-    return 'RCPT';
+  if (SAYS_RCPT.test(diagnostic)) return 'RCPT';
   if (/\bdid not like our data|\[data\]/i.test(diagnostic)) return 'DATA';
   if (/\bdid not like our mail from|\[mail_from\]|\bsmtp:mail\b/i.test(diagnostic)) return 'MAIL';
-  if (
-    /\b(after|during) (the )?initial connection|in reply to (the )?(initial )?greeting|connected to .{0,40} but my name was rejected|refused to talk to me/i.test(
-      diagnostic,
-    )
-  )
-    return 'CONNECT';
+  if (SAYS_CONNECT.test(diagnostic)) return 'CONNECT';
   if (/connected to .{0,40} but sender was rejected/i.test(diagnostic)) return 'MAIL';
   return null;
 }

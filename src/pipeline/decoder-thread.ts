@@ -122,7 +122,8 @@ export class DecoderThread {
         worker,
         'budget',
         new DecodeBudgetExceeded(
-          `decoding took longer than its budget of ${this.budgetMs} ms (DECODE_BUDGET_MS): parked; \`bounced reprocess\` decodes it again`,
+          `decoding took longer than its budget of ${this.budgetMs} ms (DECODE_BUDGET_MS): parked; ` +
+            '`bounced reprocess` decodes it again',
         ),
       );
     }, this.budgetMs);

@@ -8,6 +8,7 @@ export function startModuleWorker(base: string, name: string, options: WorkerOpt
   const script = new URL(`./${name}${fromSources ? '.ts' : '.js'}`, base);
   if (!fromSources) return new Worker(script, options);
   // Loader flags do not reach workers: the worker registers tsx itself, as bin/bounced.js does.
-  const loader = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); })`;
+  const entry = JSON.stringify(script.href);
+  const loader = `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })`;
   return new Worker(loader, { ...options, eval: true });
 }

@@ -98,7 +98,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     server = await startServer(native, pgdata, opts.port, runAs, remember);
   } catch (err) {
     throw new EmbeddedPostgresError(
-      `the embedded Postgres on 127.0.0.1:${opts.port} did not start: ${(err as Error).message}. Its last words:\n${recent.join('\n')}`,
+      `the embedded Postgres on 127.0.0.1:${opts.port} did not start: ${(err as Error).message}. ` +
+        `Its last words:\n${recent.join('\n')}`,
     );
   }
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
@@ -199,7 +200,8 @@ async function packagedBinaries(): Promise<string> {
     return dirname(dirname(binaries.postgres));
   } catch (err) {
     throw new EmbeddedPostgresError(
-      `no embedded Postgres binaries for ${process.platform}-${process.arch} (${(err as Error).message}); set DATABASE_URL to use another Postgres`,
+      `no embedded Postgres binaries for ${process.platform}-${process.arch} (${(err as Error).message}); ` +
+        'set DATABASE_URL to use another Postgres',
     );
   }
 }
@@ -349,8 +351,10 @@ function reachableDataFolder(dataDir: string, ids: Ids, log: Logger): string {
   mkdirSync(RELOCATED_DATA, { recursive: true, mode: 0o755 });
   mkdirSync(home, { recursive: true, mode: 0o755 });
   const note =
-    `The embedded Postgres of bounced for this DATA_DIR (${resolve(dataDir)}) keeps its cluster in\n${join(home, 'postgres')}\n` +
-    `because the '${USER}' user it runs as cannot enter ${closed.folder} (mode ${closed.mode.toString(8).padStart(4, '0')}).\n` +
+    `The embedded Postgres of bounced for this DATA_DIR (${resolve(dataDir)}) keeps its cluster in\n` +
+    `${join(home, 'postgres')}\n` +
+    `because the '${USER}' user it runs as cannot enter ${closed.folder} ` +
+    `(mode ${closed.mode.toString(8).padStart(4, '0')}).\n` +
     `Back that folder up with this one; delete it to start from an empty database.\n`;
   writeFileSync(join(dataDir, WHERE_NOTE), note);
   log.info(
@@ -375,7 +379,8 @@ async function refuseIfHeld(pgdata: string, port: number): Promise<void> {
   }
   if (await portAnswers(port)) {
     throw new EmbeddedPostgresError(
-      `port ${port} on 127.0.0.1 is taken by another program; set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use an existing Postgres`,
+      `port ${port} on 127.0.0.1 is taken by another program; ` +
+        'set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use an existing Postgres',
     );
   }
 }

@@ -78,7 +78,8 @@ export async function migrate(pool: Pool, migrations?: Migration[]): Promise<Mig
       const row = done.get(m.version);
       if (row && row.checksum !== m.checksum) {
         throw new MigrationError(
-          `migration ${file(m)} was changed after it was applied (checksum ${row.checksum.slice(0, 12)}… in the database, ` +
+          `migration ${file(m)} was changed after it was applied ` +
+            `(checksum ${row.checksum.slice(0, 12)}… in the database, ` +
             `${m.checksum.slice(0, 12)}… on disk); applied migrations are append-only: add a new file instead`,
         );
       }

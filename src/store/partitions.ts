@@ -32,7 +32,8 @@ export async function ensureMonthlyPartitions(
       const { rows } = await pool.query('select to_regclass($1) is not null as present', [name]);
       if (rows[0].present) continue;
       await pool.query(
-        `create table ${name} partition of ${table} for values from ('${from.toISOString()}') to ('${to.toISOString()}')`,
+        `create table ${name} partition of ${table}
+           for values from ('${from.toISOString()}') to ('${to.toISOString()}')`,
       );
       created.push(name);
     } catch (err) {

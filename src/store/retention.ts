@@ -49,12 +49,14 @@ const STEPS: Array<{ kind: string; days: (p: RetentionPolicy) => number; sql: st
   {
     kind: 'sent_messages',
     days: (p) => p.sentMessageDays,
-    sql: `delete from sent_messages where message_id in (select message_id from sent_messages where sent_at < $1 order by sent_at limit $2)`,
+    sql: `delete from sent_messages where message_id in
+            (select message_id from sent_messages where sent_at < $1 order by sent_at limit $2)`,
   },
   {
     kind: 'send_outcomes',
     days: (p) => p.sentMessageDays,
-    sql: `delete from send_outcomes o using (select sent_message_id, outcome from send_outcomes where at < $1 order by at limit $2) old
+    sql: `delete from send_outcomes o
+           using (select sent_message_id, outcome from send_outcomes where at < $1 order by at limit $2) old
            where o.sent_message_id = old.sent_message_id and o.outcome = old.outcome`,
   },
   {

@@ -64,9 +64,11 @@ export async function saveStandings(tx: PoolClient, standings: ReadonlyMap<strin
   const column = <T>(pick: (s: Standing) => T) => rows.map(([, s]) => pick(s));
   await tx.query(
     `update address_standing s
-        set state = n.state, soft_count = n.soft_count, last_counted_at = n.last_counted_at, last_event_at = n.last_event_at,
-            last_reason = n.last_reason, quarantined_at = n.quarantined_at, release_at = n.release_at, updated_at = clock_timestamp()
-       from unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+        set state = n.state, soft_count = n.soft_count, last_counted_at = n.last_counted_at,
+            last_event_at = n.last_event_at, last_reason = n.last_reason, quarantined_at = n.quarantined_at,
+            release_at = n.release_at, updated_at = clock_timestamp()
+       from unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::text[],
+                   $7::timestamptz[], $8::timestamptz[])
             as n(address, state, soft_count, last_counted_at, last_event_at, last_reason, quarantined_at, release_at)
       where s.address = n.address`,
     [
@@ -97,8 +99,10 @@ export async function appendHistory(tx: PoolClient, entries: HistoryEntry[]): Pr
   if (entries.length === 0) return;
   const column = <T>(pick: (e: HistoryEntry) => T) => entries.map(pick);
   await tx.query(
-    `insert into address_standing_history (address, at, from_state, to_state, reason, cause, raw_message_id, actor, note)
-     select * from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])`,
+    `insert into address_standing_history
+            (address, at, from_state, to_state, reason, cause, raw_message_id, actor, note)
+     select * from unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],
+                          $7::bigint[], $8::text[], $9::text[])`,
     [
       column((e) => e.address),
       column((e) => e.at),

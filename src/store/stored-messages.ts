@@ -39,7 +39,9 @@ export async function lockDecodedSince(
 /** The message's new report; it is decoded now. */
 export async function writeReport(tx: PoolClient, id: string, report: Report): Promise<void> {
   await tx.query(
-    `update raw_messages set report = $2, report_kind = $3, decode_state = 'decoded', decode_error = null, decoded_at = clock_timestamp() where id = $1`,
+    `update raw_messages
+        set report = $2, report_kind = $3, decode_state = 'decoded', decode_error = null, decoded_at = clock_timestamp()
+      where id = $1`,
     [id, JSON.stringify(report), report.kind],
   );
 }
