@@ -25,7 +25,9 @@ COPY bin ./bin
 RUN mkdir -p /var/lib/bounced && chown node:node /var/lib/bounced
 USER node
 EXPOSE 2525 9325
-HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||9325)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=15s --timeout=3s CMD node -e \
+  "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 9325) + '/healthz') \
+     .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # SIGTERM drains SMTP sessions (SHUTDOWN_DRAIN_MS) before the container stops.
 STOPSIGNAL SIGTERM
 CMD ["node", "bin/bounced.js", "serve"]

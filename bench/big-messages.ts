@@ -66,7 +66,9 @@ async function run(url: string, label: string, env: Record<string, string>): Pro
       .map(([code, n]) => `${n}×${code}`)
       .join(' ');
     console.log(
-      `${label.padEnd(34)} first replies ${replies.padEnd(16)} retries ${String(retries).padStart(3)}  stored ${rows[0].n} (${rows[0].keys} distinct)  peak RSS ${(Number(peak) / 1024).toFixed(0)} MiB`,
+      `${label.padEnd(34)} first replies ${replies.padEnd(16)} retries ` +
+        `${String(retries).padStart(3)}  stored ${rows[0].n} (${rows[0].keys} distinct)  peak RSS ` +
+        `${(Number(peak) / 1024).toFixed(0)} MiB`,
     );
   } finally {
     proc.kill('SIGTERM');

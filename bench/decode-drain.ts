@@ -72,7 +72,8 @@ async function run(url: string, workers: number): Promise<void> {
       rcpt: `user${i}@${DOMAINS[i % DOMAINS.length]}`,
     }));
     await pool.query(
-      `insert into sent_messages (message_id, recipient, campaign) select unnest($1::text[]), unnest($2::text[]), 'burst'`,
+      `insert into sent_messages (message_id, recipient, campaign) select unnest($1::text[]),
+       unnest($2::text[]), 'burst'`,
       [sends.map((s) => s.messageId), sends.map((s) => s.rcpt)],
     );
     const spool = new Spool(pool, {
@@ -112,9 +113,11 @@ async function run(url: string, workers: number): Promise<void> {
       `select standing_effect, count(*)::int as n from bounce_events group by 1 order by 1`,
     );
     const retried = await pool.query(`select count(*)::int as n from raw_messages where decode_attempts > 1`);
+    const rate = (N / seconds).toFixed(0).padStart(6);
+    const effectCounts = effects.rows.map((r) => `${r.standing_effect}=${r.n}`).join(' ');
     console.log(
-      `${String(workers).padStart(7)}  ${seconds.toFixed(2).padStart(8)} s  ${(N / seconds).toFixed(0).padStart(6)} msg/s  retried ${retried.rows[0].n}  ` +
-        `effects ${effects.rows.map((r) => `${r.standing_effect}=${r.n}`).join(' ')}${errors.length ? `  errors ${errors.length}` : ''}`,
+      `${String(workers).padStart(7)}  ${seconds.toFixed(2).padStart(8)} s  ${rate} msg/s  ` +
+        `retried ${retried.rows[0].n}  effects ${effectCounts}${errors.length ? `  errors ${errors.length}` : ''}`,
     );
   } finally {
     await thread.close();

@@ -40,7 +40,8 @@ async function steadyLoad(port: number, tag: string, done: () => boolean): Promi
 }
 
 const describe = (ms: number[]) =>
-  `p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms, slowest ${ms.at(-1)!.toFixed(1)} ms (${ms.length} messages)`;
+  `p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms, slowest ` +
+  `${ms.at(-1)!.toFixed(1)} ms (${ms.length} messages)`;
 
 const postgres = await benchPostgres('notice');
 try {
@@ -68,7 +69,8 @@ try {
       const sampler = setInterval(() => {
         void watch
           .query<{ s: number | null }>(
-            `select extract(epoch from max(clock_timestamp() - xact_start))::float8 as s from pg_stat_activity where application_name like '%decode'`,
+            `select extract(epoch from max(clock_timestamp() - xact_start))::float8 as s from pg_stat_activity
+             where application_name like '%decode'`,
           )
           .then(({ rows }) => (longestTransaction = Math.max(longestTransaction, rows[0]?.s ?? 0)))
           .catch(() => undefined);
@@ -97,7 +99,9 @@ try {
            from bounce_events where recipient like 'user%'`,
       );
       console.log(
-        `notice naming ${N} addresses (${(raw.length / 1e6).toFixed(1)} MB): 250 after ${sent.p50ms.toFixed(0)} ms; decided ${seconds.toFixed(2)} s after it; ${rows[0].events} events, ${rows[0].applied} applied`,
+        `notice naming ${N} addresses (${(raw.length / 1e6).toFixed(1)} MB): 250 after ` +
+          `${sent.p50ms.toFixed(0)} ms; decided ${seconds.toFixed(2)} s after it; ` +
+          `${rows[0].events} events, ${rows[0].applied} applied`,
       );
       console.log(`longest decode transaction: ${longestTransaction.toFixed(2)} s`);
       console.log(`small bounces before it (baseline): ${describe(baseline)}`);

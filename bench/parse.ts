@@ -51,7 +51,8 @@ const attachment = Buffer.alloc(11 * 1024 * 1024, 7)
   .toString('base64')
   .replace(/.{76}/g, '$&\n');
 const big = Buffer.from(
-  `${dsn}\n--big-boundary\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n${attachment}\n--big-boundary--\n`,
+  `${dsn}\n--big-boundary\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: ` +
+    `base64\n\n${attachment}\n--big-boundary--\n`,
   'latin1',
 );
 const times: number[] = [];
@@ -61,6 +62,7 @@ for (let i = 0; i < 5; i++) {
   times.push(Number(process.hrtime.bigint() - started) / 1e6);
 }
 console.log(
-  `one ${(big.length / 1024 / 1024).toFixed(1)} MB bounce with an attachment: ${median(times).toFixed(1)} ms (median of 5)`,
+  `one ${(big.length / 1024 / 1024).toFixed(1)} MB bounce with an attachment: ` +
+    `${median(times).toFixed(1)} ms (median of 5)`,
 );
 if (sink < 0) console.log(sink);

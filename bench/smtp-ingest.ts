@@ -129,9 +129,11 @@ try {
       }
 
       console.log(
-        `intake: ${N} unique messages (corpus, ${(meanBytes / 1024).toFixed(1)} KB mean) over ${C} sessions, ${R} alternating runs; medians`,
+        `intake: ${N} unique messages (corpus, ${(meanBytes / 1024).toFixed(1)} KB mean) over ` +
+          `${C} sessions, ${R} alternating runs; medians`,
       );
-      for (const t of targets) await load(t.child.port, Math.min(N, 2000), C, uniqueMail(`warm-${t.name}`)); // JIT, pools
+      // Warm up (JIT, pools) before anything is measured.
+      for (const t of targets) await load(t.child.port, Math.min(N, 2000), C, uniqueMail(`warm-${t.name}`));
       await drained(db, process.hrtime.bigint());
       for (let r = 0; r < R; r++) {
         for (const t of targets) {
@@ -158,17 +160,21 @@ try {
       const rows = targets.map(row);
       for (const x of rows) {
         console.log(
-          `  ${x.t.name.padEnd(22)} ${x.perSecond.toFixed(0).padStart(6)} msg/s   p50 ${x.p50.toFixed(2).padStart(6)} ms   p99 ${x.p99.toFixed(2).padStart(6)} ms   ` +
-            `CPU ${(x.cpu * 100).toFixed(0).padStart(3)}% of a core   peak RSS ${x.rss.toFixed(0).padStart(4)} MiB   failures ${x.failures}`,
+          `  ${x.t.name.padEnd(22)} ${x.perSecond.toFixed(0).padStart(6)} msg/s   ` +
+            `p50 ${x.p50.toFixed(2).padStart(6)} ms   p99 ${x.p99.toFixed(2).padStart(6)} ms   ` +
+            `CPU ${(x.cpu * 100).toFixed(0).padStart(3)}% of a core   peak RSS ` +
+            `${x.rss.toFixed(0).padStart(4)} MiB   failures ${x.failures}`,
         );
       }
       const b = rows[0]!;
       for (const other of rows.slice(1))
         console.log(
-          `  bounced / ${other.t.name}: ${(b.perSecond / other.perSecond).toFixed(2)}x throughput, p99 ${(b.p99 / other.p99).toFixed(1)}x`,
+          `  bounced / ${other.t.name}: ${(b.perSecond / other.perSecond).toFixed(2)}x ` +
+            `throughput, p99 ${(b.p99 / other.p99).toFixed(1)}x`,
         );
       console.log(
-        `  bounced decoding kept up: queue empty ${targets[0]!.drains.map((s) => s.toFixed(2)).join(' / ')} s after each run's last 250`,
+        `  bounced decoding kept up: queue empty ` +
+          `${targets[0]!.drains.map((s) => s.toFixed(2)).join(' / ')} s after each run's last 250`,
       );
       const { rows: stored } = await db.query(
         `select count(*)::int as n from raw_messages where position('X-Bench: run'::bytea in raw) > 0`,
@@ -179,7 +185,8 @@ try {
       // The burst: every send registered first, as the platform does before it sends.
       const sends = burstSends(`burst-${Date.now()}`, B);
       await db.query(
-        `insert into sent_messages (message_id, recipient, campaign) select unnest($1::text[]), unnest($2::text[]), 'bench-burst'`,
+        `insert into sent_messages (message_id, recipient, campaign) select unnest($1::text[]),
+         unnest($2::text[]), 'bench-burst'`,
         [sends.map((s) => s.messageId), sends.map((s) => s.recipient)],
       );
       const burst = await load(bounced.port, B, C, (n) => burstMail(sends[n]!, n, `b@${DOMAIN}`));
@@ -188,15 +195,19 @@ try {
         `select (select count(*)::int from raw_messages r where r.decode_state = 'failed') as failed,
                 (select count(*)::int from bounce_events where campaign = 'bench-burst') as events,
                 (select string_agg(effect || '=' || n, ' ' order by effect) from
-                   (select coalesce(standing_effect, 'none') as effect, count(*) as n from bounce_events where campaign = 'bench-burst' group by 1) e) as effects,
-                (select string_agg(domain, ' ' order by domain) from domain_breakers where released_at is null) as tripped`,
+                   (select coalesce(standing_effect, 'none') as effect, count(*) as n from bounce_events
+                   where campaign = 'bench-burst' group by 1) e) as effects,
+                (select string_agg(domain, ' ' order by domain) from domain_breakers
+                where released_at is null) as tripped`,
       );
       const o = outcome[0];
       console.log(
-        `burst: ${B} bounces of one campaign over ${C} sessions: ${burst.perSecond.toFixed(0)} msg/s acknowledged, p99 ${burst.p99ms.toFixed(2)} ms, failures ${burst.failures}`,
+        `burst: ${B} bounces of one campaign over ${C} sessions: ${burst.perSecond.toFixed(0)} ` +
+          `msg/s acknowledged, p99 ${burst.p99ms.toFixed(2)} ms, failures ${burst.failures}`,
       );
       console.log(
-        `  decode drain: last decision ${drain.toFixed(2)} s after the last 250; ${o.events} events, failed ${o.failed}`,
+        `  decode drain: last decision ${drain.toFixed(2)} s after the last 250; ${o.events} ` +
+          `events, failed ${o.failed}`,
       );
       console.log(`  effects: ${o.effects}; breakers tripped: ${o.tripped ?? 'none'}`);
       console.log(`  bounced peak RSS over the whole run: ${peakRssMiB(bounced.proc.pid).toFixed(0)} MiB`);

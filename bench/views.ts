@@ -57,7 +57,8 @@ const QUERIES: Array<[string, string]> = [
   ],
   [
     'suppression_list, 1,000 addresses checked',
-    `select address from suppression_list where address = any(array(select 'user' || g || '@gmail.com' from generate_series(1, 1000) g))`,
+    `select address from suppression_list where address = any(array(select 'user' || g || '@gmail.com'
+     from generate_series(1, 1000) g))`,
   ],
   ['suppression_list, count', 'select count(*) from suppression_list'],
   ['events of one send', `select * from bounce_events where sent_message_id = 'send-4242@sender.example'`],
@@ -86,7 +87,8 @@ try {
       for (let at = 0; at < SENDS; at += CHUNK) {
         await pool.query(
           `insert into sent_messages (message_id, recipient, campaign, sent_at)
-           select 'send-' || g || '@sender.example', 'user' || g || '@' || (array['gmail.com','outlook.com','yahoo.com','orange.fr','web.de'])[1 + g % 5],
+           select 'send-' || g || '@sender.example',
+             'user' || g || '@' || (array['gmail.com','outlook.com','yahoo.com','orange.fr','web.de'])[1 + g % 5],
                   'campaign-' || (g % 200), now() - make_interval(days => (g % 60)::int)
              from generate_series($1::bigint, $2::bigint) g`,
           [at, Math.min(SENDS, at + CHUNK) - 1],
@@ -97,8 +99,9 @@ try {
       for (let at = 0; at < EVENTS; at += CHUNK) {
         // Half the events are about a registered send (every tenth send), the rest about no send.
         await pool.query(
-          `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason, type, rule,
-                                      sent_message_id, campaign, correlation, evidence, unapplied, standing_effect)
+          `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action,
+                                      reason, type, rule, sent_message_id, campaign, correlation, evidence,
+                                      unapplied, standing_effect)
            select now() - make_interval(mins => (g % 86400)::int), g, 'user' || (g * 10) || '@' || d, d,
                   (array['bounce','bounce','bounce','delay','feedback'])[1 + g % 5], 'failed',
                   (array['userunknown','mailboxfull','blocked','expired','feedback'])[1 + g % 5],
@@ -110,19 +113,23 @@ try {
                   case when g % 2 = 1 and g % 5 < 2 then 'no-evidence' end,
                   case when g % 2 = 0 and g % 5 = 0 then 'quarantined' else 'none' end
              from generate_series($1::bigint, $2::bigint) g,
-                  lateral (select (array['gmail.com','outlook.com','yahoo.com','orange.fr','web.de'])[1 + (g * 10) % 5] as d) dom`,
+                  lateral (select (array['gmail.com','outlook.com','yahoo.com','orange.fr','web.de'])
+                                  [1 + (g * 10) % 5] as d) dom`,
           [at, Math.min(EVENTS, at + CHUNK) - 1],
         );
       }
       await pool.query(
-        `insert into raw_messages (received_at, source, instance, mail_from, rcpt_to, size_bytes, sha256, dedupe_key, raw, decode_state)
-         select now(), 'smtp', 'bench', '', '{b@bounces.example.com}', 1, sha256(g::text::bytea), sha256(g::text::bytea), 'x', 'decoded'
+        `insert into raw_messages (received_at, source, instance, mail_from, rcpt_to, size_bytes, sha256,
+                                   dedupe_key, raw, decode_state)
+         select now(), 'smtp', 'bench', '', '{b@bounces.example.com}', 1, sha256(g::text::bytea),
+                sha256(g::text::bytea), 'x', 'decoded'
            from generate_series(0, $1::bigint - 1) g`,
         [Math.min(EVENTS, 100_000)],
       );
       await pool.query(
         `insert into address_standing (address, domain, state, quarantined_at, last_reason)
-         select 'user' || (g * 10) || '@gmail.com', 'gmail.com', 'quarantined', now(), 'userunknown' from generate_series(0, $1::bigint / 10) g`,
+         select 'user' || (g * 10) || '@gmail.com', 'gmail.com', 'quarantined', now(),
+         'userunknown' from generate_series(0, $1::bigint / 10) g`,
         [EVENTS],
       );
       await pool.query('analyze');
@@ -145,7 +152,8 @@ try {
       const after = await pool.query(`select sum(sent)::bigint as sent from campaign_bounce_rate`);
       console.log(
         `retention: ${expired.sent_messages ?? 0} sends older than 30 days removed in ${seconds.toFixed(1)} s ` +
-          `(${Math.round((expired.sent_messages ?? 0) / seconds)} rows/s); campaign_bounce_rate still counts ${after.rows[0].sent} sends (${before.rows[0].sent} before)`,
+          `(${Math.round((expired.sent_messages ?? 0) / seconds)} rows/s); campaign_bounce_rate ` +
+          `still counts ${after.rows[0].sent} sends (${before.rows[0].sent} before)`,
       );
     } finally {
       await pool.end();

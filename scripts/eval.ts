@@ -14,10 +14,14 @@ if (!dir) {
 const a = measureAgreement(dir);
 if (args.includes('--misses')) for (const miss of a.misses) console.log(miss);
 console.log(
-  `results ${a.results}  recipient_recall ${a.recall.toFixed(4)}  recipient_precision ${a.precision.toFixed(4)}  reason_agreement ${a.reason.toFixed(4)}  hard_agreement ${a.hard.toFixed(4)}  status_agreement ${a.status.toFixed(4)}  messageid_agreement ${a.messageId.toFixed(4)}`,
+  `results ${a.results}  recipient_recall ${a.recall.toFixed(4)}  recipient_precision ` +
+    `${a.precision.toFixed(4)}  reason_agreement ${a.reason.toFixed(4)}  hard_agreement ` +
+    `${a.hard.toFixed(4)}  status_agreement ${a.status.toFixed(4)}  messageid_agreement ${a.messageId.toFixed(4)}`,
 );
 console.log(
-  `firm expectations (no name-only file match, no "differs" between Sisimai's versions): results ${a.firm.results}  recipient_recall ${a.firm.recall.toFixed(4)}  reason_agreement ${a.firm.reason.toFixed(4)}  hard_agreement ${a.firm.hard.toFixed(4)}`,
+  `firm expectations (no name-only file match, no "differs" between Sisimai's versions): results ` +
+    `${a.firm.results}  recipient_recall ${a.firm.recall.toFixed(4)}  reason_agreement ` +
+    `${a.firm.reason.toFixed(4)}  hard_agreement ${a.firm.hard.toFixed(4)}`,
 );
 const top = [...a.confusions].sort((x, y) => y[1] - x[1]).slice(0, 10);
 console.log(`most common reason confusions (expected -> decoded): ${top.map(([k, v]) => `${k} ×${v}`).join(', ')}`);

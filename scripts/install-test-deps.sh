@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl ca-certificates)
-{ [ -x /usr/sbin/dovecot ] && dpkg -s dovecot-pop3d dovecot-imapd >/dev/null 2>&1; } || need+=(dovecot-core dovecot-pop3d dovecot-imapd)
+{ [ -x /usr/sbin/dovecot ] && dpkg -s dovecot-pop3d dovecot-imapd >/dev/null 2>&1; } ||
+  need+=(dovecot-core dovecot-pop3d dovecot-imapd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
-    echo "install-test-deps: the tests need Debian packages only root can install; run once: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${need[*]}" >&2
+    echo "install-test-deps: the tests need Debian packages only root can install; run once:" \
+      "sudo apt-get update && sudo apt-get install -y --no-install-recommends ${need[*]}" >&2
     exit 1
   fi
   apt-get update -qq

@@ -227,7 +227,8 @@ describe('standing', () => {
     );
     assert.deepEqual(rows, [{ address: 'alice@receiver.example', state: 'quarantined', reason: 'userunknown' }]);
     const history = await pool.query(
-      `select from_state, to_state, cause from address_standing_history where address = 'alice@receiver.example' order by id`,
+      `select from_state, to_state, cause from address_standing_history where address = 'alice@receiver.example'
+       order by id`,
     );
     assert.deepEqual(history.rows[0], { from_state: 'fine', to_state: 'quarantined', cause: 'event' });
   });
@@ -236,7 +237,8 @@ describe('standing', () => {
     await eventsOf(await deliver(fixture('text/cr-only-blocklist.eml')));
     await eventsOf(await deliver(fixture('other/vacation.eml')));
     const { rows } = await pool.query(
-      `select address from address_standing where address in ('frank@blocked.example', 'heidi@corp.example') and state <> 'fine'`,
+      `select address from address_standing where address in ('frank@blocked.example', 'heidi@corp.example')
+       and state <> 'fine'`,
     );
     assert.deepEqual(rows, []);
   });
@@ -245,7 +247,8 @@ describe('standing', () => {
     const raw = fixture('text/exim-quota.eml')
       .replace('dave@quota.example', 'zed@quota.example')
       .replace(/dave@quota\.example/g, 'zed@quota.example');
-    // Two copies through the send's own return path (two tokens of one send: a remote MTA retrying with another envelope).
+    // Two copies through the send's own return path (two tokens of one send: a remote MTA retrying
+    // with another envelope).
     const returnPath = () =>
       returnPathAddress(
         mintToken({ sendId: 'send-zed', recipient: 'zed@quota.example', key: ring.current }),
@@ -304,7 +307,8 @@ describe('standing', () => {
 describe('views', () => {
   test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily answer the cookbook queries', async () => {
     const rate = await pool.query(
-      `select campaign, sent::int, bounced::int, hard_bounced::int, bounce_rate from campaign_bounce_rate where campaign = 'nov-news'`,
+      `select campaign, sent::int, bounced::int, hard_bounced::int, bounce_rate from campaign_bounce_rate
+       where campaign = 'nov-news'`,
     );
     // nov-news: two sends (Alice's DSN, Heidi's auto-reply); one bounced, hard.
     assert.deepEqual(rate.rows, [
@@ -372,10 +376,11 @@ describe('outage breaker', () => {
 });
 
 describe('reprocess', () => {
-  test('decodes stored messages again with an operator rule added since, shows then applies the difference', async () => {
+  test('reprocess with an operator rule added since: shows, then applies the difference', async () => {
     await eventsOf(await deliver(fixture('malformed/lost-boundary.eml')));
     await pool.query(
-      `insert into classification_rules (id, reason, text_pattern) values ('size-as-policy', 'policyviolation', 'message size exceeds fixed limit')`,
+      `insert into classification_rules (id, reason, text_pattern)
+       values ('size-as-policy', 'policyviolation', 'message size exceeds fixed limit')`,
     );
     const bin = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
     const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', TOKEN_KEYS: KEYS };

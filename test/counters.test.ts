@@ -19,10 +19,12 @@ const CAMPAIGNS_FROM_ROWS = `
     from sent_messages s left join bounce_events e on e.sent_message_id = s.message_id
    where s.campaign is not null group by s.campaign order by 1`;
 const DAILY_FROM_ROWS = `
-  select (date_trunc('day', occurred_at at time zone 'UTC') at time zone 'UTC') as day, kind, reason, type, recipient_domain, count(*)::bigint as events
+  select (date_trunc('day', occurred_at at time zone 'UTC') at time zone 'UTC') as day, kind, reason, type,
+    recipient_domain, count(*)::bigint as events
     from bounce_events group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`;
 const SENDER_FROM_ROWS = `
-  select (date_trunc('day', occurred_at at time zone 'UTC') at time zone 'UTC') as day, reason, recipient_domain, count(*)::bigint as events
+  select (date_trunc('day', occurred_at at time zone 'UTC') at time zone 'UTC') as day, reason,
+    recipient_domain, count(*)::bigint as events
     from bounce_events where kind = 'bounce' and reason in ('blocked', 'badreputation', 'ratelimited')
    group by 1, 2, 3 order by 1, 2, 3`;
 
@@ -35,7 +37,7 @@ function random(seed: number): () => number {
   };
 }
 
-test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily equal the aggregation of every row', async () => {
+test('campaign_bounce_rate and the daily views equal the aggregation of every row', async () => {
   const rnd = random(20261204);
   const campaigns = ['spring', 'summer', 'autumn'];
   // 3,000 sends, registered by four sessions at once in statements of 1 to 400 rows, a third
@@ -54,7 +56,8 @@ test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily equal t
   chunks.push(sends.filter((_, i) => i % 3 === 0));
   const register = (chunk: typeof sends) =>
     fixture.pool.query(
-      `insert into sent_messages (message_id, recipient, campaign) select * from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing`,
+      `insert into sent_messages (message_id, recipient, campaign) select *
+       from unnest($1::text[], $2::text[], $3::text[]) on conflict do nothing`,
       [chunk.map((s) => s.id), chunk.map((s) => s.recipient), chunk.map((s) => s.campaign)],
     );
   await Promise.all(
@@ -74,7 +77,8 @@ test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily equal t
     ['feedback', 'feedback', 'ignored'],
   ] as const;
   const events = Array.from({ length: 4000 }, (_, i) => {
-    const send = rnd() < 0.9 ? sends[Math.floor(rnd() * 900)]! : null; // a third of the sends, so that many come back twice
+    // A third of the sends, so that many come back twice.
+    const send = rnd() < 0.9 ? sends[Math.floor(rnd() * 900)]! : null;
     const [kind, reason, type] = kinds[Math.floor(rnd() * kinds.length)]!;
     return {
       at: new Date(Date.UTC(2026, 10, 28 + Math.floor(rnd() * 3), Math.floor(rnd() * 24), 59, 59)),
@@ -89,9 +93,12 @@ test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily equal t
   });
   const write = (rows: typeof events) =>
     fixture.pool.query(
-      `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason, type, rule, sent_message_id, campaign, correlation, evidence)
+      `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason,
+                                  type, rule, sent_message_id, campaign, correlation, evidence)
        select at, raw, r, split_part(r, '@', 2), k, 'failed', re, t, 'test', s, c, 'message-id', 'authenticated'
-         from unnest($1::timestamptz[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) as u(at, raw, r, k, re, t, s, c)`,
+         from unnest($1::timestamptz[],
+           $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+           as u(at, raw, r, k, re, t, s, c)`,
       [
         rows.map((e) => e.at),
         rows.map((e) => e.raw),
@@ -111,7 +118,8 @@ test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily equal t
   );
   // A reclassification (what `bounced reprocess` does): soft full mailboxes were blocks.
   await fixture.pool.query(
-    `update bounce_events set reason = 'blocked', type = 'ignored' where reason = 'mailboxfull' and raw_message_id % 2 = 0`,
+    `update bounce_events set reason = 'blocked', type = 'ignored' where reason = 'mailboxfull'
+     and raw_message_id % 2 = 0`,
   );
 
   const viewed = await fixture.pool.query(
@@ -135,7 +143,8 @@ test('campaign_bounce_rate, bounce_stats_daily and sender_failures_daily equal t
   );
 
   const sender = await fixture.pool.query(
-    `select day, reason, recipient_domain, events from sender_failures_daily where reason in ('blocked', 'badreputation', 'ratelimited') order by 1, 2, 3`,
+    `select day, reason, recipient_domain, events from sender_failures_daily
+     where reason in ('blocked', 'badreputation', 'ratelimited') order by 1, 2, 3`,
   );
   assert.deepEqual(sender.rows, (await fixture.pool.query(SENDER_FROM_ROWS)).rows);
 });

@@ -84,7 +84,8 @@ test('sessions terminated five times during a burst: no crash, nothing lost, dou
   }
   assert.equal(pending, 0);
   const { rows } = await pool.query(
-    `select substring(convert_from(raw, 'LATIN1') from 'X-Fault-Marker: (fault-[0-9]+)') as marker, decode_state, count(*) over (partition by dedupe_key)::int as copies
+    `select substring(convert_from(raw, 'LATIN1') from 'X-Fault-Marker: (fault-[0-9]+)') as marker, decode_state,
+            count(*) over (partition by dedupe_key)::int as copies
        from raw_messages`,
   );
   const stored = rows.filter((r) => r.marker);

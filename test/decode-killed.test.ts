@@ -46,7 +46,8 @@ function dsn(i: number): Buffer {
 test('SIGKILL while decoding a backlog: the next instance decides every message exactly once', async () => {
   await fixture.pool.query(
     `insert into sent_messages (message_id, recipient, campaign)
-     select 'killed-' || g || '@sender.example', 'user' || g || '@d' || (g % 40) || '.example', 'killed' from generate_series(0, $1::int - 1) g`,
+     select 'killed-' || g || '@sender.example', 'user' || g || '@d' || (g % 40) || '.example', 'killed'
+     from generate_series(0, $1::int - 1) g`,
     [COUNT],
   );
   // The backlog, stored as the SMTP side stores it, before any decoder runs.
@@ -105,7 +106,8 @@ test('SIGKILL while decoding a backlog: the next instance decides every message 
   assert.deepEqual(events.rows[0], { n: COUNT, messages: COUNT });
   // Each hard bounce quarantined its address once; each soft one counted once.
   const history = await fixture.pool.query(
-    `select to_state, count(*)::int as n, count(distinct address)::int as addresses from address_standing_history group by 1 order by 1`,
+    `select to_state, count(*)::int as n, count(distinct address)::int as addresses
+     from address_standing_history group by 1 order by 1`,
   );
   assert.deepEqual(history.rows, [
     { to_state: 'quarantined', n: COUNT / 2, addresses: COUNT / 2 },

@@ -79,7 +79,8 @@ test('a message that fails to decode is kept, marked failed with the error, and 
     helo: string | null;
     raw: Buffer;
   }>(
-    'select id::text, decode_state, decode_error, helo, raw from raw_messages where id = any($1::bigint[]) order by id',
+    'select id::text, decode_state, decode_error, helo, raw from raw_messages where id = ' +
+      'any($1::bigint[]) order by id',
     [[bad, good]],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -107,7 +108,7 @@ test('a worker started later picks up rows stored before it (restart, or another
   assert.deepEqual(seen.sort(), [...ids].sort());
 });
 
-test('transient database faults (deadlock, serialization failure, statement timeout) go back to the queue and pass later', async () => {
+test('transient faults (deadlock, serialization, statement timeout) go back to the queue and pass later', async () => {
   const ids = await storeMessages(4, 'transient');
   const faults = new Map<string, string[]>([
     // Real errors from the real server, each of the class it names.
@@ -146,7 +147,8 @@ test('transient database faults (deadlock, serialization failure, statement time
     decode_error: string | null;
     next_attempt_at: Date | null;
   }>(
-    'select id::text, decode_state, decode_attempts, decode_error, next_attempt_at from raw_messages where id = any($1::bigint[]) order by id',
+    'select id::text, decode_state, decode_attempts, decode_error, next_attempt_at from ' +
+      'raw_messages where id = any($1::bigint[]) order by id',
     [ids],
   );
   assert.deepEqual(
@@ -232,7 +234,7 @@ test('a stage gets the stored bytes exactly: 8-bit text that is not UTF-8 includ
   assert.ok(seen.get(id)!.equals(raw), 'the bytes the stage read differ from those stored');
 });
 
-test('while messages arrive, a worker rests after each batch for its share of the time; stop ends a rest at once', async () => {
+test('while messages arrive, a worker rests after each batch for its share; stop ends a rest at once', async () => {
   await storeMessages(3, 'yielding');
   const batches: Array<{ start: number; end: number }> = [];
   const slow = eachMessage(async (_m, tx) => {

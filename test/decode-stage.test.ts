@@ -63,7 +63,8 @@ test('a DSN is decoded after the 250 and its report stored with the message', as
 test("an operator's rule from classification_rules decides before the built-in ones", async () => {
   const raw = Buffer.from(
     'From: MAILER-DAEMON@mx.sender.example\r\nTo: b+x@bounces.example.com\r\nSubject: Undelivered Mail\r\n\r\n' +
-      '<nina@acme.example>: host mx.acme.example[192.0.2.9] said: 550 5.1.1 acme box overflow (in reply to RCPT TO command)\r\n',
+      '<nina@acme.example>: host mx.acme.example[192.0.2.9] said: 550 5.1.1 acme box overflow ' +
+      '(in reply to RCPT TO command)\r\n',
   );
   const row = await decoded(await send(raw));
   assert.equal(row.report.recipients[0].reason, 'mailboxfull');

@@ -469,7 +469,8 @@ const TABLE: Row[] = [
 ];
 
 for (const row of TABLE) {
-  test(`${row.file}: ${row.kind}, ${row.recipients.map((r) => `${r.address} ${r.reason}`).join(', ') || 'no recipients'}`, () => {
+  const named = row.recipients.map((r) => `${r.address} ${r.reason}`).join(', ');
+  test(`${row.file}: ${row.kind}, ${named || 'no recipients'}`, () => {
     const report = decode(load(row.file));
     assert.equal(report.kind, row.kind);
     if (row.messageId !== undefined) assert.equal(messageIdOf(report.original), row.messageId);
@@ -542,7 +543,8 @@ test('a reply without a code of its own gets the code of what its words say, in 
     Buffer.from(
       'From: MAILER-DAEMON@relay.example\r\nSubject: Mail delivery failed\r\n\r\n' +
         'This message was created automatically by mail delivery software.\r\n\r\n' +
-        `  bob@example.org\r\n    SMTP error from remote mail server after RCPT TO:<bob@example.org>:\r\n    ${reply}\r\n`,
+        `  bob@example.org\r\n    SMTP error from remote mail server after RCPT ` +
+        `TO:<bob@example.org>:\r\n    ${reply}\r\n`,
     );
   const fact = (reply: string) => {
     const r = decode(notice(reply)).recipients[0]!;
@@ -644,7 +646,7 @@ test('a challenge-response system holding our message is an auto-reply, not a bo
   );
 });
 
-test('addresses a notice merely mentions are not failed recipients: help desks listed together, a list posted to', () => {
+test('addresses a notice merely mentions are not failed recipients: help desks, a list posted to', () => {
   const notice = (subject: string, body: string) =>
     decode(
       Buffer.from(`From: MAILER-DAEMON@relay.example\r\nSubject: ${subject}\r\n\r\n${body.replace(/\n/g, '\r\n')}`),
@@ -737,7 +739,8 @@ test('a stage labelled below the reply ("SMTP command" / "DATA") is read as the 
 test("an address alone on its line is explained by its paragraph's lines above it, not by a heading apart", () => {
   const notice = (body: string) =>
     Buffer.from(
-      `From: Mail Delivery System <MAILER-DAEMON@mx.example>\nTo: b+t12@bounces.example.com\nSubject: Undeliverable mail\n\n${body}\n`,
+      `From: Mail Delivery System <MAILER-DAEMON@mx.example>\nTo: ` +
+        `b+t12@bounces.example.com\nSubject: Undeliverable mail\n\n${body}\n`,
     );
   // The reason stands above the address in one paragraph (Lotus Notes' "Failure Reasons").
   const above = decode(
@@ -812,7 +815,8 @@ test('an mbox file of several bounces reports the recipients of all of them', as
     .replace(/^From .*\n/, '');
   // A body line starting with "From " stays in its message (no blank line and header after it).
   const mbox = Buffer.from(
-    `From MAILER-DAEMON Thu Apr 29 23:34:45 2015\n${a}\nFrom here on it is the end\n\nFrom MAILER-DAEMON Thu Apr 29 23:35:00 2015\n${b}`,
+    `From MAILER-DAEMON Thu Apr 29 23:34:45 2015\n${a}\nFrom here on it is the end\n\nFrom ` +
+      `MAILER-DAEMON Thu Apr 29 23:35:00 2015\n${b}`,
     'latin1',
   );
   assert.equal(splitMbox(mbox).length, 2);
@@ -838,7 +842,8 @@ test('an unsubscribe request is feedback of type opt-out from its sender', () =>
 test("Outlook's auto-reply subjects in other languages are auto-replies; a human reply is not", () => {
   const reply = (subject: string) =>
     Buffer.from(
-      `From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: ${subject}\r\nIn-Reply-To: <t1@bounces.example.com>\r\n\r\nText.\r\n`,
+      `From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: ` +
+        `${subject}\r\nIn-Reply-To: <t1@bounces.example.com>\r\n\r\nText.\r\n`,
     );
   for (const subject of [
     'Automatische Antwort: Hello',
@@ -856,11 +861,12 @@ test("Outlook's auto-reply subjects in other languages are auto-replies; a human
   assert.equal(decode(reply('Re: Hello')).kind, 'other');
 });
 
-test('an auto-reply saying the mailbox is retired counts as a suspended mailbox; a vacation or a no-reply notice does not', () => {
+test('an auto-reply saying the mailbox is retired is a suspended mailbox; a vacation or no-reply is not', () => {
   const reply = (body: string) =>
     decode(
       Buffer.from(
-        `From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: Automatic reply: Hello\r\nAuto-Submitted: auto-replied\r\n\r\n${body}\r\n`,
+        `From: Max <max@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: Automatic ` +
+          `reply: Hello\r\nAuto-Submitted: auto-replied\r\n\r\n${body}\r\n`,
       ),
     );
   const retired = [
@@ -922,7 +928,8 @@ test('an Amazon SES bounce without a diagnostic is read by its bounceSubType', (
 test('SES event publishing: DeliveryDelay is a delay by delayType; events without an outcome are not bounces', () => {
   const sns = (event: unknown) =>
     Buffer.from(
-      `From: no-reply@sns.amazonaws.com\r\nSubject: AWS Notification Message\r\nContent-Type: text/plain\r\n\r\n${JSON.stringify({ Type: 'Notification', Message: JSON.stringify(event) })}\r\n`,
+      `From: no-reply@sns.amazonaws.com\r\nSubject: AWS Notification Message\r\nContent-Type: ` +
+        `text/plain\r\n\r\n${JSON.stringify({ Type: 'Notification', Message: JSON.stringify(event) })}\r\n`,
     );
   const delayed = decode(
     sns({

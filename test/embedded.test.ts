@@ -121,7 +121,7 @@ test('a port taken by another program is named, with the variable to change', as
   }
 });
 
-test('a server still running on the data folder is named by pid, and the cluster is reused after it stops', async () => {
+test('a server still running on the data folder is named by pid; the cluster is reused after it stops', async () => {
   const folder = reachableFolder();
   const ports = await Promise.all([listen(), listen()]);
   const [p1, p2] = ports.map((p) => p.port);

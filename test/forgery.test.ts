@@ -88,7 +88,8 @@ after(async () => {
 function dsn(named: string, opts: { originalMessageId?: string; status?: string } = {}): string {
   const status = opts.status ?? '5.1.1';
   const returned = opts.originalMessageId
-    ? `--B\nContent-Type: text/rfc822-headers\n\nFrom: news@sender.example\nTo: ${named}\nSubject: December news\nMessage-ID: <${opts.originalMessageId}>\n\n`
+    ? `--B\nContent-Type: text/rfc822-headers\n\nFrom: news@sender.example\nTo: ${named}\n` +
+      `Subject: December news\nMessage-ID: <${opts.originalMessageId}>\n\n`
     : '';
   return `From: MAILER-DAEMON@mx.relay.example
 To: b@${BOUNCE_DOMAIN}
@@ -99,7 +100,8 @@ Content-Type: multipart/report; report-type=delivery-status; boundary="B"
 --B
 Content-Type: text/plain
 
-<${named}>: host mx.receiver.example said: 550 ${status} <${named}>: Recipient address rejected: User unknown (in reply to RCPT TO command)
+<${named}>: host mx.receiver.example said: 550 ${status} <${named}>: Recipient address rejected:
+    User unknown (in reply to RCPT TO command)
 
 --B
 Content-Type: message/delivery-status
@@ -249,7 +251,7 @@ describe('forged reports change nobody', () => {
     assert.equal(await suppressed('alice@receiver.example'), false);
   });
 
-  test('a DSN naming a real recipient we sent to, with no token and no original (a recent send is a guess)', async () => {
+  test('a DSN naming a recipient we sent to, no token, no original (a recent send is a guess)', async () => {
     const rows = await decoded(await deliver(open, dsn('bob@receiver.example')));
     assert.deepEqual(
       rows.map((r) => [r.recipient, r.correlation, r.evidence, r.unapplied]),
@@ -301,12 +303,13 @@ describe('forged reports change nobody', () => {
     );
     assert.equal(counted[0].n, 2400);
     const { rows: listed } = await pool.query(
-      `select count(*)::int as n from suppression_list where domain like 'domain%.example' or address = 'erin@receiver.example'`,
+      `select count(*)::int as n from suppression_list where domain like 'domain%.example'
+       or address = 'erin@receiver.example'`,
     );
     assert.equal(listed[0].n, 0);
   });
 
-  test('with REQUIRE_TOKEN, postmaster, abuse and the feedback-loop address take anything, and it changes nobody', async () => {
+  test('with REQUIRE_TOKEN, postmaster, abuse and the feedback loop take anything; it changes nobody', async () => {
     for (const local of ['postmaster', 'abuse', 'fbl']) {
       const rows = await decoded(
         await deliver(strict, dsn(`${local}-victim@victim.example`), `${local}@${BOUNCE_DOMAIN}`),
@@ -349,7 +352,8 @@ describe('real bounces still act', () => {
       [['alice@receiver.example', 'authenticated', null, 'quarantined']],
     );
     const { rows: listed } = await pool.query(
-      `select state, reason, raw_message_id::text, cause, actor, evidence, correlation, sent_message_id from suppression_list where address = 'alice@receiver.example'`,
+      `select state, reason, raw_message_id::text, cause, actor, evidence, correlation, sent_message_id
+       from suppression_list where address = 'alice@receiver.example'`,
     );
     assert.deepEqual(listed, [
       {

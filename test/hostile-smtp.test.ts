@@ -37,7 +37,8 @@ async function rowsWith(marker: string) {
     decode_state: string;
     decode_error: string | null;
   }>(
-    `select id, raw, rcpt_to, decode_state, decode_error from raw_messages where position($1::bytea in raw) > 0 order by id`,
+    `select id, raw, rcpt_to, decode_state, decode_error from raw_messages where position($1::bytea in raw) > 0
+     order by id`,
     [Buffer.from(marker)],
   );
   return rows;
@@ -79,7 +80,8 @@ describe('SMTP smuggling', () => {
       expectReply(await client.command(`RCPT TO:<b@${BOUNCE_DOMAIN}>`), 250);
       expectReply(await client.command('DATA'), 354);
       client.write(
-        `Subject: ${marker}\r\n\r\nfirst${ending}MAIL FROM:<evil@attacker.example>\r\nRCPT TO:<smuggled@${BOUNCE_DOMAIN}>\r\nDATA\r\nSubject: smuggled\r\n\r\nowned\r\n.\r\n`,
+        `Subject: ${marker}\r\n\r\nfirst${ending}MAIL FROM:<evil@attacker.example>\r\n` +
+          `RCPT TO:<smuggled@${BOUNCE_DOMAIN}>\r\nDATA\r\nSubject: smuggled\r\n\r\nowned\r\n.\r\n`,
       );
       expectReply(await client.read(), 250);
       // No reply is left over for the "smuggled" commands: the next one answers NOOP.
@@ -170,7 +172,7 @@ describe('recipients', () => {
     );
   });
 
-  test('452s for recipients past the limit do not count as errors: an MTA pipelining many recipients is not cut off', async () => {
+  test('452s past the recipient limit are not errors: an MTA pipelining many recipients is not cut off', async () => {
     const client = await session();
     expectReply(await client.command('MAIL FROM:<>'), 250);
     for (let i = 0; i < 3; i++) expectReply(await client.command(`RCPT TO:<many${i}@${BOUNCE_DOMAIN}>`), 250);
@@ -362,7 +364,7 @@ describe('memory', () => {
     MAX_MESSAGE_BYTES: String(4 * 1024 * 1024),
   });
 
-  test('past MAX_DATA_BYTES_IN_FLIGHT a message gets 452 4.3.1; retried, every message is stored exactly once', async () => {
+  test('past MAX_DATA_BYTES_IN_FLIGHT a message gets 452 4.3.1; retried, each is stored exactly once', async () => {
     const send = async (n: number) => {
       const raw = Buffer.concat([
         Buffer.from(`Subject: budget-${n}\r\nX-Budget: budget-${n}\r\n\r\n`),
@@ -395,7 +397,8 @@ describe('memory', () => {
       'eight 3 MB messages at once do not fit a 6 MiB budget',
     );
     const { rows } = await budgeted.pool.query(
-      `select count(*)::int as n, count(distinct dedupe_key)::int as keys from raw_messages where position('X-Budget: budget-'::bytea in raw) > 0`,
+      `select count(*)::int as n, count(distinct dedupe_key)::int as keys from raw_messages
+       where position('X-Budget: budget-'::bytea in raw) > 0`,
     );
     assert.deepEqual(rows[0], { n: 8, keys: 8 });
   });

@@ -65,7 +65,7 @@ test('every module of src/ has a place in the layering', () => {
   assert.deepEqual(unknown, []);
 });
 
-test('no import runs back up (store never imports ingest, metrics never correlate or smtp, the core no adapter)', () => {
+test('no import runs back up (store never imports ingest, metrics never smtp, the core no adapter)', () => {
   const upward = edges.filter((e) => e.from !== e.to && !ALLOWED[e.from]?.has(e.to)).map((e) => e.where);
   assert.deepEqual(upward, []);
 });

@@ -50,7 +50,7 @@ async function store(rcpt: string, raw: string): Promise<string> {
   return id;
 }
 
-test('a notice naming 10 addresses in parts of 3: a crash after three parts, then the rest, each fact once', async () => {
+test('10 addresses in parts of 3: a crash after three parts, then the rest, each fact once', async () => {
   const addresses = manyAddresses(10, 3);
   // Our signed return path, bound to the send's recipient user7: the one fact that may act.
   const returnPath = returnPathAddress(
@@ -93,7 +93,8 @@ test('a notice naming 10 addresses in parts of 3: a crash after three parts, the
   await fixture.pool.query(`update raw_messages set next_attempt_at = now() where id = $1`, [id]);
   assert.equal(await decodeBatch(fixture.pool, stage, 10), 1);
   const { rows } = await fixture.pool.query(
-    `select decode_state, report_kind, jsonb_array_length(report->'recipients') as named from raw_messages where id = $1`,
+    `select decode_state, report_kind, jsonb_array_length(report->'recipients') as named from raw_messages
+     where id = $1`,
     [id],
   );
   assert.deepEqual(rows[0], { decode_state: 'decoded', report_kind: 'bounce', named: 10 });

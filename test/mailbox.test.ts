@@ -25,7 +25,8 @@ const BOUNCES = [
   'rfc3464-01.eml',
 ];
 const NOT_A_BOUNCE = Buffer.from(
-  'From: Shop <shop@store.example>\r\nTo: bounces@example.com\r\nSubject: Our offers\r\nMessage-ID: <offer-77@store.example>\r\n\r\nBuy things.\r\n',
+  'From: Shop <shop@store.example>\r\nTo: bounces@example.com\r\nSubject: Our ' +
+    'offers\r\nMessage-ID: <offer-77@store.example>\r\n\r\nBuy things.\r\n',
 );
 const silent = pino({ level: 'silent' });
 

@@ -104,7 +104,7 @@ test('badly named or gapped migration files are refused before touching the data
   await assert.rejects(readMigrations(named), /not named NNNN_name\.sql/);
 });
 
-test('0012 and 0013 move the standing history into months, ids and all, and the suppression list keeps its why', async () => {
+test('0012 and 0013 move the history into months, ids and all; the suppression list keeps its why', async () => {
   const pool = poolFor(await emptyDatabase());
   const all = await readMigrations();
   await migrate(
@@ -115,21 +115,28 @@ test('0012 and 0013 move the standing history into months, ids and all, and the 
   // Bob complained. Their history spans three months.
   await pool.query(
     `insert into address_standing (address, domain, state, last_reason)
-     values ('ann@y.example', 'y.example', 'quarantined', 'userunknown'), ('bob@y.example', 'y.example', 'complained', 'feedback')`,
+     values ('ann@y.example', 'y.example', 'quarantined', 'userunknown'),
+     ('bob@y.example', 'y.example', 'complained', 'feedback')`,
   );
   await pool.query(
-    `insert into address_standing_history (address, at, from_state, to_state, reason, cause, raw_message_id, actor, note)
-     values ('ann@y.example', now() - interval '70 days', 'fine', 'quarantined', 'userunknown', 'event', 11, 'bounced', null),
-            ('ann@y.example', now() - interval '40 days', 'quarantined', 'fine', null, 'operator', null, 'ops', 'released'),
-            ('ann@y.example', now() - interval '3 days', 'fine', 'quarantined', 'userunknown', 'event', 12, 'bounced', null),
-            ('bob@y.example', now() - interval '40 days', 'fine', 'complained', 'feedback', 'event', 13, 'bounced', null)`,
+    `insert into address_standing_history (address, at, from_state, to_state, reason, cause, raw_message_id, actor,
+                                           note)
+     values ('ann@y.example', now() - interval '70 days', 'fine', 'quarantined', 'userunknown', 'event',
+             11, 'bounced', null),
+            ('ann@y.example', now() - interval '40 days', 'quarantined', 'fine', null, 'operator',
+             null, 'ops', 'released'),
+            ('ann@y.example', now() - interval '3 days', 'fine', 'quarantined', 'userunknown', 'event',
+             12, 'bounced', null),
+            ('bob@y.example', now() - interval '40 days', 'fine', 'complained', 'feedback', 'event',
+             13, 'bounced', null)`,
   );
   // The event behind Ann's last quarantine: the list shows its evidence.
   await pool.query(
-    `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason, type, rule,
+    `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason,
+                                type, rule,
                                 correlation, evidence, sent_message_id)
-     values (now() - interval '3 days', 12, 'ann@y.example', 'y.example', 'bounce', 'failed', 'userunknown', 'hard', 'test',
-             'token', 'authenticated', 'send-12@sender.example')`,
+     values (now() - interval '3 days', 12, 'ann@y.example', 'y.example', 'bounce', 'failed',
+             'userunknown', 'hard', 'test', 'token', 'authenticated', 'send-12@sender.example')`,
   );
   const why = `select address, raw_message_id, cause, actor, evidence, correlation, sent_message_id
                  from suppression_list order by address`;
@@ -154,7 +161,8 @@ test('0012 and 0013 move the standing history into months, ids and all, and the 
   assert.deepEqual(rowsAfter.rows, rowsBefore.rows);
   // Every row in its month, none in the default partition.
   const parts = await pool.query(
-    `select tableoid::regclass::text as part, to_char(at at time zone 'UTC', '"address_standing_history_y"YYYY"m"MM') as month
+    `select tableoid::regclass::text as part,
+            to_char(at at time zone 'UTC', '"address_standing_history_y"YYYY"m"MM') as month
        from address_standing_history`,
   );
   for (const { part, month } of parts.rows) assert.equal(part, month);

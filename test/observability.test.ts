@@ -240,7 +240,7 @@ describe('deployment files', () => {
     assert.ok(compose.services.grafana.volumes.some((v: string) => v.startsWith('./deploy/grafana/provisioning:')));
   });
 
-  test('the Kubernetes manifests: probes, a grace period longer than the drain, client IPs kept, PDB, HPA, Secret', () => {
+  test('Kubernetes manifests: probes, grace period longer than the drain, client IPs kept, PDB, HPA, Secret', () => {
     const docs = parseAllDocuments(readFileSync(join(DEPLOY, 'k8s/bounced.yaml'), 'utf8')).map((d) => d.toJSON());
     const kinds = docs.map((d) => d.kind).sort();
     assert.deepEqual(kinds, [

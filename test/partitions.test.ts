@@ -19,13 +19,14 @@ after(async () => {
 
 async function partitions(): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(
-    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+    `select c.relname as name
+       from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
       where p.relname = 'bounce_events' order by 1`,
   );
   return rows.map((r) => r.name);
 }
 
-test('the previous, current and next two months exist after one call; calls again, even at once, change nothing', async () => {
+test('last, this and the next two months exist after one call; more calls, even at once, do nothing', async () => {
   const now = new Date('2026-11-15T00:00:00Z');
   const created = await ensureMonthlyPartitions(pool, now);
   assert.deepEqual(created, [
@@ -37,8 +38,10 @@ test('the previous, current and next two months exist after one call; calls agai
   const again = await Promise.all([ensureMonthlyPartitions(pool, now), ensureMonthlyPartitions(pool, now)]);
   assert.deepEqual(again, [[], []]);
   await pool.query(
-    `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason, type, rule, correlation)
-     values ('2026-11-20T10:00:00Z', 1, 'a@b.example', 'b.example', 'bounce', 'failed', 'userunknown', 'hard', 'test', 'none')`,
+    `insert into bounce_events (occurred_at, raw_message_id, recipient, recipient_domain, kind, action, reason,
+                                type, rule, correlation)
+     values ('2026-11-20T10:00:00Z',
+       1, 'a@b.example', 'b.example', 'bounce', 'failed', 'userunknown', 'hard', 'test', 'none')`,
   );
   const { rows } = await pool.query(`select tableoid::regclass::text as part from bounce_events`);
   assert.deepEqual(rows, [{ part: 'bounce_events_y2026m11' }]);

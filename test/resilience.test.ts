@@ -21,7 +21,10 @@ async function sendOne(port: number, marker: string) {
   return reply;
 }
 
-/** A Postgres of the test's own, so that stopping it disturbs nobody else; stopped and started again on the same port. */
+/**
+ * A Postgres of the test's own, so that stopping it disturbs nobody else; stopped and started again
+ * on the same port.
+ */
 async function ownPostgres(prefix: string) {
   const folder = mkdtempSync(join(tmpdir(), `bounced-${prefix}-`));
   chmodSync(folder, 0o755);
@@ -66,7 +69,8 @@ describe('the database stops and comes back', () => {
       const check = new pg.Client({ connectionString: pgServer.url });
       await check.connect();
       const { rows } = await check.query<{ marker: string }>(
-        `select substring(convert_from(raw, 'UTF8') from 'X-Marker: ([a-z-]+)') as marker from raw_messages order by id`,
+        `select substring(convert_from(raw, 'UTF8') from 'X-Marker: ([a-z-]+)') as marker from raw_messages
+         order by id`,
       );
       await check.end();
       assert.deepEqual(
@@ -128,7 +132,7 @@ describe('shutdown', () => {
 });
 
 describe('Postgres restarted in the middle of a burst', () => {
-  test('451 while it is down, 250 after; decoding resumes by itself; nothing lost, doubled, pending or failed', async () => {
+  test('451 while it is down, 250 after; decoding resumes by itself; nothing lost, doubled or failed', async () => {
     const pgServer = await ownPostgres('restart');
     const server = await startTestServer(pgServer.url, { COMMIT_DEADLINE_MS: '2000' });
     const acked = new Set<string>();
@@ -174,7 +178,8 @@ describe('Postgres restarted in the middle of a burst', () => {
         }
         assert.deepEqual(states, [{ decode_state: 'decoded', n: 300 }]);
         const { rows } = await check.query(
-          `select count(distinct substring(convert_from(raw, 'UTF8') from 'X-Marker: ([a-z0-9-]+)'))::int as markers from raw_messages`,
+          `select count(distinct substring(convert_from(raw, 'UTF8')
+           from 'X-Marker: ([a-z0-9-]+)'))::int as markers from raw_messages`,
         );
         assert.equal(rows[0].markers, 300);
       } finally {

@@ -15,14 +15,16 @@ const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 
 async function rawMessage(tag: string, age: number, state: 'pending' | 'decoded' | 'failed'): Promise<string> {
   const { rows } = await fixture.pool.query(
-    `insert into raw_messages (received_at, source, instance, mail_from, rcpt_to, size_bytes, sha256, dedupe_key, raw, decode_state)
-     values ($1, 'smtp', 'test', '', '{b@bounces.example.com}', 4, sha256($2::bytea), sha256($2::bytea), $2::bytea, $3) returning id::text`,
+    `insert into raw_messages (received_at, source, instance, mail_from, rcpt_to, size_bytes, sha256, dedupe_key,
+                               raw, decode_state)
+     values ($1, 'smtp', 'test', '', '{b@bounces.example.com}', 4, sha256($2::bytea),
+     sha256($2::bytea), $2::bytea, $3) returning id::text`,
     [daysAgo(age), Buffer.from(tag), state],
   );
   return rows[0].id;
 }
 
-test("rows past their retention go, in batches; pending, failed bodies and each address's latest change stay", async () => {
+test('rows past their retention go in batches; pending, failed bodies and each latest change stay', async () => {
   const ids: Record<string, string> = {};
   for (const [tag, age, state] of [
     ['new-decoded', 5, 'decoded'],
@@ -39,12 +41,14 @@ test("rows past their retention go, in batches; pending, failed bodies and each 
 
   await fixture.pool.query(
     `insert into sent_messages (message_id, recipient, campaign, sent_at)
-     select 's' || g || '@x.example', 'r' || g || '@y.example', 'c', $1::timestamptz - make_interval(days => g * 50) from generate_series(0, 6) g`,
+     select 's' || g || '@x.example', 'r' || g || '@y.example', 'c',
+       $1::timestamptz - make_interval(days => g * 50) from generate_series(0, 6) g`,
     [NOW],
   ); // sent 0, 50, 100 … 300 days ago: at 180 days, those of 200, 250 and 300 go
   await fixture.pool.query(
     `insert into send_outcomes (sent_message_id, outcome, campaign, at)
-     values ('s0@x.example', 'bounced', 'c', $1), ('s4@x.example', 'bounced', 'c', $2), ('s5@x.example', 'hard', 'c', $2)`,
+     values ('s0@x.example', 'bounced', 'c', $1), ('s4@x.example', 'bounced', 'c', $2),
+     ('s5@x.example', 'hard', 'c', $2)`,
     [daysAgo(1), daysAgo(200)],
   );
   // Ann: three changes, all old, the last of which put her where she stands; Bob: an old
@@ -67,7 +71,8 @@ test("rows past their retention go, in batches; pending, failed bodies and each 
   );
   await fixture.pool.query(
     `insert into mailbox_seen (mailbox, uid, raw_message_id, is_bounce, fetched_at, removed_at)
-     values ('pop3://a@h:995/', '1', 1, true, $1, $1), ('pop3://a@h:995/', '2', 1, true, $1, null), ('pop3://a@h:995/', '3', 1, true, $2, $2)`,
+     values ('pop3://a@h:995/', '1', 1, true, $1, $1), ('pop3://a@h:995/', '2', 1, true, $1, null),
+     ('pop3://a@h:995/', '3', 1, true, $2, $2)`,
     [daysAgo(100), daysAgo(5)],
   );
 
@@ -89,7 +94,8 @@ test("rows past their retention go, in batches; pending, failed bodies and each 
   });
 
   const raws = await fixture.pool.query(
-    `select id::text, raw is not null as has_body, raw_dropped_at is not null as dropped from raw_messages order by id`,
+    `select id::text, raw is not null as has_body, raw_dropped_at is not null as dropped from raw_messages
+     order by id`,
   );
   const byId = new Map(raws.rows.map((r) => [r.id, r]));
   assert.equal(byId.get(ids['new-decoded']!)?.has_body, true);

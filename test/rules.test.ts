@@ -96,7 +96,7 @@ test('hard means the address is bad; sender-side reasons are ignored; notaccept 
   assert.equal(bounceType('notaccept', '4.3.2', '421'), 'soft');
 });
 
-test('the stage of the SMTP dialogue matters: unknown user after DATA is filtering; errors to MAIL FROM are about the sender', () => {
+test('the SMTP stage matters: unknown user after DATA is filtering; errors to MAIL FROM are the sender', () => {
   assert.equal(classify({ diagnostic: '550 Unknown user x@example.com', command: 'DATA' }).reason, 'filtered');
   assert.equal(
     classify({ diagnostic: '550 5.1.1 Unknown user x@example.com', status: '5.1.1', command: 'DATA' }).reason,
@@ -119,7 +119,8 @@ test("unknown user with no stage said: the reply's shape tells RCPT from DATA; e
 
 test('a receiver naming its own directory is an unknown user whatever the stage', () => {
   const yahoo =
-    "554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0] - mta1061.mail.ne1.yahoo.com";
+    "554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0] - " +
+    'mta1061.mail.ne1.yahoo.com';
   assert.deepEqual(classify({ diagnostic: yahoo, command: 'DATA', status: '5.0.0' }), {
     reason: 'userunknown',
     type: 'hard',
@@ -220,12 +221,14 @@ reasonTable("the replies PHPMailer-BMH's rule table quotes decide the reason the
   ['unknown local-part "rcpt" in domain "example.net"', 'userunknown'],
   ["550-I'm sorry but rcpt@example.net does not have an account here. I will not", 'userunknown'],
   [
-    'can not open new email file errno=13 file=/home/vpopmail/domains/example.net/0/rcpt/Maildir/tmp/1.2.mx05,S=212350',
+    'can not open new email file errno=13 ' +
+      'file=/home/vpopmail/domains/example.net/0/rcpt/Maildir/tmp/1.2.mx05,S=212350',
     'systemerror',
   ],
   ['The user does not accept email in non-Western (non-Latin) character sets.', 'contenterror'],
   [
-    '551 bounce as<the destination mailbox <rcpt@example.net> is full> queue as 100.1.ZmxEL.720k.1 (in reply to end of DATA command)',
+    '551 bounce as<the destination mailbox <rcpt@example.net> is full> queue as ' +
+      '100.1.ZmxEL.720k.1 (in reply to end of DATA command)',
     'mailboxfull',
   ],
   [
@@ -245,7 +248,9 @@ reasonTable("the replies PHPMailer-BMH's rule table quotes decide the reason the
   ['553 AUTH FAILED - sender@example.org', 'securityerror'],
   ['500 Unauthorized relay msg rejected', 'norelaying'],
   [
-    '550-mx.example.org [192.0.2.1] is currently not permitted to relay through this server. Perhaps you have not logged into the pop/imap server in the last 30 minutes or do not have SMTP Authentication turned on in your email client.',
+    '550-mx.example.org [192.0.2.1] is currently not permitted to relay through this server. ' +
+      'Perhaps you have not logged into the pop/imap server in the last 30 minutes or do not have ' +
+      'SMTP Authentication turned on in your email client.',
     'norelaying',
   ],
   ['554 5.5.2 Invalid data in message', 'contenterror'],
@@ -274,11 +279,13 @@ reasonTable(
     ['R=dnslookup defer (-1): host lookup did not complete', 'networkerror'],
     ['Cannot send message for 5 days', 'expired'],
     [
-      '554 5.2.0 STOREDRV.Deliver.Exception:StoreDriverRetireException; Failed to process message due to a transient exception',
+      '554 5.2.0 STOREDRV.Deliver.Exception:StoreDriverRetireException; Failed to process ' +
+        'message due to a transient exception',
       'systemerror',
     ],
     [
-      '550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed as sender not authenticated',
+      '550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; ' +
+        'Delivery restriction check failed as sender not authenticated',
       'rejected',
     ],
     ['554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain', 'hostunknown'],
@@ -288,7 +295,8 @@ reasonTable(
     ['553 5.7.2 [TSS09] All recipients of this message have been blocked due to a complaint.', 'blocked'],
     ['550 Mailbox unavailable - Max recipient limit exceeded', 'ratelimited'],
     [
-      '554 5.7.1 [192.0.2.1] Comcast block for spam. Please see http://postmaster.comcast.net/smtp-error-codes.php#BL000000',
+      '554 5.7.1 [192.0.2.1] Comcast block for spam. Please see ' +
+        'http://postmaster.comcast.net/smtp-error-codes.php#BL000000',
       'blocked',
     ],
     // The words win over the code they quote: a recipient's preferences, though under 5.1.1.
@@ -297,11 +305,14 @@ reasonTable(
       'filtered',
     ],
     [
-      '421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited.',
+      '421 4.7.28 Our system has detected an unusual rate of unsolicited mail originating from ' +
+        'your IP address. To protect our users from spam, mail sent from your IP address has been ' +
+        'temporarily rate limited.',
       'ratelimited',
     ],
     [
-      '554 5.7.0 Your message could not be sent. The limit on the number of allowed outgoing messages was exceeded. Try again later.',
+      '554 5.7.0 Your message could not be sent. The limit on the number of allowed outgoing ' +
+        'messages was exceeded. Try again later.',
       'ratelimited',
     ],
     ["The number of messages in recipient's mailbox exceeded the local limit.", 'mailboxfull'],
@@ -311,11 +322,13 @@ reasonTable(
 
 reasonTable("Gmail's published replies: each to the reason its words give", [
   [
-    '421 4.7.26 This mail has been rate limited because it is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.',
+    '421 4.7.26 This mail has been rate limited because it is unauthenticated. Gmail requires ' +
+      'all senders to authenticate with either SPF or DKIM.',
     'authfailure',
   ],
   [
-    "421 4.7.32 Your email has been rate limited because the From: header (RFC5322) in this message isn't aligned with either the authenticated SPF or DKIM organizational domain.",
+    '421 4.7.32 Your email has been rate limited because the From: header (RFC5322) in this ' +
+      "message isn't aligned with either the authenticated SPF or DKIM organizational domain.",
     'authfailure',
   ],
   [
@@ -325,7 +338,8 @@ reasonTable("Gmail's published replies: each to the reason its words give", [
   ['421 4.7.0 IP not in whitelist for RCPT domain, closing connection.', 'blocked'],
   ['554 5.4.6 Message exceeded 50 hops, this may indicate a mail loop.', 'networkerror'],
   [
-    "550 5.7.1 Invalid credentials for relay [192.0.2.1]. The IP address you've registered in your Workspace SMTP Relay service doesn't match the domain of the account this email is being sent from.",
+    "550 5.7.1 Invalid credentials for relay [192.0.2.1]. The IP address you've registered in " +
+      "your Workspace SMTP Relay service doesn't match the domain of the account this email is being sent from.",
     'norelaying',
   ],
   ['550 5.7.1 Messages missing a valid Message-ID: header are not accepted.', 'notcompliantrfc'],
@@ -334,7 +348,8 @@ reasonTable("Gmail's published replies: each to the reason its words give", [
     'policyviolation',
   ],
   [
-    '450 4.2.1 The user you are trying to contact is receiving mail too quickly. Please resend your message at a later time.',
+    '450 4.2.1 The user you are trying to contact is receiving mail too quickly. Please resend ' +
+      'your message at a later time.',
     'ratelimited',
   ],
   ['523 5.7.10 SMTP protocol violation, no commands allowed to pipeline after STARTTLS.', 'syntaxerror'],
@@ -356,11 +371,13 @@ reasonTable(
     ['550 5.7.505 Access denied, banned recipient', 'suspend'],
     ['451 4.4.22 Message failed to be replicated: no healthy peers found', 'systemerror'],
     [
-      '421 RP-001 The mail server IP connecting to Outlook.com server has exceeded the rate limit allowed. Reason for rate limitation is related to IP/domain reputation.',
+      '421 RP-001 The mail server IP connecting to Outlook.com server has exceeded the rate ' +
+        'limit allowed. Reason for rate limitation is related to IP/domain reputation.',
       'badreputation',
     ],
     [
-      '550 DY-001 Mail rejected by Outlook.com for policy reasons. We generally do not accept email from dynamic IPs.',
+      '550 DY-001 Mail rejected by Outlook.com for policy reasons. We generally do not accept ' +
+        'email from dynamic IPs.',
       'blocked',
     ],
     ['550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup', 'userunknown'],
@@ -380,7 +397,7 @@ reasonTable("qmail's and Postfix's stock replies decide the reason their words g
   ['550 5.1.1 Recipient address verification failed', 'userunknown'],
 ]);
 
-test('without words: the status code decides; without either: on hold when something was said, undefined when nothing was', () => {
+test('without words the status code decides; without either, on hold if something was said, else undefined', () => {
   assert.deepEqual(classify({ status: '5.2.2', diagnostic: 'xyzzy' }), {
     reason: 'mailboxfull',
     type: 'soft',

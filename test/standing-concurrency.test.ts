@@ -55,7 +55,7 @@ const stageWith = (breaker: { windowMs: number; minHard: number; minRatio: numbe
     switchboard: pool,
   });
 
-test('two concurrent workers: soft bounces counted once a day up to quarantine, a hard bounce quarantines once', async () => {
+test('two concurrent workers: soft bounces counted once a day to quarantine; a hard one quarantines once', async () => {
   const spool = new Spool(pool, {
     windowMs: 1,
     maxBatch: 50,
@@ -99,7 +99,8 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
   const soft = await pool.query(`select state, soft_count from address_standing where address = 'walk@soft.example'`);
   assert.deepEqual(soft.rows, [{ state: 'quarantined', soft_count: 5 }]);
   const effects = await pool.query(
-    `select standing_effect, count(*)::int as n from bounce_events where recipient = 'walk@soft.example' group by 1 order by 1`,
+    `select standing_effect, count(*)::int as n from bounce_events where recipient = 'walk@soft.example'
+     group by 1 order by 1`,
   );
   assert.deepEqual(effects.rows, [
     { standing_effect: 'counted', n: 4 },
@@ -107,7 +108,8 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
     { standing_effect: 'quarantined', n: 1 },
   ]);
   const toQuarantine = await pool.query(
-    `select count(*)::int as n from address_standing_history where address = 'walk@soft.example' and to_state = 'quarantined'`,
+    `select count(*)::int as n from address_standing_history where address = 'walk@soft.example'
+     and to_state = 'quarantined'`,
   );
   assert.equal(toQuarantine.rows[0].n, 1);
 
@@ -119,7 +121,7 @@ test('two concurrent workers: soft bounces counted once a day up to quarantine, 
   assert.equal(hardHistory.rows[0].n, 1);
 });
 
-test('two workers deciding a burst over tripped breakers never wait on each other in a cycle (no deadlock, no retry)', async () => {
+test('two workers deciding a burst over tripped breakers never deadlock (no cycle, no retry)', async () => {
   const spool = new Spool(pool, {
     windowMs: 1,
     maxBatch: 100,
@@ -145,7 +147,8 @@ test('two workers deciding a burst over tripped breakers never wait on each othe
   const stage = stageWith({ windowMs: 600_000, minHard: 20, minRatio: 0.5 });
   await decodeWithWorkers(pool, stage, 2, 10);
   const attempts = await pool.query(
-    `select decode_state, decode_attempts, count(*)::int as n from raw_messages where position('burst' in convert_from(raw, 'LATIN1')) > 0 group by 1, 2`,
+    `select decode_state, decode_attempts, count(*)::int as n from raw_messages
+     where position('burst' in convert_from(raw, 'LATIN1')) > 0 group by 1, 2`,
   );
   assert.deepEqual(attempts.rows, [{ decode_state: 'decoded', decode_attempts: 1, n: 400 }]);
   const breakers = await pool.query(`select domain from domain_breakers where released_at is null order by 1`);
@@ -155,7 +158,8 @@ test('two workers deciding a burst over tripped breakers never wait on each othe
   );
   // Every hard fact either quarantined its address or was held by its domain's breaker.
   const effects = await pool.query(
-    `select count(*)::int as n from bounce_events where recipient like 'burst%' and standing_effect in ('quarantined', 'held')`,
+    `select count(*)::int as n from bounce_events where recipient like 'burst%'
+     and standing_effect in ('quarantined', 'held')`,
   );
   assert.equal(effects.rows[0].n, 400);
 });

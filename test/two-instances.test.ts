@@ -60,7 +60,7 @@ function dsn(n: number): string {
   ].join('\r\n');
 }
 
-test('a burst of 200 through both instances: each message stored once, decoded once, each address quarantined once', async () => {
+test('200 through both instances: each message stored once, decoded once, each address quarantined once', async () => {
   const sends = Array.from({ length: 200 }, (_, n) => ({
     messageId: `two-${n}@sender.example`,
     recipient: `user${n}@d${n % 4}.example`,
@@ -86,7 +86,8 @@ test('a burst of 200 through both instances: each message stored once, decoded o
   }
   assert.equal(pending, 0);
   const stored = await pool.query(
-    `select instance, count(*)::int as n, max(decode_attempts)::int as attempts from raw_messages group by 1 order by 1`,
+    `select instance, count(*)::int as n, max(decode_attempts)::int as attempts from raw_messages group by 1
+     order by 1`,
   );
   assert.deepEqual(stored.rows, [
     { instance: 'mx1', n: 100, attempts: 1 },

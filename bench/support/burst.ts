@@ -63,7 +63,8 @@ export function burstMail(send: BurstSend, i: number, returnPath: string): Mail 
     '',
     "I'm sorry to have to inform you that your message could not be delivered to one or more recipients.",
     '',
-    `<${send.recipient}>: host mx.${send.recipient.split('@')[1]}[203.0.113.25] said: ${text} (in reply to RCPT TO command)`,
+    `<${send.recipient}>: host mx.${send.recipient.split('@')[1]}[203.0.113.25] said: ${text} ` +
+      `(in reply to RCPT TO command)`,
     '',
     '--dsn-boundary',
     'Content-Type: message/delivery-status',

@@ -54,7 +54,9 @@ function rules(): void {
 function decode(): void {
   // Whole notices whose body is one long run, after the lines the readers look for.
   const head =
-    'From: MAILER-DAEMON@mx.example\nTo: b@bounces.example\nSubject: Undelivered Mail\nX-Mailman-Version: 2\nContent-Type: text/plain\n\n';
+    'From: MAILER-DAEMON@mx.example\nTo: b@bounces.example\nSubject: Undelivered Mail\n' +
+    'X-Mailman-Version: 2\nContent-Type: text/plain\n\n';
+  const manyAddresses = Array.from({ length: 20_000 }, (_, i) => `  u${i}@b.example\n`).join('');
   const leads = [
     '',
     'a@',
@@ -91,11 +93,7 @@ function decode(): void {
   decodeFile(Buffer.from(`${head}mail from${' '.repeat(3 * n)}x <a@b.example>\n`));
   // A notice listing 20,000 addresses, one a line, then the one error they share: each
   // recipient's reading must not re-read the whole notice (its context).
-  decodeFile(
-    Buffer.from(
-      `${head}The following addresses failed:\n\n${Array.from({ length: 20_000 }, (_, i) => `  u${i}@b.example\n`).join('')}\n550 5.1.1 unknown user\n`,
-    ),
-  );
+  decodeFile(Buffer.from(`${head}The following addresses failed:\n\n${manyAddresses}\n550 5.1.1 unknown user\n`));
   // One line naming 20,000 recipients, each with an error: the line is read once.
   decodeFile(
     Buffer.from(`${head}${Array.from({ length: 20_000 }, (_, i) => `u${i}@b.example 550 unknown user; `).join('')}\n`),

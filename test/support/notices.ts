@@ -12,9 +12,11 @@ export function failureNotice(addresses: string[], reply = '550 5.1.1 User unkno
     (a) => `  ${a}\n    SMTP error from remote mail server after RCPT TO:<${a}>:\n    ${reply}\n`,
   );
   return (
-    'From: Mail Delivery System <Mailer-Daemon@relay.example>\nSubject: Mail delivery failed: returning message to sender\n\n' +
+    'From: Mail Delivery System <Mailer-Daemon@relay.example>\n' +
+    'Subject: Mail delivery failed: returning message to sender\n\n' +
     'This message was created automatically by mail delivery software.\n\n' +
-    'A message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error. The following address(es) failed:\n\n' +
+    'A message that you sent could not be delivered to one or more of its\n' +
+    'recipients. This is a permanent error. The following address(es) failed:\n\n' +
     blocks.join('\n')
   );
 }
