@@ -38,6 +38,12 @@ export interface Agreement {
    * written for another file of the same name ("name-only") may not describe this one.
    */
   firm: { results: number; recall: number; reason: number; hard: number };
+  /**
+   * The measures over the expectations a decoder can derive: the expected recipient is
+   * written in its own file (a few expect an address the message never names, as Sisimai
+   * rewrote it or took it from elsewhere; no decoder can find those).
+   */
+  derivable: { results: number; recall: number; precision: number; reason: number; hard: number; status: number };
   /** One line per disagreement: "file  address: what differs". */
   misses: string[];
   /** "expected -> decoded" reason pairs and how often. */
@@ -48,8 +54,11 @@ export function measureAgreement(corpusDir: string): Agreement {
   const facts = new Map<string, Map<string, { reason: string; type: string; status: string | null }>>();
   const messageIds = new Map<string, string | null>();
   const expectedAddresses = new Map<string, Set<string>>();
+  const texts = new Map<string, string>();
   for (const file of filesUnder(join(corpusDir, 'maildir'))) {
-    const report = decodeFile(readFileSync(file));
+    const raw = readFileSync(file);
+    texts.set(basename(file), raw.toString('latin1').toLowerCase());
+    const report = decodeFile(raw);
     facts.set(basename(file), new Map(report.recipients.map((r) => [r.address.toLowerCase(), r])));
     messageIds.set(basename(file), messageIdOf(report.original));
   }
@@ -62,6 +71,7 @@ export function measureAgreement(corpusDir: string): Agreement {
     idN = 0,
     id = 0;
   const firm = { results: 0, found: 0, reason: 0, hard: 0 };
+  const derivable = { results: 0, found: 0, reason: 0, hard: 0, statusN: 0, status: 0 };
   const misses: string[] = [];
   const confusions = new Map<string, number>();
   for (const line of readFileSync(join(corpusDir, 'expected.jsonl'), 'utf8').split('\n')) {
@@ -79,6 +89,8 @@ export function measureAgreement(corpusDir: string): Agreement {
     for (const want of e.results ?? [e]) {
       n++;
       if (isFirm) firm.results++;
+      const canDerive = texts.get(basename(e.file))?.includes(want.recipient.toLowerCase()) ?? false;
+      if (canDerive) derivable.results++;
       expectedAddresses.set(
         basename(e.file),
         (expectedAddresses.get(basename(e.file)) ?? new Set()).add(want.recipient.toLowerCase()),
@@ -88,6 +100,15 @@ export function measureAgreement(corpusDir: string): Agreement {
       if (!got) differs.push('recipient not found');
       else {
         found++;
+        if (canDerive) {
+          derivable.found++;
+          if (got.reason === want.reason) derivable.reason++;
+          if ((got.type === 'hard') === want.hardbounce) derivable.hard++;
+          if (want.status && !want.status_pseudo) {
+            derivable.statusN++;
+            if (got.status === want.status) derivable.status++;
+          }
+        }
         if (isFirm) {
           firm.found++;
           if (got.reason === want.reason) firm.reason++;
@@ -112,11 +133,13 @@ export function measureAgreement(corpusDir: string): Agreement {
   }
   // Precision over the files with expectations: every reported recipient not found above is extra.
   let reported = 0;
+  let reportedExpected = 0;
   for (const [file, expected] of expectedAddresses) {
     const mine = facts.get(file) ?? new Map();
     reported += mine.size;
     for (const address of mine.keys())
       if (!expected.has(address)) misses.push(`${file}  ${address}: reported, not expected`);
+      else reportedExpected++;
   }
   return {
     results: n,
@@ -131,6 +154,14 @@ export function measureAgreement(corpusDir: string): Agreement {
       recall: firm.found / firm.results,
       reason: firm.reason / firm.results,
       hard: firm.hard / firm.results,
+    },
+    derivable: {
+      results: derivable.results,
+      recall: derivable.found / derivable.results,
+      precision: reported ? reportedExpected / reported : 1,
+      reason: derivable.reason / derivable.results,
+      hard: derivable.hard / derivable.results,
+      status: derivable.statusN ? derivable.status / derivable.statusN : 1,
     },
     misses,
     confusions,

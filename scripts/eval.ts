@@ -23,5 +23,11 @@ console.log(
     `${a.firm.results}  recipient_recall ${a.firm.recall.toFixed(4)}  reason_agreement ` +
     `${a.firm.reason.toFixed(4)}  hard_agreement ${a.firm.hard.toFixed(4)}`,
 );
+const d = a.derivable;
+console.log(
+  `derivable (the expected recipient is written in its file): results ${d.results}  recipient_recall ` +
+    `${d.recall.toFixed(4)}  recipient_precision ${d.precision.toFixed(4)}  reason_agreement ` +
+    `${d.reason.toFixed(4)}  hard_agreement ${d.hard.toFixed(4)}  status_agreement ${d.status.toFixed(4)}`,
+);
 const top = [...a.confusions].sort((x, y) => y[1] - x[1]).slice(0, 10);
 console.log(`most common reason confusions (expected -> decoded): ${top.map(([k, v]) => `${k} ×${v}`).join(', ')}`);
