@@ -40,14 +40,28 @@ export interface Agreement {
   firm: { results: number; recall: number; reason: number; hard: number };
   /**
    * The measures over the expectations a decoder can derive: the expected recipient is
-   * written in its own file (a few expect an address the message never names, as Sisimai
-   * rewrote it or took it from elsewhere; no decoder can find those).
+   * written, whole, in its own file (a few expect an address the message never names, as
+   * Sisimai rewrote, cut or invented it; no decoder can find those). Precision here is over
+   * the files whose expected recipients are all derivable.
    */
   derivable: { results: number; recall: number; precision: number; reason: number; hard: number; status: number };
   /** One line per disagreement: "file  address: what differs". */
   misses: string[];
   /** "expected -> decoded" reason pairs and how often. */
   confusions: Map<string, number>;
+}
+
+/**
+ * Whether a text names an address whole: "0000@x.example" is not written in "00000@x.example",
+ * nor "a@exampl" in "a@example.com".
+ */
+function writtenIn(text: string, address: string): boolean {
+  for (let at = text.indexOf(address); at !== -1; at = text.indexOf(address, at + 1)) {
+    const before = text[at - 1] ?? ' ';
+    const after = text[at + address.length] ?? ' ';
+    if (!/[a-z0-9._%+=-]/.test(before) && !/[a-z0-9-]/.test(after)) return true;
+  }
+  return false;
 }
 
 export function measureAgreement(corpusDir: string): Agreement {
@@ -89,7 +103,7 @@ export function measureAgreement(corpusDir: string): Agreement {
     for (const want of e.results ?? [e]) {
       n++;
       if (isFirm) firm.results++;
-      const canDerive = texts.get(basename(e.file))?.includes(want.recipient.toLowerCase()) ?? false;
+      const canDerive = writtenIn(texts.get(basename(e.file)) ?? '', want.recipient.toLowerCase());
       if (canDerive) derivable.results++;
       expectedAddresses.set(
         basename(e.file),
@@ -132,14 +146,18 @@ export function measureAgreement(corpusDir: string): Agreement {
     }
   }
   // Precision over the files with expectations: every reported recipient not found above is extra.
+  // Derivable precision: over the files whose every expected recipient is written in them
+  // (where one is not, what we report cannot be judged against it).
   let reported = 0;
-  let reportedExpected = 0;
+  const judged = { reported: 0, expected: 0 };
   for (const [file, expected] of expectedAddresses) {
     const mine = facts.get(file) ?? new Map();
     reported += mine.size;
+    const canJudge = [...expected].every((address) => writtenIn(texts.get(file) ?? '', address));
+    if (canJudge) judged.reported += mine.size;
     for (const address of mine.keys())
       if (!expected.has(address)) misses.push(`${file}  ${address}: reported, not expected`);
-      else reportedExpected++;
+      else if (canJudge) judged.expected++;
   }
   return {
     results: n,
@@ -158,7 +176,7 @@ export function measureAgreement(corpusDir: string): Agreement {
     derivable: {
       results: derivable.results,
       recall: derivable.found / derivable.results,
-      precision: reported ? reportedExpected / reported : 1,
+      precision: judged.reported ? judged.expected / judged.reported : 1,
       reason: derivable.reason / derivable.results,
       hard: derivable.hard / derivable.results,
       status: derivable.statusN ? derivable.status / derivable.statusN : 1,

@@ -952,3 +952,33 @@ test('SES event publishing: DeliveryDelay is a delay by delayType; events withou
   );
   assert.deepEqual([open.kind, open.recipients.length], ['other', 0]);
 });
+
+test('a delay is never hard: "421 4.1.1 User unknown" in a warning that delivery is still being tried', () => {
+  const warning = [
+    'From: MAILER-DAEMON@mx.sender.example (Mail Delivery System)',
+    'To: b+t1@bounces.example.com',
+    'Subject: Delayed Mail (still being retried)',
+    '',
+    'This is the mail system at host mx.sender.example.',
+    '',
+    '# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #',
+    '',
+    '<rcpt@receiver.example>: host mx.receiver.example[192.0.2.5] said: 421 4.1.1',
+    '    <rcpt@receiver.example>: Recipient address rejected: User unknown in local',
+    '    recipient table (in reply to RCPT TO command)',
+    '',
+  ].join('\r\n');
+  const report = decode(Buffer.from(warning));
+  assert.equal(report.kind, 'delay');
+  const [fact] = report.recipients;
+  assert.deepEqual(
+    [fact?.address, fact?.action, fact?.reason, fact?.type],
+    ['rcpt@receiver.example', 'delayed', 'userunknown', 'soft'],
+  );
+  // The same reply in a notice that gave up is the end of the address.
+  const failed = warning
+    .replace('Delayed Mail (still being retried)', 'Undelivered Mail Returned to Sender')
+    .replace('# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #', 'I could not deliver it.')
+    .replace('421 4.1.1', '550 5.1.1');
+  assert.equal(decode(Buffer.from(failed)).recipients[0]?.type, 'hard');
+});

@@ -117,6 +117,20 @@ test("unknown user with no stage said: the reply's shape tells RCPT from DATA; e
   assert.equal(classify({ diagnostic: '550 User unknown', status: '5.1.1' }).reason, 'userunknown');
 });
 
+test('a delay is never hard, whatever its words; "no such user here" is the receiver\'s own lookup', () => {
+  const reply = '421 4.1.1 <x@y.example>: Recipient address rejected: User unknown';
+  const evidence = { diagnostic: reply, status: '4.1.1', replyCode: '421', command: 'RCPT' };
+  assert.deepEqual(classify({ ...evidence, action: 'delayed' }), {
+    reason: 'userunknown',
+    type: 'soft',
+    rule: 'mailbox.unknown',
+  });
+  assert.equal(classify({ ...evidence, action: 'failed' }).type, 'hard');
+  // "Here": a lookup in its own mailboxes, at RCPT; no content filter words a verdict so.
+  const here = classify({ diagnostic: '550 - Requested action not taken: no such user here', status: '5.0.0' });
+  assert.deepEqual([here.reason, here.type], ['userunknown', 'hard']);
+});
+
 test('a receiver naming its own directory is an unknown user whatever the stage', () => {
   const yahoo =
     "554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0] - " +

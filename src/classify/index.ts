@@ -136,12 +136,13 @@ export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification
 }
 
 function decide(e: Evidence, rules: RuleSet): Classification {
-  const decided = (reason: Reason, rule: string): Classification => ({
-    reason,
-    type: bounceType(reason, e.status ?? null, e.replyCode ?? null),
-    rule,
-  });
   const action = e.action ?? 'failed';
+  const decided = (reason: Reason, rule: string): Classification => {
+    const type = bounceType(reason, e.status ?? null, e.replyCode ?? null);
+    // A delay is still being tried: whatever its words ("421 4.1.1 User unknown"), the
+    // sender has not given up, and neither may we on the address.
+    return { reason, type: type === 'hard' && action === 'delayed' ? 'soft' : type, rule };
+  };
   if (action === 'delivered' || action === 'relayed' || action === 'expanded')
     return decided('delivered', `action.${action}`);
   if (e.status?.startsWith('2.')) return decided('delivered', 'status.2');
@@ -230,7 +231,8 @@ function unknownUser(
 /**
  * The stage a reply's shape gives away. An RCPT reply echoes the address it refuses
  * ("550 <x@y>: User unknown"); a reply to DATA, where no single recipient is in question,
- * leaves that slot empty ("550 : User unknown").
+ * leaves that slot empty ("550 : User unknown"). (Sendmail's "<x@y>... User unknown" is not
+ * a sign: its content filters answer DATA in that form too.)
  */
 function stageOfReply(diagnostic: string): string | null {
   if (/(?:^|\s)[45]\d\d(?::? |-)(?:[45]\.\d{1,3}\.\d{1,3} )?<[^<>\s@]+@[^<>\s@]+>:/.test(diagnostic)) return 'RCPT';

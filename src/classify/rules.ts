@@ -1219,6 +1219,8 @@ export const TEXT_RULES: Rule[] = [
         "550-I'm sorry but rcpt@example.net does not have an account here. I will not",
         /(does not|doesn't) have an account (here|on this|at this)/,
       ],
+      // "Here": the receiver looked the name up in its own mailboxes, at RCPT.
+      ['550 Requested action not taken: no such user here', /no such (user|mailbox|recipient) here/],
       ['unknown local-part "rcpt" in domain "example.net"', /unknown local-part/],
       [
         'User some.name (x@example.jp) not listed in Domino Directory',
@@ -1461,7 +1463,7 @@ export const TEXT_RULES: Rule[] = [
       '550 5.1.1 Permanent failure for one or more recipients (user@example.com:undeliverable)',
       /permanent failure for one or more recipients/,
     ],
-    ['550 5.1.1 No such user here', /no (such )?(user )?here/],
+    ['550 5.1.1 No user here', /no (such )?(user )?here/],
     [
       '550 5.1.1 The recipient email address is incorrect',
       /recipient (e-?mail )?address is (possibly )?(incorrect|invalid|wrong)/,
