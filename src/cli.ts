@@ -27,7 +27,7 @@ const USAGE = `usage: bounced <command>
 commands:
   serve                              run the SMTP listener and the HTTP endpoints (/metrics /healthz /readyz)
   migrate                            apply the database migrations and exit
-  parse [--json] [--rules F] PATH…   decode bounce files or folders (no database), one line per file
+  parse [--json] [--rules F] [--jobs N] PATH…   decode bounce files or folders (no database), one line per file
   classify [--rules F] "TEXT"        the reason, type and rule for one line of bounce text
   rules [--rules F] [ID…]            the rule table: each rule's rows, the reply each was written for
   token mint --send-id ID [--recipient A] [--ttl 14d] [--domain D]   a signed return-path token (keys: TOKEN_KEYS)
@@ -101,8 +101,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** parse, classify and rules need no configuration and no database. */
-function decodeCommand(command: 'parse' | 'classify' | 'rules', args: string[]): number {
-  const options = { json: { type: 'boolean', default: false }, rules: { type: 'string' } } as const;
+async function decodeCommand(command: 'parse' | 'classify' | 'rules', args: string[]): Promise<number> {
+  const options = {
+    json: { type: 'boolean', default: false },
+    rules: { type: 'string' },
+    jobs: { type: 'string' },
+  } as const;
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
     parsed = parseArgs({ args, allowPositionals: true, options });
@@ -118,6 +122,7 @@ function decodeCommand(command: 'parse' | 'classify' | 'rules', args: string[]):
     throw err;
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (command !== 'parse' && values.jobs !== undefined) return usageError(`${command}: --jobs is for parse`);
   if (command === 'classify') {
     if (positionals.length !== 1 || values.json) return usageError('usage: bounced classify [--rules FILE] "TEXT"');
     return runClassify(positionals[0]!, rules, out);
@@ -130,9 +135,13 @@ function decodeCommand(command: 'parse' | 'classify' | 'rules', args: string[]):
       return usageError(`rules: ${(err as Error).message}`);
     }
   }
-  if (positionals.length === 0) return usageError('usage: bounced parse [--json] [--rules FILE] PATH…');
+  if (positionals.length === 0) return usageError('usage: bounced parse [--json] [--rules FILE] [--jobs N] PATH…');
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
+    return usageError(`parse: --jobs takes a whole number of threads, 1 or more (got ${values.jobs})`);
   try {
-    return runParse(positionals, values.json ?? false, rules, out);
+    const write = (text: string) => process.stdout.write(text);
+    return await runParse(positionals, { json: values.json ?? false, rulesFile: values.rules, jobs }, write);
   } catch (err) {
     return usageError(`parse: ${(err as Error).message}`);
   }

@@ -1,17 +1,22 @@
 // The command line: bad usage gets one line on stderr and exit code 2.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { base32Decode, base32Encode } from '../src/correlate/token.ts';
 
 const BIN = fileURLToPath(new URL('../bin/bounced.js', import.meta.url));
+const CORPUS = fileURLToPath(new URL('../../shared/corpus/sisimai/maildir/bsd/', import.meta.url));
 
-function run(args: string[], env: Record<string, string> = {}) {
+function run(args: string[], env: Record<string, string> = {}, timeout = 30_000) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
-    timeout: 30_000,
+    timeout,
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -86,6 +91,20 @@ test('bounced parse --json: one line per file, folders walked in order, the cont
     'type',
     'rule',
   ]);
+});
+
+test('bounced parse --jobs 2 writes what one job writes, line for line, and the jobs read the rule file', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'parse-jobs-'));
+  const rules = join(folder, 'rules.json');
+  writeFileSync(rules, JSON.stringify([{ id: 'op.full', reason: 'mailboxfull', text: 'user unknown' }]));
+  const one = run(['parse', '--json', '--jobs', '1', '--rules', rules, CORPUS], {}, 120_000);
+  const two = run(['parse', '--json', '--jobs', '2', '--rules', rules, CORPUS], {}, 120_000);
+  assert.equal(two.code, 0, two.stderr);
+  const lines = two.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, readdirSync(CORPUS).filter((f) => f.endsWith('.eml')).length);
+  assert.equal(two.stdout, one.stdout);
+  assert.ok(lines.some((l) => l.includes('"rule":"custom.op.full"')));
+  assert.equal(run(['parse', '--jobs', 'many', CORPUS]).code, 2);
 });
 
 test('bounced parse of a missing path, or of no path, is a usage error (exit 2)', () => {
