@@ -982,3 +982,46 @@ test('a delay is never hard: "421 4.1.1 User unknown" in a warning that delivery
     .replace('421 4.1.1', '550 5.1.1');
   assert.equal(decode(Buffer.from(failed)).recipients[0]?.type, 'hard');
 });
+
+test('a notice naming a screen name, not an address: the returned To completes it; refusing one sender is soft', () => {
+  const notice = (body: string) =>
+    Buffer.from(
+      [
+        'From: Mail Delivery Subsystem <MAILER-DAEMON@aol.example>',
+        'To: b+t1@bounces.example.com',
+        'Subject: Returned mail: see transcript for details',
+        '',
+        body,
+        '',
+        '----- Original message -----',
+        '',
+        'From: News <news@sender.example>',
+        'To: Jane <janedoe1234@aol.example>',
+        'Subject: December news',
+        'Message-ID: <dec-1@sender.example>',
+        '',
+        'Hello.',
+        '',
+      ].join('\r\n'),
+    );
+  const refused = decode(
+    notice(
+      'Your mail to the following recipients could not be delivered because they are\r\n' +
+        'not accepting mail from news@sender.example:\r\n\tjanedoe1234',
+    ),
+  );
+  assert.deepEqual(
+    refused.recipients.map((r) => [r.address, r.role, r.reason, r.type]),
+    [['janedoe1234@aol.example', 'original-to', 'filtered', 'soft']],
+  );
+  const unknown = decode(
+    notice(
+      '   ----- The following addresses had permanent fatal errors -----\r\njanedoe1234\r\n' +
+        '    (reason: 550 5.1.1 MAILBOX NOT FOUND)',
+    ),
+  );
+  assert.deepEqual(
+    unknown.recipients.map((r) => [r.address, r.reason]),
+    [['janedoe1234@aol.example', 'userunknown']],
+  );
+});

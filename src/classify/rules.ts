@@ -1707,6 +1707,12 @@ export const TEXT_RULES: Rule[] = [
     ['550 5.7.1 The recipient is not accepting any mail', /is not accepting any mail/],
     ['550 5.7.1 The recipient refused to receive this message', /refuse[sd]? to receive/],
     ['550 5.7.1 The recipient is only accepting mail from known senders', /only accepting mail from/],
+    // The recipient refuses one sender (AOL's screen-name notices word it so): not the domain.
+    [
+      'Your mail to the following recipients could not be delivered because they are not accepting mail from ' +
+        'news@sender.example',
+      /(is|are) not accepting (e-?mail|mail|messages) from/,
+    ],
     [
       '550 5.1.1 RCP-P2 http://postmaster.example.com/response_codes#rcp Refused due to recipient preferences',
       /recipient preferences/,
@@ -1917,7 +1923,7 @@ export const TEXT_RULES: Rule[] = [
       ),
     ],
     ['550 5.3.2 No mail service for this domain', /no mail (is )?(accepted|service)/],
-    ['550 5.3.2 This domain does not accept mail', /not accept(ing)? mail/],
+    ['550 5.3.2 This domain does not accept mail', /not accept(ing)? mail(?! from)/],
     [
       '550 5.3.2 This domain does not accept mail',
       /(domain|host|server) (does not|doesn't) (receive|accept) (mail|e-?mail)/,
