@@ -1025,3 +1025,32 @@ test('a notice naming a screen name, not an address: the returned To completes i
     [['janedoe1234@aol.example', 'userunknown']],
   );
 });
+
+test('only the failed address: not one asked for help, a "Recipients:" list, nor a list robot', () => {
+  const notice = (subject: string, body: string) =>
+    decode(
+      Buffer.from(
+        `From: postmaster@mail.example.net\r\nTo: b+t1@bounces.example.com\r\nSubject: ${subject}\r\n\r\n${body}`,
+      ),
+    );
+  const failure = notice(
+    'Delivery failure',
+    'This message was not delivered to bob@example.net.\r\n' +
+      'The address bob@example.net does not exist. If you believe bob@example.net\r\n' +
+      'is correct, your correspondent can ask admin@example.net for help.\r\n' +
+      'Recipients: bob@example.net, carol@example.net\r\n',
+  );
+  assert.deepEqual(
+    failure.recipients.map((r) => r.address),
+    ['bob@example.net'],
+  );
+  // A list holding a post names its robots ("write to" on the line above): nobody failed.
+  const held = notice(
+    'Your message to Mylist awaits moderator approval',
+    'Your mail to Mylist is being held until the list moderator can review it.\r\n' +
+      'Post by non-member to a members-only list.\r\n' +
+      'If you would like to cancel this posting, please write to\r\n' +
+      'mylist-request@lists.example. Questions go to mylist-owner@lists.example.\r\n',
+  );
+  assert.deepEqual(held.recipients, []);
+});

@@ -79,6 +79,11 @@ function headerRun(lines: string[], at: number): number {
 /** Local parts that are the reporting system, not a recipient. */
 const SYSTEM_LOCAL_PARTS = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|daemon|noreply|no-reply|nobody|root)$/i;
 
+// A mailing list's robots (Mailman's list-request, -owner, -bounces…, Majordomo's owner-list):
+// addresses a notice tells people to write to, never ones a campaign is sent to.
+const LIST_ROBOT_LOCAL_PARTS =
+  /^owner-|-(request|owner|bounces|confirm|join|leave|subscribe|unsubscribe|approval)(\+[^@]*)?$/i;
+
 export interface TextBounceOptions {
   /** Addresses that are not recipients: the bounce's From. */
   exclude: Set<string>;
@@ -121,7 +126,8 @@ function headsError(notice: string, e: RecipientEvidence): boolean {
 }
 
 // Words that offer help at an address rather than report it: "For further assistance,
-// please contact <support@isp.example>", "send mail to <help@…>".
+// please contact <support@isp.example>", "send mail to <help@…>", and after it: "ask
+// admin@x for help".
 const OFFERS_HELP = seq(
   /\b/i,
   oneOf(
@@ -130,6 +136,8 @@ const OFFERS_HELP = seq(
   ),
   /(?:\s*:)?\s*<?$/i,
 );
+
+const HELP_AFTER = /^>?\s*(for|if you need) (further |more |any )?(help|assistance|support|information|details)\b/i;
 
 // Addresses listed before this one in the same clause ("contact <a@b> or <c@d>"): the words
 // before the list speak for each address in it.
@@ -158,8 +166,12 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
     for (const m of found[i]!) {
       // Alone on its line: nothing but white space, or a "<", before it.
       const alone = m.index === start || (m.index === start + 1 && line[start] === '<');
-      const words = line.slice(Math.max(0, m.index - 120), m.index).replace(ADDRESSES_BEFORE, '');
-      if (OFFERS_HELP.test(words) || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
+      // An address that starts its line continues the sentence above ("… or write to" / "x@y").
+      const lead = alone ? `${before.trimEnd()} ` : '';
+      const words = (lead + line.slice(Math.max(0, m.index - 120), m.index)).replace(ADDRESSES_BEFORE, '');
+      const after = line.slice(m.index + m[0].length, m.index + m[0].length + 60);
+      if (OFFERS_HELP.test(words) || HELP_AFTER.test(after) || (alone && NAMES_SENDER.test(before)))
+        others.add(m[0].toLowerCase());
     }
   });
   return others;
@@ -189,8 +201,8 @@ function readAddresses(
         .replace(/^(smtp|rfc822|x400)=/i, '');
       const key = address.toLowerCase();
       const local = key.slice(0, key.indexOf('@'));
-      if (exclude.has(key) || unlikely.has(key) || others.has(key) || (!allowSystem && SYSTEM_LOCAL_PARTS.test(local)))
-        continue;
+      if (exclude.has(key) || unlikely.has(key) || others.has(key) || LIST_ROBOT_LOCAL_PARTS.test(local)) continue;
+      if (!allowSystem && SYSTEM_LOCAL_PARTS.test(local)) continue;
       facts ??= lineFacts(line);
       const role = roleOnLine(line, facts, m, address);
       if (role === 'other') continue;
@@ -309,7 +321,8 @@ function lineFacts(line: string): LineFacts {
   }
   return {
     header: /^\s*(>\s*)*(message-id|in-reply-to|references|from|reply-to|sender|return-path):/i.test(line),
-    summary: /^\s*(>\s*)*(to|cc|bcc):/i.test(line),
+    // "Recipients: a@x, b@y" lists the message's recipients, as "To:" does.
+    summary: /^\s*(>\s*)*(to|cc|bcc|recipients):/i.test(line),
     displayNames,
   };
 }
