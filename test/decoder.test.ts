@@ -1054,3 +1054,18 @@ test('only the failed address: not one asked for help, a "Recipients:" list, nor
   );
   assert.deepEqual(held.recipients, []);
 });
+
+test("an encoded From (RFC 2047) is read: a delivery system's notice marked auto-replied is a bounce", () => {
+  const report = decode(
+    Buffer.from(
+      'From: =?UTF-8?Q?Mail_Delivery_System?= <notifications@mx.isp.example>\r\n' +
+        'To: b+t1@bounces.example.com\r\nSubject: =?UTF-8?Q?Returned_mail?=\r\nAuto-Submitted: auto-replied\r\n\r\n' +
+        '<alice@isp.example>: host mx.isp.example said: 550 5.1.1 User unknown (in reply to RCPT TO command)\r\n',
+    ),
+  );
+  assert.equal(report.kind, 'bounce');
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.reason]),
+    [['alice@isp.example', 'userunknown']],
+  );
+});

@@ -259,7 +259,8 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
     root,
     parts: [...walk(root)],
     subject: decodeWords(headerValue(root.headers, 'subject') ?? ''),
-    from: headerValue(root.headers, 'from') ?? '',
+    // Its display name may be encoded ("=?UTF-8?Q?Mail_Delivery_System?= <…>"); its address never is.
+    from: decodeWords(headerValue(root.headers, 'from') ?? ''),
   };
   return (
     readArf(message) ?? readJmrp(message) ?? readMdn(message) ?? readUnsubscribe(message) ?? readNotice(message, rules)
