@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { measureAgreement } from '../scripts/corpus-agreement.ts';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/sisimai/', import.meta.url));
-const FLOORS = { recall: 0.986, precision: 0.99, reason: 0.935, hard: 0.963, status: 0.993, messageId: 0.965 };
+const FLOORS = { recall: 0.986, precision: 0.99, reason: 0.935, hard: 0.963, status: 0.995, messageId: 0.965 };
 
 test(`agreement with the shared corpus stays at or above ${JSON.stringify(FLOORS)}`, () => {
   const measured = measureAgreement(CORPUS);
@@ -20,8 +20,8 @@ test(`agreement with the shared corpus stays at or above ${JSON.stringify(FLOORS
 });
 
 // Over the expectations a decoder can derive (issue 16 states its goals so: recall and
-// precision 0.995, reason 0.95, hard 0.98, status 0.995); recall and precision are met.
-const DERIVABLE_FLOORS = { recall: 0.995, precision: 0.995, reason: 0.944, hard: 0.973, status: 0.993 };
+// precision 0.995, reason 0.95, hard 0.98, status 0.995); recall, precision and status are met.
+const DERIVABLE_FLOORS = { recall: 0.995, precision: 0.995, reason: 0.944, hard: 0.973, status: 0.995 };
 
 test(`over derivable expectations, agreement stays at or above ${JSON.stringify(DERIVABLE_FLOORS)}`, () => {
   const { derivable } = measureAgreement(CORPUS);

@@ -10,6 +10,11 @@ export interface DeliveryStatus {
   envelopeId: string | null;
   arrivalDate: string | null;
   recipients: RecipientEvidence[];
+  /**
+   * The outcome of blocks whose recipient is no address (Exim's delivery to a file or a pipe:
+   * "Final-Recipient: rfc822;/var/spool/…"): the notice's words name the address behind it.
+   */
+  unnamed: Array<{ action: Action; status: string | null }>;
 }
 
 type Fields = Map<string, string>;
@@ -98,6 +103,7 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
   const perMessage =
     blocks.find((b) => !b.has('final-recipient') && !b.has('original-recipient')) ?? new Map<string, string>();
   const recipients: RecipientEvidence[] = [];
+  const unnamed: DeliveryStatus['unnamed'] = [];
   for (const b of blocks) {
     const final = addressField(b.get('final-recipient'));
     const original = addressField(b.get('original-recipient'));
@@ -107,7 +113,14 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
       (final && (/@[^@]*\./.test(final) || !original) ? final : original) ??
       otherAddressType(b.get('final-recipient')) ??
       otherAddressType(b.get('original-recipient'));
-    if (!address) continue;
+    if (!address) {
+      if (b.has('final-recipient') && b.has('action'))
+        unnamed.push({
+          action: action(b.get('action')),
+          status: b.get('status') ? findStatus(` ${b.get('status')}`) : null,
+        });
+      continue;
+    }
     // Without a Diagnostic-Code, the Status: field's comment may say why ("4.0.0 (example.net:
     // host name lookup failure)").
     const diagnostic =
@@ -134,6 +147,7 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     envelopeId: perMessage.get('original-envelope-id')?.trim() || null,
     arrivalDate: perMessage.get('arrival-date')?.trim() || null,
     recipients,
+    unnamed,
   };
 }
 
