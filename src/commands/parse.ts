@@ -25,7 +25,7 @@ export interface ParseOptions {
   json: boolean;
   /** An operators' rule file, read by each job (compiled patterns do not cross threads). */
   rulesFile?: string;
-  /** Threads decoding at once; by default one per core, and one for a few files. */
+  /** Threads decoding at once; by default one per thousand files, up to one per core. */
   jobs?: number;
 }
 
@@ -136,11 +136,13 @@ async function parseInJobs(
       done.delete(written++);
     }
   };
+  const workers: Array<{ terminate(): Promise<number> }> = [];
   const job = () =>
     new Promise<void>((resolve, reject) => {
       const worker = startModuleWorker(import.meta.url, 'parse-worker', {
         workerData: { json: options.json, rulesFile: options.rulesFile },
       });
+      workers.push(worker);
       let stopping = false;
       const next = () => {
         if (handedOut >= chunks.length) {
@@ -165,7 +167,14 @@ async function parseInJobs(
         if (!stopping) reject(new Error(`a parse job stopped (exit ${code})`));
       });
     });
-  await Promise.all(Array.from({ length: jobs }, job));
+  try {
+    await Promise.all(Array.from({ length: jobs }, job));
+  } catch (err) {
+    // One job failed: the others stop too, rather than decode what will not be written.
+    handedOut = chunks.length;
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
   writeReady();
   if (written !== chunks.length) throw new Error(`${chunks.length - written} chunks of files were not decoded`);
   return failures;
