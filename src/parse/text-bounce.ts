@@ -356,6 +356,10 @@ function roleOnLine(
   // Sendmail's "The original message was received at … addressed to a@b and c@d": the
   // message's recipients, of which the failed ones are listed apart.
   if (/\baddressed to\s*<?$/i.test(before.replace(ADDRESSES_BEFORE, ''))) return 'fallback';
+  // Postfix's "<local@host> (expanded from <alias@domain>)": the alias is the address the
+  // message was sent to; what it expanded to is the receiver's own delivery.
+  if (/\(expanded from\s*<?$/i.test(before)) return 'recipient';
+  if (/^>?\s*\(expanded from\b/i.test(line.slice(m.index + m[0].length))) return 'other';
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
   if (/(mail from|envelope-from|return-path|sender|from)(?:\s*[:=])?\s*<?$/i.test(before)) return 'other';
   return 'recipient';
