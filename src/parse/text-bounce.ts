@@ -170,7 +170,10 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
       const lead = alone ? `${before.trimEnd()} ` : '';
       const words = (lead + line.slice(Math.max(0, m.index - 120), m.index)).replace(ADDRESSES_BEFORE, '');
       const after = line.slice(m.index + m[0].length, m.index + m[0].length + 60);
-      if (OFFERS_HELP.test(words) || HELP_AFTER.test(after) || (alone && NAMES_SENDER.test(before)))
+      // What an alias expanded to ("<x@host> (expanded from <alias@domain>)"), wherever the
+      // notice names it again (its receiver's reply echoes it): the alias is the recipient.
+      const expansion = /^>?\s*\(expanded from\b/i.test(after);
+      if (OFFERS_HELP.test(words) || HELP_AFTER.test(after) || expansion || (alone && NAMES_SENDER.test(before)))
         others.add(m[0].toLowerCase());
     }
   });
@@ -359,7 +362,6 @@ function roleOnLine(
   // Postfix's "<local@host> (expanded from <alias@domain>)": the alias is the address the
   // message was sent to; what it expanded to is the receiver's own delivery.
   if (/\(expanded from\s*<?$/i.test(before)) return 'recipient';
-  if (/^>?\s*\(expanded from\b/i.test(line.slice(m.index + m[0].length))) return 'other';
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
   if (/(mail from|envelope-from|return-path|sender|from)(?:\s*[:=])?\s*<?$/i.test(before)) return 'other';
   return 'recipient';
