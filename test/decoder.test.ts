@@ -1112,7 +1112,8 @@ test('"<local@host> (expanded from <alias@domain>)": the alias is the recipient 
     Buffer.from(
       'From: MAILER-DAEMON@mx.dest.example (Mail Delivery System)\r\nTo: b+t1@bounces.example.com\r\n' +
         'Subject: Undelivered Mail Returned to Sender\r\n\r\n' +
-        'I am sorry to have to inform you that your message could not\r\nbe delivered to one or more recipients.\r\n\r\n' +
+        'I am sorry to have to inform you that your message could not\r\n' +
+        'be delivered to one or more recipients.\r\n\r\n' +
         '<jo.local@mailhub.dest.example> (expanded from <jo@dest.example>): host mailhub.dest.example[192.0.2.9]\r\n' +
         '    said: 550 5.1.1 <jo.local@mailhub.dest.example>: User unknown (in reply to RCPT TO command)\r\n',
     ),
