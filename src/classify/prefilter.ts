@@ -164,17 +164,25 @@ function quantifier(r: Reader): 'none' | 'optional' | 'repeated' {
  * a text says which patterns could match it.
  */
 export class Prefilter {
-  /** Needles by a hash of their first three characters (see keyAt). */
+  /** Needles that start with three ASCII characters, by those characters as one number (asciiTriple). */
+  private readonly byTriple = new Map<number, Array<{ needle: string; pattern: number }>>();
+  /**
+   * Whether some needle starts with these three ASCII characters (2 MB, one byte a triple):
+   * nearly every position of a text stops at this one lookup, without hashing.
+   */
+  private readonly tripleStarts = new Uint8Array(1 << 21);
+  /** Needles with a character outside ASCII in their first three, by a hash of those three. */
   private readonly byKey = new Map<number, Array<{ needle: string; pattern: number }>>();
   /** Two-character needles (not ASCII), by those two characters. */
   private readonly byPair = new Map<number, number[]>();
-  /** Whether some needle starts with these two ASCII characters: most positions stop here. */
-  private readonly asciiStarts = new Uint8Array(128 * 128);
   /** Patterns with no needles: always tried. */
   private readonly always: Uint8Array;
+  /** What candidates() returns, reused: allocating it cost more than reading a short text. */
+  private readonly scratch: Uint8Array;
 
   constructor(patterns: Array<RegExp | undefined>) {
     this.always = new Uint8Array(patterns.length);
+    this.scratch = new Uint8Array(patterns.length);
     patterns.forEach((re, i) => {
       const needles = re ? requiredNeedles(re) : null;
       if (!needles) {
@@ -187,39 +195,58 @@ export class Prefilter {
           this.byPair.set(pair, [...(this.byPair.get(pair) ?? []), i]);
           continue;
         }
-        const key = keyAt(needle, 0);
-        const [c0, c1] = [needle.charCodeAt(0), needle.charCodeAt(1)];
-        if (c0 < 128 && c1 < 128) this.asciiStarts[c0 * 128 + c1] = 1;
-        let list = this.byKey.get(key);
+        const triple = asciiTriple(needle, 0);
+        const [index, key] = triple >= 0 ? [this.byTriple, triple] : [this.byKey, keyAt(needle, 0)];
+        if (triple >= 0) this.tripleStarts[triple] = 1;
+        let list = index.get(key);
         if (!list) {
           list = [];
-          this.byKey.set(key, list);
+          index.set(key, list);
         }
         list.push({ needle, pattern: i });
       }
     });
   }
 
-  /** 1 for each pattern that could match `text`, 0 for those that cannot. */
+  /**
+   * 1 for each pattern that could match `text`, 0 for those that cannot. The array is this
+   * prefilter's own, valid until its next call: read it before asking again.
+   */
   candidates(text: string): Uint8Array {
-    const possible = this.always.slice();
-    for (let i = 0; i + 1 < text.length; i++) {
+    const possible = this.scratch;
+    possible.set(this.always);
+    const n = text.length;
+    for (let i = 0; i + 1 < n; i++) {
       const c0 = text.charCodeAt(i);
       const c1 = text.charCodeAt(i + 1);
-      if (c0 < 128 && c1 < 128) {
-        if (!this.asciiStarts[c0 * 128 + c1]) continue;
-      } else if (c0 > 0x7f && this.byPair.size) {
-        // (A pair whose hash is another's only makes a pattern tried, never skipped.)
-        for (const pattern of this.byPair.get((c0 * 65599 + c1) & 0x3fffffff) ?? []) possible[pattern] = 1;
+      const c2 = i + 2 < n ? text.charCodeAt(i + 2) : 0x10000;
+      let list: Array<{ needle: string; pattern: number }> | undefined;
+      if ((c0 | c1 | c2) < 128) {
+        const triple = (c0 << 14) | (c1 << 7) | c2;
+        if (!this.tripleStarts[triple]) continue;
+        list = this.byTriple.get(triple);
+      } else {
+        if (c0 > 0x7f && this.byPair.size) {
+          // (A pair whose hash is another's only makes a pattern tried, never skipped.)
+          for (const pattern of this.byPair.get((c0 * 65599 + c1) & 0x3fffffff) ?? []) possible[pattern] = 1;
+        }
+        if (i + MIN_NEEDLE > n) break;
+        list = this.byKey.get(keyAt(text, i));
       }
-      if (i + MIN_NEEDLE > text.length) break;
-      const list = this.byKey.get(keyAt(text, i));
       if (!list) continue;
-      for (const { needle, pattern } of list)
+      for (let k = 0; k < list.length; k++) {
+        const { needle, pattern } = list[k]!;
         if (!possible[pattern] && text.startsWith(needle, i)) possible[pattern] = 1;
+      }
     }
     return possible;
   }
+}
+
+/** Three ASCII characters from `at` as one number below 2^21, or -1 if one is not ASCII. */
+function asciiTriple(text: string, at: number): number {
+  const [c0, c1, c2] = [text.charCodeAt(at), text.charCodeAt(at + 1), text.charCodeAt(at + 2)];
+  return (c0 | c1 | c2) < 128 ? (c0 << 14) | (c1 << 7) | c2 : -1;
 }
 
 /**
