@@ -18,6 +18,7 @@ import { DEFAULT_POLICY } from '../src/standing/policy.ts';
 import { createPool } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { bounceTo } from '../test/support/envelope.ts';
+import { dsnNotice } from '../test/support/notices.ts';
 import { benchPostgres, withFreshDatabase } from './support/postgres.ts';
 
 const { values } = parseArgs({
@@ -27,40 +28,6 @@ const N = Number(values.messages);
 const WORKERS = values.workers!.split(',').map(Number);
 const DOMAINS = ['gmail.com', 'outlook.com', 'yahoo.com', 'orange.fr', 'one.example', 'two.example'];
 const log = pino({ level: 'silent' });
-
-function dsn(messageId: string, rcpt: string, soft: boolean): Buffer {
-  const [status, reply] = soft ? ['4.2.2', '452 4.2.2 mailbox full'] : ['5.1.1', '550 5.1.1 user unknown'];
-  return Buffer.from(
-    [
-      'From: MAILER-DAEMON@mx.example',
-      'Subject: Undelivered Mail Returned to Sender',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
-      '',
-      '--B',
-      'Content-Type: text/plain',
-      '',
-      `<${rcpt}>: ${reply}`,
-      '--B',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example',
-      '',
-      `Final-Recipient: rfc822; ${rcpt}`,
-      'Action: failed',
-      `Status: ${status}`,
-      `Diagnostic-Code: smtp; ${reply}`,
-      '',
-      '--B',
-      'Content-Type: text/rfc822-headers',
-      '',
-      `Message-ID: <${messageId}>`,
-      `To: ${rcpt}`,
-      '',
-      '--B--',
-      '',
-    ].join('\r\n'),
-  );
-}
 
 async function run(url: string, workers: number): Promise<void> {
   const pool = createPool(url, { max: workers + 6, timeoutMs: 60_000 }, log);
@@ -84,7 +51,14 @@ async function run(url: string, workers: number): Promise<void> {
       instance: 'bench',
     });
     await Promise.all(
-      sends.map((s, i) => spool.store(bounceTo('b@bounces.example.com', dsn(s.messageId, s.rcpt, i % 3 === 0)))),
+      sends.map((s, i) =>
+        spool.store(
+          bounceTo(
+            'b@bounces.example.com',
+            dsnNotice(s.rcpt, s.messageId, i % 3 === 0 ? '452 4.2.2 mailbox full' : undefined),
+          ),
+        ),
+      ),
     );
     await spool.close();
     await thread.start();

@@ -8,40 +8,15 @@ import { Spool } from '../src/ingest/spool.ts';
 import { spawnServer } from './support/child-server.ts';
 import { useTestDatabase } from './support/db.ts';
 import { bounceTo } from './support/envelope.ts';
+import { dsnNotice } from './support/notices.ts';
 
 const DOMAIN = 'bounces.example.com';
 const COUNT = 3000;
 const fixture = useTestDatabase(4);
 
 /** A DSN about the registered send `i`: a hard bounce for even i, a full mailbox for odd. */
-function dsn(i: number): Buffer {
-  const [status, reply] = i % 2 === 0 ? ['5.1.1', '550 5.1.1 user unknown'] : ['5.2.2', '552 5.2.2 mailbox full'];
-  return Buffer.from(
-    [
-      'From: MAILER-DAEMON@mx.example.net',
-      'Subject: Undelivered Mail Returned to Sender',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
-      '',
-      '--B',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example.net',
-      '',
-      `Final-Recipient: rfc822; user${i}@d${i % 40}.example`,
-      'Action: failed',
-      `Status: ${status}`,
-      `Diagnostic-Code: smtp; ${reply}`,
-      '',
-      '--B',
-      'Content-Type: text/rfc822-headers',
-      '',
-      `Message-ID: <killed-${i}@sender.example>`,
-      '',
-      '--B--',
-      '',
-    ].join('\r\n'),
-  );
-}
+const dsn = (i: number) =>
+  dsnNotice(`user${i}@d${i % 40}.example`, `killed-${i}@sender.example`, i % 2 ? '552 5.2.2 mailbox full' : undefined);
 
 test('SIGKILL while decoding a backlog: the next instance decides every message exactly once', async () => {
   await fixture.pool.query(

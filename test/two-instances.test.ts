@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { RunningServer } from '../src/serve.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { deliver } from './support/deliver.ts';
+import { dsnNotice } from './support/notices.ts';
 import { BOUNCE_DOMAIN, startTestServer } from './support/server.ts';
 
 const API = 'two-instances-registry-token-0123456789';
@@ -28,38 +29,6 @@ after(async () => {
   await db?.drop();
 });
 
-function dsn(n: number): string {
-  const rcpt = `user${n}@d${n % 4}.example`;
-  return [
-    'From: MAILER-DAEMON@mx.example',
-    'Subject: Undelivered Mail Returned to Sender',
-    'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
-    '',
-    '--B',
-    'Content-Type: text/plain',
-    '',
-    `<${rcpt}>: 550 5.1.1 user unknown`,
-    '--B',
-    'Content-Type: message/delivery-status',
-    '',
-    'Reporting-MTA: dns; mx.example',
-    '',
-    `Final-Recipient: rfc822; ${rcpt}`,
-    'Action: failed',
-    'Status: 5.1.1',
-    'Diagnostic-Code: smtp; 550 5.1.1 user unknown',
-    '',
-    '--B',
-    'Content-Type: text/rfc822-headers',
-    '',
-    `Message-ID: <two-${n}@sender.example>`,
-    `To: ${rcpt}`,
-    '',
-    '--B--',
-    '',
-  ].join('\r\n');
-}
-
 test('200 through both instances: each message stored once, decoded once, each address quarantined once', async () => {
   const sends = Array.from({ length: 200 }, (_, n) => ({
     messageId: `two-${n}@sender.example`,
@@ -73,7 +42,12 @@ test('200 through both instances: each message stored once, decoded once, each a
   });
   assert.equal(res.status, 200, await res.text());
   const lanes = Array.from({ length: 8 }, async (_, lane) => {
-    for (let n = lane; n < 200; n += 8) await deliver((n % 2 ? first : second).smtpPort, dsn(n), `b@${BOUNCE_DOMAIN}`);
+    for (let n = lane; n < 200; n += 8)
+      await deliver(
+        (n % 2 ? first : second).smtpPort,
+        dsnNotice(`user${n}@d${n % 4}.example`, `two-${n}@sender.example`),
+        `b@${BOUNCE_DOMAIN}`,
+      );
   });
   await Promise.all(lanes);
   const deadline = Date.now() + 60_000;

@@ -1,6 +1,7 @@
-// An Exim-style text notice ("The following address(es) failed:"), the shape of a relay's
-// mass failure or of a forgery that names many addresses: for tests and benchmarks that need
-// a notice naming one address or 90,000. Line ends are LF; SMTP senders convert them.
+// Notices for tests and benchmarks. An Exim-style text notice ("The following address(es)
+// failed:"), the shape of a relay's mass failure or of a forgery that names many addresses,
+// naming one address or 90,000 (line ends LF; SMTP senders convert them); and a DSN about
+// one recipient of a registered send.
 
 /** `count` addresses at `domains` receiving domains: user0@d0.example, user1@d1.example, … */
 export function manyAddresses(count: number, domains: number): string[] {
@@ -18,5 +19,42 @@ export function failureNotice(addresses: string[], reply = '550 5.1.1 User unkno
     'A message that you sent could not be delivered to one or more of its\n' +
     'recipients. This is a permanent error. The following address(es) failed:\n\n' +
     blocks.join('\n')
+  );
+}
+
+/**
+ * A DSN (RFC 3464) saying `rcpt` failed with `reply`, returning the headers of the message
+ * `messageId`, whose Message-ID links it to its send. CRLF line ends.
+ */
+export function dsnNotice(rcpt: string, messageId: string, reply = '550 5.1.1 user unknown'): Buffer {
+  return Buffer.from(
+    [
+      'From: MAILER-DAEMON@mx.example',
+      'Subject: Undelivered Mail Returned to Sender',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: text/plain',
+      '',
+      `<${rcpt}>: ${reply}`,
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example',
+      '',
+      `Final-Recipient: rfc822; ${rcpt}`,
+      'Action: failed',
+      `Status: ${/\b[45]\.\d{1,3}\.\d{1,3}\b/.exec(reply)?.[0] ?? '5.0.0'}`,
+      `Diagnostic-Code: smtp; ${reply}`,
+      '',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: <${messageId}>`,
+      `To: ${rcpt}`,
+      '',
+      '--B--',
+      '',
+    ].join('\r\n'),
   );
 }
