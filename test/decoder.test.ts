@@ -1123,3 +1123,25 @@ test('"<local@host> (expanded from <alias@domain>)": the alias is the recipient 
     [['jo@dest.example', 'userunknown', 'hard']],
   );
 });
+
+test("Sendmail's entry with '(expanded from: <alias>)' below it reports the alias, with the entry's reason", () => {
+  const report = decode(
+    Buffer.from(
+      'From: Mail Delivery Subsystem <MAILER-DAEMON@mx.dest.example>\r\nTo: b+t1@bounces.example.com\r\n' +
+        'Subject: Returned mail: see transcript for details\r\n\r\n' +
+        '   ----- The following addresses had permanent fatal errors -----\r\n' +
+        '<jo.local@mailhub.dest.example>\r\n' +
+        '    (reason: 550 5.1.1 <jo.local@mailhub.dest.example>... User unknown)\r\n' +
+        '    (expanded from: <jo@dest.example>)\r\n\r\n' +
+        '   ----- Transcript of session follows -----\r\n' +
+        '... while talking to mailhub.dest.example.:\r\n' +
+        '>>> RCPT To:<jo.local@mailhub.dest.example>\r\n' +
+        '<<< 550 5.1.1 <jo.local@mailhub.dest.example>... User unknown\r\n',
+    ),
+  );
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.reason, r.type, r.status]),
+    [['jo@dest.example', 'userunknown', 'hard', '5.1.1']],
+  );
+  assert.match(report.recipients[0]?.diagnosticCode ?? '', /reason: 550 5\.1\.1/);
+});

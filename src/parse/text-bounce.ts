@@ -172,13 +172,34 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
       const after = line.slice(m.index + m[0].length, m.index + m[0].length + 60);
       // What an alias expanded to ("<x@host> (expanded from <alias@domain>)"), wherever the
       // notice names it again (its receiver's reply echoes it): the alias is the recipient.
-      const expansion = /^>?\s*\(expanded from\b/i.test(after);
+      const expansion = /^>?\s*\(expanded from\b/i.test(after) || (alone && expandedBelow(lines, i));
       if (OFFERS_HELP.test(words) || HELP_AFTER.test(after) || expansion || (alone && NAMES_SENDER.test(before)))
         others.add(m[0].toLowerCase());
     }
   });
   return others;
 }
+
+/**
+ * Sendmail lists a recipient alone on its line and, below it, its reason and the alias it
+ * came from ("<x@host>", "(reason: 550 … User unknown)", "(expanded from: <alias@domain>)").
+ */
+function expandedBelow(lines: string[], at: number): boolean {
+  for (let i = at + 1; i < Math.min(lines.length, at + 4); i++) {
+    if (EXPANDED_FROM_LINE.test(lines[i]!)) return true;
+    if (!/^\s+\(/.test(lines[i]!)) return false;
+  }
+  return false;
+}
+
+/** The line of a Sendmail entry's address, above its "(reason: …)" and "(expanded from: …)". */
+function entryStart(lines: string[], at: number): number {
+  let start = at;
+  while (start > 0 && at - start < 3 && /^\s+\(/.test(lines[start]!)) start--;
+  return start;
+}
+
+const EXPANDED_FROM_LINE = /^\s*\(expanded from:?\s*<?[^\s<>@]+@/i;
 
 function readAddresses(
   { notice, lines, found, others }: NoticeScan,
@@ -219,7 +240,7 @@ function readAddresses(
         continue;
       }
       mentions.set(key, [i]);
-      hits.push({ line: i, address, role: 'notice-text' });
+      hits.push({ line: EXPANDED_FROM_LINE.test(line) ? entryStart(lines, i) : i, address, role: 'notice-text' });
     }
   });
   if (hits.length === 0) hits.push(...fallbacks.values());
@@ -361,7 +382,7 @@ function roleOnLine(
   if (/\baddressed to\s*<?$/i.test(before.replace(ADDRESSES_BEFORE, ''))) return 'fallback';
   // Postfix's "<local@host> (expanded from <alias@domain>)": the alias is the address the
   // message was sent to; what it expanded to is the receiver's own delivery.
-  if (/\(expanded from\s*<?$/i.test(before)) return 'recipient';
+  if (/\(expanded from:?\s*<?$/i.test(before)) return 'recipient';
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
   if (/(mail from|envelope-from|return-path|sender|from)(?:\s*[:=])?\s*<?$/i.test(before)) return 'other';
   return 'recipient';
