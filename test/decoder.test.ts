@@ -1145,3 +1145,60 @@ test("Sendmail's entry with '(expanded from: <alias>)' below it reports the alia
   );
   assert.match(report.recipients[0]?.diagnosticCode ?? '', /reason: 550 5\.1\.1/);
 });
+
+test("message/xdelivery-status (an Exchange firewall's name for the part) is read as a delivery-status part", () => {
+  const report = decode(
+    Buffer.from(
+      'From: postmaster@ex.example\r\nTo: b+t1@bounces.example.com\r\n' +
+        'Subject: Delivery Status Notification (Failure)\r\nMIME-Version: 1.0\r\n' +
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n' +
+        '--B\r\nContent-Type: text/plain\r\n\r\nDelivery has failed.\r\n\r\n' +
+        '--B\r\nContent-Type: message/xdelivery-status\r\n\r\n' +
+        'Reporting-MTA: dns; ex.example\r\n\r\n' +
+        'Final-Recipient: rfc822; kay@ex.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--B--\r\n',
+    ),
+  );
+  assert.equal(report.decodedBy, 'rfc3464');
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.status, r.type]),
+    [['kay@ex.example', '5.1.1', 'hard']],
+  );
+});
+
+const addressChange = (words: string) =>
+  Buffer.from(
+    'From: postmaster@isp.example\r\nTo: b+t1@bounces.example.com\r\nSubject: Address change notification\r\n\r\n' +
+      `${words}\r\n`,
+  );
+
+test('a notice that the address changed and the message was forwarded: delivered, the new address not named', () => {
+  for (const words of [
+    'The e-mail address mo@isp.example has changed. Your message has been forwarded to mo.new@other.example.',
+    'mo@isp.example has a new e-mail address. The new e-mail address is mo.new@other.example and your ' +
+      'message has been automatically forwarded. Please update your address book.',
+  ]) {
+    const report = decode(addressChange(words));
+    assert.equal(report.kind, 'delivered', words);
+    assert.deepEqual(
+      report.recipients.map((r) => [r.address, r.action, r.type]),
+      [['mo@isp.example', 'delivered', 'ignored']],
+      words,
+    );
+  }
+});
+
+test('an address change that was not forwarded fails the old address, never the new one', () => {
+  for (const words of [
+    'Your message to mo@isp.example was not delivered. This address has changed; the new address is ' +
+      'mo.new@other.example. Please resend your message to the new address.',
+    'The address mo@isp.example has changed to mo.new@other.example. Your message could not be forwarded.',
+  ]) {
+    const report = decode(addressChange(words));
+    assert.equal(report.kind, 'bounce', words);
+    assert.deepEqual(
+      report.recipients.map((r) => r.address),
+      ['mo@isp.example'],
+      words,
+    );
+  }
+});

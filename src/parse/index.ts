@@ -5,6 +5,7 @@ import { classify, findReplyCode, findStatus, type RuleSet } from '../classify/i
 import { anyOf } from '../classify/patterns.ts';
 import { bounceType, type Reason } from '../classify/reasons.ts';
 import { readFeedback } from './arf.ts';
+import { isForwardNotice } from './forward-notice.ts';
 import { readListRefusal } from './list-robot.ts';
 import { isRefusal, readDisposition } from './mdn.ts';
 import {
@@ -42,7 +43,13 @@ import { isUnsubscribeRequest } from './unsubscribe.ts';
 
 export type { RecipientFact, Report } from './report.ts';
 
-const DSN_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status', 'text/delivery-status']);
+// "message/xdelivery-status": an Exchange firewall's (XWall's) name for the same part.
+const DSN_TYPES = new Set([
+  'message/delivery-status',
+  'message/global-delivery-status',
+  'text/delivery-status',
+  'message/xdelivery-status',
+]);
 
 // Subjects and senders of delivery reports, in the languages the corpus and the world use.
 const BOUNCE_SUBJECT = anyOf(
@@ -415,6 +422,7 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
     return autoReply(report, root, from, subject, noticeText);
   if (evidence.length === 0 && isChallenge(subject, noticeText))
     return autoReply(report, root, from, subject, noticeText, 'rfc3834.challenge-response');
+  if (evidence.length === 0 && isForwardNotice(noticeText)) return forwarded(report, noticeText, textOptions, rules);
   if (evidence.length === 0) {
     if (!looksLikeBounce(message, noticeText)) return report;
     evidence = textEvidence(message, noticeText, textOptions, report.original);
@@ -431,6 +439,13 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
   report.recipients = unique(evidence).map((e) => toFact(e, rules));
   report.kind = kindOf(report.recipients);
   return report;
+}
+
+/** The address that changed, its message forwarded to the new one: delivered, not failed. */
+function forwarded(report: Report, noticeText: string, textOptions: TextBounceOptions, rules?: RuleSet): Report {
+  const evidence = readTextBounce(noticeText, textOptions).map((e) => ({ ...e, action: 'delivered' }));
+  const recipients = unique(evidence).map((e) => ({ ...toFact(e, rules), rule: 'notice.forwarded' }));
+  return { ...report, decodedBy: 'text', recipients, kind: kindOf(recipients) };
 }
 
 function sesReport(ses: SesNotification, rules: RuleSet | undefined): Report {

@@ -137,6 +137,18 @@ const OFFERS_HELP = seq(
   /(?:\s*:)?\s*<?$/i,
 );
 
+// The words before an address that is the recipient's new one ("the new address is x@y",
+// "has been forwarded to x@y"): where mail now goes, not where it failed.
+const NAMES_NEW_ADDRESS = seq(
+  /\b/i,
+  oneOf(
+    /new (e-?mail |mail )?address(es)?( is| are)?|(address|mailbox|has|have) changed to/i,
+    /(has been|have been|was|were|will be|is being) (automatically )?(forwarded|redirected) to/i,
+    /(can )?now be (reached|found) at/i,
+  ),
+  /(?:\s*:)?\s*<?$/i,
+);
+
 const HELP_AFTER = /^>?\s*(for|if you need) (further |more |any )?(help|assistance|support|information|details)\b/i;
 
 // Addresses listed before this one in the same clause ("contact <a@b> or <c@d>"): the words
@@ -173,8 +185,8 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
       // What an alias expanded to ("<x@host> (expanded from <alias@domain>)"), wherever the
       // notice names it again (its receiver's reply echoes it): the alias is the recipient.
       const expansion = /^>?\s*\(expanded from\b/i.test(after) || (alone && expandedBelow(lines, i));
-      if (OFFERS_HELP.test(words) || HELP_AFTER.test(after) || expansion || (alone && NAMES_SENDER.test(before)))
-        others.add(m[0].toLowerCase());
+      const aside = OFFERS_HELP.test(words) || HELP_AFTER.test(after) || NAMES_NEW_ADDRESS.test(words);
+      if (aside || expansion || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
     }
   });
   return others;
