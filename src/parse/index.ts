@@ -443,7 +443,7 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
 
 /** The address that changed, its message forwarded to the new one: delivered, not failed. */
 function forwarded(report: Report, noticeText: string, textOptions: TextBounceOptions, rules?: RuleSet): Report {
-  const evidence = readTextBounce(noticeText, textOptions).map((e) => ({ ...e, action: 'delivered' }));
+  const evidence = readTextBounce(noticeText, textOptions).map((e) => ({ ...e, action: 'delivered' as const }));
   const recipients = unique(evidence).map((e) => ({ ...toFact(e, rules), rule: 'notice.forwarded' }));
   return { ...report, decodedBy: 'text', recipients, kind: kindOf(recipients) };
 }
