@@ -553,6 +553,7 @@ test('a reply without a code of its own gets the code of what its words say, in 
   assert.equal(fact('552 Quota exceeded'), '5.2.2 mailboxfull');
   assert.equal(fact('452 Mailbox full, try again later'), '4.2.2 mailboxfull');
   assert.equal(fact('550 No such user here'), '5.1.1 userunknown');
+  assert.equal(fact('550 Receiver not found: bob'), '5.1.1 userunknown');
   // A code of its own stays, whatever the words.
   assert.equal(fact('550 5.7.1 No such user here'), '5.7.1 userunknown');
   // Words that name no single code keep the class alone.

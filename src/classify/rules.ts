@@ -1337,7 +1337,7 @@ export const TEXT_RULES: Rule[] = [
       seq(
         oneOf(
           /user|mailbox|recipient|address|account|addressee|local ?part|e-?mail( address)?|alias/,
-          /username|rcpt|person|user ?name|mail ?box name|customer/,
+          /username|rcpt|person|user ?name|mail ?box name|customer|receiver/,
         ),
         /s? (is |was |are )?/,
         oneOf(
