@@ -1203,3 +1203,36 @@ test('an address change that was not forwarded fails the old address, never the 
     );
   }
 });
+
+test('a text notice that only warns (in any of the usual wordings) is a delay, never a failure', () => {
+  const notice = (subject: string, words: string) =>
+    Buffer.from(
+      `From: Mail Delivery System <MAILER-DAEMON@mx.dest.example>\r\nTo: b+t1@bounces.example.com\r\n` +
+        `Subject: ${subject}\r\n\r\n${words}\r\n`,
+    );
+  for (const [subject, words] of [
+    [
+      'Delivery status',
+      'Your message to\r\n\r\n  ray@dest.example\r\n\r\nhas not been delivered yet: the receiving ' +
+        'server is not responding.\r\n\r\nThis is just a warning, you do not need to take any action.',
+    ],
+    [
+      'Delivery Notification',
+      'The address to which the message has not yet been delivered is:\r\n\r\n' +
+        '  ray@dest.example\r\n\r\nNo action is required on your part.',
+    ],
+    [
+      'Delivery Status Notification',
+      'Your message could not be delivered to ray@dest.example yet ' +
+        '(connection refused).\r\nDelivery attempts will continue to be made for 4 days.',
+    ],
+  ]) {
+    const report = decode(notice(subject!, words!));
+    assert.equal(report.kind, 'delay', words);
+    assert.deepEqual(
+      report.recipients.map((r) => [r.address, r.action, r.type]),
+      [['ray@dest.example', 'delayed', 'soft']],
+      words,
+    );
+  }
+});

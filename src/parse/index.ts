@@ -613,7 +613,7 @@ function autoReply(
 // (Exim's "has not yet been delivered", Gmail's "Delivery to the following recipient has
 // been delayed", Sendmail's "Warning: could not send message for past 4 hours").
 const DELAY_WARNING = anyOf(
-  /has not yet been delivered/i,
+  /has not yet been delivered|has not been delivered yet|this is (just|only) a warning/i,
   /delivery to the following recipients? (has been|was) delayed/i,
   /(message|delivery) (has been|is) (delayed|postponed)|this is a warning message only/i,
   /this is an advisory[- ]only|you do not need to resend/i,
