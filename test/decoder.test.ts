@@ -1236,3 +1236,50 @@ test('a text notice that only warns (in any of the usual wordings) is a delay, n
     );
   }
 });
+
+test('a returned copy quoted or right after the first line is cut off: its list footer names no recipient', () => {
+  const notice = (words: string, copy: string) =>
+    Buffer.from(
+      'From: MAILER-DAEMON@mx.dest.example\r\nTo: mylist-bounces@lists.our.example\r\n' +
+        `Subject: Undeliverable mail\r\n\r\n${words}\r\n\r\n${copy.replaceAll('\n', '\r\n')}`,
+    );
+  const copy = [
+    'Date: Mon, 1 Jan 2007 10:00:00 +0000',
+    'From: Carl Poster <carl@poster.example>',
+    'To: mylist@lists.our.example',
+    'Subject: [Mylist] hello',
+    '',
+    'hi all',
+    '_______________________________________________',
+    'Mylist mailing list',
+    'Mylist@lists.our.example',
+    'http://lists.our.example/mailman/listinfo/mylist',
+    '',
+  ].join('\n');
+  const quoted = copy.replace(/^/gm, '> ');
+  for (const [words, returned] of [
+    ['Your message could not be delivered to amy@dest.example: mailbox unavailable.', quoted],
+    ["Sorry, I couldn't deliver your message to amy@dest.example (mailbox full).", copy],
+  ]) {
+    const report = decode(notice(words!, returned!));
+    assert.deepEqual(
+      report.recipients.map((r) => r.address),
+      ['amy@dest.example'],
+      words,
+    );
+  }
+});
+
+test('an address the notice says the message reached is not a failed recipient', () => {
+  const report = decode(
+    Buffer.from(
+      'From: MAILER-DAEMON@mx.dest.example\r\nTo: b+t1@bounces.example.com\r\nSubject: Mail delivery failed\r\n\r\n' +
+        'Your message was successfully delivered to bea@dest.example.\r\n\r\n' +
+        'Delivery to amy@dest.example failed: 550 no such user.\r\n',
+    ),
+  );
+  assert.deepEqual(
+    report.recipients.map((r) => r.address),
+    ['amy@dest.example'],
+  );
+});

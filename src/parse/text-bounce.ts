@@ -40,8 +40,10 @@ const ORIGINAL_STARTS = [
   /^\s*(content-type|content-description): (message\/rfc822|text\/rfc822-headers|undelivered message)/i,
 ];
 
+// A header field at the start of a line, or quoted there ("> From: …"), as some MTAs return
+// the message.
 const HEADER_LINE = seq(
-  /^/i,
+  /^(?:> ?)*/i,
   oneOf(
     /received|return-path|message-id|from|to|subject|date|mime-version|x-[a-z0-9-]+/i,
     /content-type|dkim-signature|reply-to|delivered-to/i,
@@ -59,9 +61,15 @@ export function cutOriginal(text: string): { notice: string; original: string | 
   }
   // No separator: a run of header lines (folded ones too) after a blank line or a heading
   // ("Message header:") is where the copy starts.
-  for (let i = 3; i < lines.length - 2; i++) {
-    if (!/^\s*$|:\s*$/.test(lines[i - 1]!) || !HEADER_LINE.test(lines[i]!)) continue;
-    if (headerRun(lines, i) >= 3) return { notice: lines.slice(0, i).join('\n'), original: lines.slice(i).join('\n') };
+  // A quoted run, or one right after the first line, is the copy only when the words above
+  // it named someone: otherwise it is the notice itself, forwarded ("Begin forwarded
+  // message:", "> From: Mail Delivery Subsystem").
+  for (let i = 2; i < lines.length - 2; i++) {
+    if (!/^[\s>]*$|:\s*$/.test(lines[i - 1]!) || !HEADER_LINE.test(lines[i]!)) continue;
+    if (headerRun(lines, i) < 3) continue;
+    const notice = lines.slice(0, i).join('\n');
+    if ((i < 3 || lines[i]!.startsWith('>')) && !notice.includes('@')) continue;
+    return { notice, original: lines.slice(i).join('\n') };
   }
   return { notice: text, original: null };
 }
@@ -71,7 +79,7 @@ function headerRun(lines: string[], at: number): number {
   let fields = 0;
   for (let i = at; i < lines.length && i < at + 40 && fields < 3; i++) {
     if (HEADER_LINE.test(lines[i]!)) fields++;
-    else if (!/^[ \t]+\S/.test(lines[i]!)) break;
+    else if (!/^(?:> ?)*[ \t]+\S/.test(lines[i]!)) break;
   }
   return fields;
 }
@@ -138,13 +146,16 @@ const OFFERS_HELP = seq(
 );
 
 // The words before an address that is the recipient's new one ("the new address is x@y",
-// "has been forwarded to x@y"): where mail now goes, not where it failed.
-const NAMES_NEW_ADDRESS = seq(
+// "has been forwarded to x@y"), or one the message reached: where mail goes, not where it
+// failed.
+const NAMES_WHERE_MAIL_GOES = seq(
   /\b/i,
   oneOf(
     /new (e-?mail |mail )?address(es)?( is| are)?|(address|mailbox|has|have) changed to/i,
     /(has been|have been|was|were|will be|is being) (automatically )?(forwarded|redirected) to/i,
     /(can )?now be (reached|found) at/i,
+    // Where a message did arrive ("was delivered to x@y"), in a notice about another address.
+    /(was|were|has been|have been) (successfully )?delivered to/i,
   ),
   /(?:\s*:)?\s*<?$/i,
 );
@@ -185,7 +196,7 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
       // What an alias expanded to ("<x@host> (expanded from <alias@domain>)"), wherever the
       // notice names it again (its receiver's reply echoes it): the alias is the recipient.
       const expansion = /^>?\s*\(expanded from\b/i.test(after) || (alone && expandedBelow(lines, i));
-      const aside = OFFERS_HELP.test(words) || HELP_AFTER.test(after) || NAMES_NEW_ADDRESS.test(words);
+      const aside = OFFERS_HELP.test(words) || HELP_AFTER.test(after) || NAMES_WHERE_MAIL_GOES.test(words);
       if (aside || expansion || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
     }
   });
