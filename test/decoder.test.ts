@@ -1283,3 +1283,43 @@ test('an address the notice says the message reached is not a failed recipient',
     ['amy@dest.example'],
   );
 });
+
+test('addresses the prose merely mentions are not failed recipients when another is named as one', () => {
+  const notice = (words: string) =>
+    Buffer.from(
+      'From: Mail Delivery System <MAILER-DAEMON@mx.dest.example>\r\nTo: b+t1@bounces.example.com\r\n' +
+        `Subject: Undeliverable mail\r\n\r\n${words.replaceAll('\n', '\r\n')}\r\n`,
+    );
+  for (const words of [
+    'Your message to amy@dest.example, sent by carl@poster.example, could not be delivered: 550 5.1.1 user unknown.',
+    'The mail server rejected your message for amy@dest.example. Our postmaster (hostmaster@dest.example) ' +
+      'has been notified.',
+    'Delivery to amy@dest.example failed. This notice was sent on behalf of relay@relay.example.',
+    'Message for amy@dest.example could not be delivered.\nThe administrator can be reached at admin@dest.example.',
+    'Could not deliver to amy@dest.example.\nYour message was sent from carl@poster.example to amy@dest.example ' +
+      'and cc dan@other.example.',
+    'Hello carl@poster.example,\n\nWe could not deliver your message to amy@dest.example.\n550 5.1.1 user unknown',
+    '<amy@dest.example>: host mx.dest.example[192.0.2.1] said: 550 5.1.1 User unknown\n\n' +
+      'For further assistance, please send mail to postmaster@relay.dest.example or to support@relay.dest.example',
+    'Unable to deliver to amy@dest.example.\nTo unsubscribe from this service, e-mail unsubscribe@notify.dest.example.',
+    'Unable to deliver to amy@dest.example.\nQuestions? support@dest.example',
+    'Unable to deliver to amy@dest.example.\nIf this is in error, forward this message to abuse-report@dest.example.',
+  ]) {
+    assert.deepEqual(
+      decode(notice(words)).recipients.map((r) => r.address),
+      ['amy@dest.example'],
+      words,
+    );
+  }
+  // A mention alone still names the recipient: nothing else does. A sender never does.
+  assert.deepEqual(
+    decode(notice('The message could not be delivered. We tried amy@dest.example three times.')).recipients.map(
+      (r) => r.address,
+    ),
+    ['amy@dest.example'],
+  );
+  assert.deepEqual(
+    decode(notice('The message could not be delivered. It was sent by carl@poster.example.')).recipients,
+    [],
+  );
+});

@@ -140,6 +140,7 @@ const OFFERS_HELP = seq(
   /\b/i,
   oneOf(
     /contact|contact\b.{0,60}\bat|send (an? )?(e-?mail|mail|message)s? to|write to/i,
+    /forward (this|the) (message|notice|e-?mail|report) to/i,
     /reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at)/i,
   ),
   /(?:\s*:)?\s*<?$/i,
@@ -164,7 +165,7 @@ const HELP_AFTER = /^>?\s*(for|if you need) (further |more |any )?(help|assistan
 
 // Addresses listed before this one in the same clause ("contact <a@b> or <c@d>"): the words
 // before the list speak for each address in it.
-const ADDRESSES_BEFORE = /(?:<?[^\s<>@]+@[^\s<>]+?>?\s*(?:,|\bor\b|\band\b|\/)\s*)+$/i;
+const ADDRESSES_BEFORE = /(?:<?[^\s<>@]+@[^\s<>]+?>?\s*(?:,|\bor\b|\band\b|\/)\s*(?:to\s+)?)+$/i;
 
 // "Your message to list@x could not be delivered to one or more recipients": said of a
 // message sent to a list or an alias, whose failed recipients are named elsewhere.
@@ -233,6 +234,7 @@ function readAddresses(
   // Addresses taken only when nothing else is named (see roleOnLine), first mention kept.
   const fallbacks = new Map<string, { line: number; address: string; role: FactRole }>();
   const hits: Array<{ line: number; address: string; role: FactRole }> = [];
+  const mentioned = new Map<string, { line: number; address: string; role: FactRole }>();
   // Every line naming each address: a Sendmail notice lists a recipient with a short reason
   // ("(reason: 550 Host unknown)") and gives the whole reply in its transcript further down
   // ("550 5.1.2 <x@y>... Host unknown (Name server: y: host not found)").
@@ -258,15 +260,22 @@ function readAddresses(
         continue;
       }
       const lineNumbers = mentions.get(key);
-      if (lineNumbers) {
-        lineNumbers.push(i);
+      if (lineNumbers) lineNumbers.push(i);
+      else mentions.set(key, [i]);
+      if (role === 'mention') {
+        if (!lineNumbers) mentioned.set(key, { line: i, address, role: 'notice-mention' });
         continue;
       }
-      mentions.set(key, [i]);
+      // Named as a recipient here, after a mere mention above: it is one.
+      if (lineNumbers && !mentioned.delete(key)) continue;
       hits.push({ line: EXPANDED_FROM_LINE.test(line) ? entryStart(lines, i) : i, address, role: 'notice-text' });
     }
   });
+  // Mere mentions count only when no address is named as a recipient: the notice's prose
+  // names senders, relays and helpers too ("sent by x", "reached at y").
+  if (hits.length === 0) hits.push(...mentioned.values());
   if (hits.length === 0) hits.push(...fallbacks.values());
+  hits.sort((a, b) => a.line - b.line);
   // Recipients named on one line, before the same next one, share their error: read it once
   // (a line may name thousands of addresses).
   const shared = new Map<string, Explained>();
@@ -383,7 +392,7 @@ function roleOnLine(
   facts: LineFacts,
   m: RegExpExecArray,
   address: string,
-): 'recipient' | 'other' | 'fallback' {
+): 'recipient' | 'mention' | 'other' | 'fallback' {
   if (facts.header) return 'other';
   // An address written as the display name of another ("a@b <c@d>") is not the address,
   // here or where the line names it again (Exim: "<c@d> may not follow a@b").
@@ -407,8 +416,34 @@ function roleOnLine(
   // message was sent to; what it expanded to is the receiver's own delivery.
   if (/\(expanded from:?\s*<?$/i.test(before)) return 'recipient';
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
-  if (/(mail from|envelope-from|return-path|sender|from)(?:\s*[:=])?\s*<?$/i.test(before)) return 'other';
-  return 'recipient';
+  if (/(mail from|envelope-from|return-path|sender|from|sent by|on behalf of)(?:\s*[:=])?\s*<?$/i.test(before))
+    return 'other';
+  return namedAsRecipient(line, m, before) ? 'recipient' : 'mention';
+}
+
+// Where a notice puts a failed recipient: at the head of its line (a list, "<x@y>: …"), after
+// words that address it ("to", "for", "Recipient:"), or before words of failure ("x@y: 550 …",
+// "x@y... User unknown", "x@y (mailbox full)", "x@y is not a valid user").
+const HEAD_OF_LINE = /^[\s>*•"'<(-]*$/;
+const ADDRESSED_BEFORE = seq(
+  /(?:\b(?:to|for|recipients?|addressee|address(?:es)?|user|mailbox|account|rcpt|userid|deliver(?:y|ing)?)|:)/i,
+  /\s*[<"'(]?\s*$/i,
+);
+const FAILURE_WORD = oneOf(
+  /not|unknown|invalid|failed|rejected|refused|disabled|inactive|suspended|blocked|unavailable/i,
+  /full|quota|exists?|error|bounced|undeliverable/i,
+);
+const FAILURE_AFTER = new RegExp(
+  `^[>"')\\]]*\\s*(?::|\\.\\.\\.|;|-\\s|\\(|[45]\\d\\d\\b|(?:[\\w']+\\s+){0,3}(?:${FAILURE_WORD.source})\\b)`,
+  'i',
+);
+
+function namedAsRecipient(line: string, m: RegExpExecArray, before: string): boolean {
+  return (
+    HEAD_OF_LINE.test(line.slice(0, m.index)) ||
+    ADDRESSED_BEFORE.test(before.replace(ADDRESSES_BEFORE, '')) ||
+    FAILURE_AFTER.test(line.slice(m.index + m[0].length, m.index + m[0].length + 60))
+  );
 }
 
 /** The ">>> command" and "<<< reply" lines of a transcript just above line `at`. */
