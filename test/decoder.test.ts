@@ -625,12 +625,32 @@ test('a challenge-response system holding our message is an auto-reply, not a bo
       'To control spam, I now allow incoming messages only from approved senders. Please verify ' +
         'that you are human: https://firm.example/verify',
     ),
+    challenge(
+      'Guard <notify@guard.example>',
+      "Request to join dan's Guest List (Action Required)",
+      "Your message to dan@firm.example was waitlisted. Please add yourself to dan's Guest List.",
+    ),
+    challenge(
+      'dan-confirm-123.abc@firm.example',
+      'Please confirm your message',
+      'Your message has been held because I do not accept mail from unknown senders. To release ' +
+        'your message, reply to this message.',
+    ),
+    challenge(
+      'dan@firm.example',
+      'Re: November news',
+      "You've just sent a message to dan@firm.example. To cut down on spam, your message is being held " +
+        'until you complete a one-time request.',
+    ),
   ]) {
     assert.equal(report.kind, 'autoreply');
     assert.deepEqual(
       report.recipients.map((r) => [r.action, r.type, r.rule]),
       [['delivered', 'ignored', 'rfc3834.challenge-response']],
     );
+    // The address our message went to, not the service that signs the challenge.
+    if (!report.recipients[0]?.address.startsWith('challenge@'))
+      assert.match(report.recipients[0]?.address ?? '', /^dan(-confirm-123\.abc)?@firm\.example$/);
   }
   // A refusal with an SMTP reply is a bounce, whatever words it uses.
   const refused = decode(

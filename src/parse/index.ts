@@ -420,8 +420,12 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
   }
   if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from))
     return autoReply(report, root, from, subject, noticeText);
-  if (evidence.length === 0 && isChallenge(subject, noticeText))
-    return autoReply(report, root, from, subject, noticeText, 'rfc3834.challenge-response');
+  if (evidence.length === 0 && isChallenge(subject, noticeText)) {
+    // A service answers for the address it guards ("Your message to x was waitlisted"): that
+    // address is the one our message went to, whoever signs the challenge.
+    const guarded = report.original?.to ?? readTextBounce(noticeText, textOptions)[0]?.address ?? from;
+    return autoReply(report, root, guarded, subject, noticeText, 'rfc3834.challenge-response');
+  }
   if (evidence.length === 0 && isForwardNotice(noticeText)) return forwarded(report, noticeText, textOptions, rules);
   if (evidence.length === 0) {
     if (!looksLikeBounce(message, noticeText)) return report;

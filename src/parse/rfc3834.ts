@@ -34,6 +34,12 @@ const CHALLENGE = new RegExp(
     /\bsender (verification|approval|authentication) (is )?(required|request)/,
     /\bchallenge[- ]response\b/,
     /\b(request|ask for) (approval|to be (added|approved|whitelisted))/,
+    // Held until the sender acts: "held until you complete a one-time request", "to release
+    // your message, reply", "add yourself to my guest list", "please confirm your message".
+    /\b(held|waitlisted|pending|quarantined) (until|because|for)\b.{0,80}\b(confirm|verif|approv|request|release)/,
+    /\bto release (your|this|the) (message|e-?mail)|\bguest list\b|\bone-time (request|verification)/,
+    /\b(please )?confirm (your|this|that you sent the) (message|e-?mail)\b/,
+    /\bdo not accept (mail|messages|e-?mail) from (unknown|unverified|unapproved) senders\b/,
   ]
     .map((r) => r.source)
     .join('|'),
