@@ -90,7 +90,9 @@ test('bounced parse --json: one line per file, folders walked in order, the cont
     'reason',
     'type',
     'rule',
+    'role',
   ]);
+  assert.equal(lines[1].recipients[0].role, 'dsn-field');
 });
 
 test('bounced parse --jobs 2 writes what one job writes, line for line, and the jobs read the rule file', () => {

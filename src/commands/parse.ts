@@ -84,6 +84,8 @@ function jsonLine(file: string, report: Report | null, error: string | null): st
       reason: r.reason,
       type: r.type,
       rule: r.rule,
+      // Where the address came from (a DSN field, the notice's words, a mere mention…).
+      role: r.role,
     })),
     feedback: report?.feedback ?? null,
     error,
