@@ -49,6 +49,43 @@ test('a byte-order mark or blank lines before the first header never change what
   );
 });
 
+test('an address a notice offers help at, or names as its sender, never becomes a failed recipient', () => {
+  const failedLine = fc.constantFrom(
+    (r: string) => `${r}: 550 5.1.1 user unknown`,
+    (r: string) => `<${r}>: host mx.dest.example[192.0.2.1] said: 550 5.1.1 No such user`,
+    (r: string) => `Delivery to ${r} failed: mailbox full`,
+    (r: string) => `  ${r}\n    SMTP error from remote mail server after RCPT TO:<${r}>:\n    550 5.1.1 unknown user`,
+    (r: string) => `Your message to ${r} could not be delivered.`,
+  );
+  const footer = fc.constantFrom(
+    (h: string) => `For further assistance, please send mail to ${h}`,
+    (h: string) => `If you have questions, contact ${h}.`,
+    (h: string) => `Questions? ${h}`,
+    (h: string) => `This notice was sent on behalf of ${h}.`,
+    (h: string) => `Our administrator can be reached at ${h}.`,
+    (h: string) => `If you believe this is in error, forward this message to ${h}.`,
+    (h: string) => `Please write to ${h} for help.`,
+    (h: string) => `The message was sent by ${h}.`,
+  );
+  const address = fc
+    .tuple(fc.stringMatching(/^[a-z][a-z0-9.]{0,10}[a-z0-9]$/), fc.constantFrom('dest.example', 'help.example'))
+    .map(([local, domain]) => `${local}@${domain}`);
+  const notice = (words: string) =>
+    Buffer.from(
+      'From: Mail Delivery System <MAILER-DAEMON@mx.dest.example>\r\nTo: b+t1@bounces.example.com\r\n' +
+        `Subject: Undeliverable mail\r\n\r\n${words.replaceAll('\n', '\r\n')}\r\n`,
+    );
+  fc.assert(
+    fc.property(failedLine, footer, address, address, (line, help, recipient, helper) => {
+      fc.pre(recipient !== helper);
+      const addresses = (words: string) => decode(notice(words)).recipients.map((r) => r.address);
+      assert.deepEqual(addresses(`${line(recipient)}\n\n${help(helper)}`), [recipient]);
+      assert.deepEqual(addresses(`${help(helper)}\n\n${line(recipient)}`), [recipient]);
+    }),
+    { numRuns: 300 },
+  );
+});
+
 type Mutation = (b: Buffer) => Buffer;
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.double({ min: 0, max: 1, noNaN: true }).map(
