@@ -100,19 +100,44 @@ function ordered(rules: RuleSet): { text: Rule[]; status: Rule[] } {
   return both;
 }
 
-const prefilters = new WeakMap<Rule[], Prefilter>();
+/**
+ * A rule set's rows, flattened in table order, and which rule each belongs to. A rule matches
+ * when one of its rows does: testing only the rows whose words occur costs one small pattern
+ * where the rule's union would try all its rows at every position of the text.
+ */
+interface RowIndex {
+  patterns: RegExp[];
+  ruleOf: Int32Array;
+  prefilter: Prefilter;
+}
+
+const rowIndexes = new WeakMap<Rule[], RowIndex>();
+
+function rowIndex(rules: Rule[]): RowIndex {
+  let index = rowIndexes.get(rules);
+  if (!index) {
+    const patterns: RegExp[] = [];
+    const ruleOf: number[] = [];
+    rules.forEach((r, i) => {
+      // Operators' rules have one pattern and no rows.
+      for (const pattern of r.rows?.map(([, p]) => p) ?? (r.text ? [r.text] : [])) {
+        patterns.push(pattern);
+        ruleOf.push(i);
+      }
+    });
+    index = { patterns, ruleOf: Int32Array.from(ruleOf), prefilter: new Prefilter(patterns) };
+    rowIndexes.set(rules, index);
+  }
+  return index;
+}
 
 /** The first rule, in table order, whose words the text says. */
 function firstTextRule(rules: Rule[], text: string): Rule | undefined {
   if (!text) return undefined;
-  let prefilter = prefilters.get(rules);
-  if (!prefilter) {
-    prefilter = new Prefilter(rules.map((r) => r.text));
-    prefilters.set(rules, prefilter);
-  }
-  // Only the rules whose required words occur in the text run their pattern.
+  const { patterns, ruleOf, prefilter } = rowIndex(rules);
+  // Only the rows whose required words occur in the text run their pattern.
   const possible = prefilter.candidates(text);
-  for (let i = 0; i < rules.length; i++) if (possible[i] && rules[i]!.text?.test(text)) return rules[i];
+  for (let i = 0; i < patterns.length; i++) if (possible[i] && patterns[i]!.test(text)) return rules[ruleOf[i]!];
   return undefined;
 }
 

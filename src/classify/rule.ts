@@ -29,8 +29,8 @@ export interface Rule {
 }
 
 /**
- * A text rule from its rows. Their patterns are joined into one, so that a rule costs one
- * test however many ways it has (and the prefilter reads the union for its words).
+ * A text rule from its rows. Their union is the rule's pattern, as a reader sees it; the
+ * classifier tests the rows themselves, only those whose words occur in the text.
  */
 export function rule(id: string, reason: Reason, rows: readonly RuleRow[], options: { certain?: boolean } = {}): Rule {
   if (rows.length === 0) throw new Error(`rule ${id}: no rows`);
