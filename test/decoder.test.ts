@@ -1343,3 +1343,26 @@ test('addresses the prose merely mentions are not failed recipients when another
     [],
   );
 });
+
+test("a DSN with a blank line between every field (Microsoft's SMTP service) keeps each recipient's fields", () => {
+  const report = decode(
+    Buffer.from(
+      'From: postmaster@iis.example\r\nTo: b+t1@bounces.example.com\r\n' +
+        'Subject: Delivery Status Notification (Failure)\r\nMIME-Version: 1.0\r\n' +
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\r\n\r\n' +
+        '--B\r\nContent-Type: text/plain\r\n\r\nDelivery to the following recipients failed.\r\n\r\n' +
+        '--B\r\nContent-Type: message/delivery-status\r\n\r\n' +
+        'Reporting-MTA: dns;iis.example\r\nArrival-Date: Mon, 1 Jan 2007 10:00:00 +0000\r\n\r\n' +
+        'Final-Recipient: rfc822;amy@dest.example\r\n\r\nAction: failed\r\n\r\nStatus: 5.1.1\r\n\r\n' +
+        'Final-Recipient: rfc822;bea@dest.example\r\n\r\nAction: delayed\r\n\r\nStatus: 4.2.2\r\n\r\n--B--\r\n',
+    ),
+  );
+  assert.equal(report.reportingMta, 'iis.example');
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.action, r.status, r.type]),
+    [
+      ['amy@dest.example', 'failed', '5.1.1', 'hard'],
+      ['bea@dest.example', 'delayed', '4.2.2', 'soft'],
+    ],
+  );
+});

@@ -49,7 +49,36 @@ export function fieldsOf(text: string): Fields[] {
     last = name;
   }
   push();
-  return blocks;
+  return mergeStrayFields(blocks);
+}
+
+const PER_MESSAGE_FIELDS = new Set([
+  'reporting-mta',
+  'dsn-gateway',
+  'received-from-mta',
+  'arrival-date',
+  'original-envelope-id',
+]);
+const isRecipientBlock = (b: Fields) => b.has('final-recipient') || b.has('original-recipient');
+
+/**
+ * Microsoft's SMTP service puts a blank line between every field ("Final-Recipient: …",
+ * "", "Action: failed", "", "Status: 5.1.1"): a block of a recipient's fields alone, none of
+ * which its recipient block has yet, belongs to that recipient.
+ */
+function mergeStrayFields(blocks: Fields[]): Fields[] {
+  const merged: Fields[] = [];
+  for (const block of blocks) {
+    const previous = merged.at(-1);
+    const stray =
+      previous &&
+      isRecipientBlock(previous) &&
+      !isRecipientBlock(block) &&
+      [...block.keys()].every((k) => !PER_MESSAGE_FIELDS.has(k) && !previous.has(k));
+    if (stray) for (const [k, v] of block) previous.set(k, v);
+    else merged.push(block);
+  }
+  return merged;
 }
 
 /** "rfc822; <User@Example.COM>" -> "User@Example.COM"; xtext "+40" escapes undone. */
