@@ -1366,3 +1366,36 @@ test("a DSN with a blank line between every field (Microsoft's SMTP service) kee
     ],
   );
 });
+
+test('an unmarked answer whose words say it is automatic is an auto-reply; one that says something failed is not', () => {
+  const answer = (subject: string, words: string, from = 'Amy Doe <amy@dest.example>') =>
+    decode(Buffer.from(`From: ${from}\r\nTo: b+t1@bounces.example.com\r\nSubject: ${subject}\r\n\r\n${words}\r\n`));
+  for (const words of [
+    'I am out of the office until Monday with limited access to e-mail. For urgent matters contact bob@dest.example.',
+    'Thank you for your message. I am currently away on holiday and will return on 12 August.',
+    'This is an automatic reply. I am on vacation until next week.',
+    "I'm on parental leave until March. Please write to team@dest.example.",
+  ]) {
+    const report = answer('Re: November news', words);
+    assert.equal(report.kind, 'autoreply', words);
+    assert.deepEqual(
+      report.recipients.map((r) => [r.address, r.type]),
+      [['amy@dest.example', 'ignored']],
+      words,
+    );
+  }
+  const retired = answer('Re: November news', 'Amy no longer works at Dest Inc. Please contact info@dest.example.');
+  assert.deepEqual(
+    retired.recipients.map((r) => [r.address, r.reason, r.type]),
+    [['amy@dest.example', 'suspend', 'soft']],
+  );
+  // A person's reply, and an automatic notice that says something failed, are not.
+  assert.equal(answer('Re: hello', 'Thanks, I will be in the office on Monday and look at it then.').kind, 'other');
+  const notice = answer(
+    'Message not delivered',
+    'This is an automatic reply from the mail system. Your message to amy@dest.example could not be ' +
+      'delivered: 550 5.1.1 user unknown.',
+    'Mail System <notify@dest.example>',
+  );
+  assert.equal(notice.kind, 'bounce');
+});

@@ -28,7 +28,7 @@ import {
   type ReportKind,
 } from './report.ts';
 import { addressField, type DeliveryStatus, readDeliveryStatus } from './rfc3464.ts';
-import { isAutoReply, isChallenge, mailboxRetired } from './rfc3834.ts';
+import { isAutoReply, isChallenge, mailboxRetired, soundsAutomatic } from './rfc3834.ts';
 import { readSesNotification, type SesNotification } from './ses.ts';
 import {
   commandInTranscript,
@@ -418,7 +418,11 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
     evidence = readListRefusal(root.headers, noticeText, new Set([...textOptions.exclude, ...textOptions.unlikely]));
     if (evidence.length) report.decodedBy = 'list-robot';
   }
-  if (evidence.length === 0 && isAutoReply(root.headers, subject) && !DAEMON_FROM.test(from))
+  // Unmarked, an answer is automatic by its words only if it says nothing failed.
+  const automatic = () =>
+    isAutoReply(root.headers, subject) ||
+    (soundsAutomatic(noticeText) && !NOT_DELIVERED.test(noticeText) && !/^[45]/.test(findReplyCode(noticeText) ?? ''));
+  if (evidence.length === 0 && !DAEMON_FROM.test(from) && automatic())
     return autoReply(report, root, from, subject, noticeText);
   if (evidence.length === 0 && isChallenge(subject, noticeText)) {
     // A service answers for the address it guards ("Your message to x was waitlisted"): that

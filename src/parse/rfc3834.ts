@@ -3,7 +3,7 @@
 // and the subjects Outlook gives them in its languages.
 
 import { findReplyCode } from '../classify/index.ts';
-import { oneOf, seq } from '../classify/patterns.ts';
+import { anyOf, oneOf, seq } from '../classify/patterns.ts';
 import { type Header, headerValue } from './mime.ts';
 
 const AUTO_SUBJECT = seq(
@@ -94,6 +94,23 @@ const RETIRED_MAILBOX = new RegExp(
     .join('|'),
   'i',
 );
+
+// What an automatic answer says of its own when nothing marks it (no Auto-Submitted, a
+// subject of "Re: …"): the person is away, or the answer calls itself automatic.
+const AUTOMATIC_WORDS = anyOf(
+  /\bauto(matic|mated)?[ -]?(reply|response|answer)\b|\bout of (the )?office\b/i,
+  /\b(i am|i'm|i will be|i shall be) (currently |now )?(away|on (vacation|holiday|leave))\b/i,
+  /\b(i am|i'm|i will be) (currently |now )?on (annual|parental|maternity|paternity|sick|medical) leave\b/i,
+  /\blimited access to (my )?e-?mail\b/i,
+);
+/** Longer than this, a text is a person writing, or a bounce quoting one. */
+const AUTOMATIC_ANSWER_CHARS = 3000;
+
+/** An answer without the marks of one whose short words say it is automatic, or the mailbox retired. */
+export function soundsAutomatic(text: string): boolean {
+  if (text.length > AUTOMATIC_ANSWER_CHARS) return false;
+  return AUTOMATIC_WORDS.test(text) || mailboxRetired(text);
+}
 
 export function mailboxRetired(text: string): boolean {
   return RETIRED_MAILBOX.test(text.replace(/\s+/g, ' '));
