@@ -1367,7 +1367,7 @@ test("a DSN with a blank line between every field (Microsoft's SMTP service) kee
   );
 });
 
-test('an unmarked answer whose words say it is automatic is an auto-reply; one that says something failed is not', () => {
+test('an unmarked answer whose words say it is automatic is an auto-reply, unless it says something failed', () => {
   const answer = (subject: string, words: string, from = 'Amy Doe <amy@dest.example>') =>
     decode(Buffer.from(`From: ${from}\r\nTo: b+t1@bounces.example.com\r\nSubject: ${subject}\r\n\r\n${words}\r\n`));
   for (const words of [
