@@ -9,6 +9,7 @@ import { decode } from '../src/parse/index.ts';
 import type { Report } from '../src/parse/report.ts';
 import { corpusFiles, corpusMessage } from './support/corpus.ts';
 import { runHostile } from './support/hostile.ts';
+import { textNotice } from './support/notices.ts';
 
 const KINDS = ['bounce', 'delay', 'autoreply', 'feedback', 'delivered', 'other'];
 const TYPES = ['hard', 'soft', 'ignored'];
@@ -70,15 +71,10 @@ test('an address a notice offers help at, or names as its sender, never becomes 
   const address = fc
     .tuple(fc.stringMatching(/^[a-z][a-z0-9.]{0,10}[a-z0-9]$/), fc.constantFrom('dest.example', 'help.example'))
     .map(([local, domain]) => `${local}@${domain}`);
-  const notice = (words: string) =>
-    Buffer.from(
-      'From: Mail Delivery System <MAILER-DAEMON@mx.dest.example>\r\nTo: b+t1@bounces.example.com\r\n' +
-        `Subject: Undeliverable mail\r\n\r\n${words.replaceAll('\n', '\r\n')}\r\n`,
-    );
   fc.assert(
     fc.property(failedLine, footer, address, address, (line, help, recipient, helper) => {
       fc.pre(recipient !== helper);
-      const addresses = (words: string) => decode(notice(words)).recipients.map((r) => r.address);
+      const addresses = (words: string) => decode(textNotice(words)).recipients.map((r) => r.address);
       assert.deepEqual(addresses(`${line(recipient)}\n\n${help(helper)}`), [recipient]);
       assert.deepEqual(addresses(`${help(helper)}\n\n${line(recipient)}`), [recipient]);
     }),

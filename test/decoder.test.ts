@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { decode } from '../src/parse/index.ts';
 import { parseMessage } from '../src/parse/mime.ts';
 import { messageIdOf } from '../src/parse/original.ts';
+import { textNotice } from './support/notices.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/decoder/', import.meta.url));
 const load = (name: string) => readFileSync(FIXTURES + name);
@@ -1187,10 +1188,7 @@ test("message/xdelivery-status (an Exchange firewall's name for the part) is rea
 });
 
 const addressChange = (words: string) =>
-  Buffer.from(
-    'From: postmaster@isp.example\r\nTo: b+t1@bounces.example.com\r\nSubject: Address change notification\r\n\r\n' +
-      `${words}\r\n`,
-  );
+  textNotice(words, { from: 'postmaster@isp.example', subject: 'Address change notification' });
 
 test('a notice that the address changed and the message was forwarded: delivered, the new address not named', () => {
   for (const words of [
@@ -1225,11 +1223,6 @@ test('an address change that was not forwarded fails the old address, never the 
 });
 
 test('a text notice that only warns (in any of the usual wordings) is a delay, never a failure', () => {
-  const notice = (subject: string, words: string) =>
-    Buffer.from(
-      `From: Mail Delivery System <MAILER-DAEMON@mx.dest.example>\r\nTo: b+t1@bounces.example.com\r\n` +
-        `Subject: ${subject}\r\n\r\n${words}\r\n`,
-    );
   for (const [subject, words] of [
     [
       'Delivery status',
@@ -1247,7 +1240,7 @@ test('a text notice that only warns (in any of the usual wordings) is a delay, n
         '(connection refused).\r\nDelivery attempts will continue to be made for 4 days.',
     ],
   ]) {
-    const report = decode(notice(subject!, words!));
+    const report = decode(textNotice(words!, { subject }));
     assert.equal(report.kind, 'delay', words);
     assert.deepEqual(
       report.recipients.map((r) => [r.address, r.action, r.type]),
@@ -1258,11 +1251,7 @@ test('a text notice that only warns (in any of the usual wordings) is a delay, n
 });
 
 test('a returned copy quoted or right after the first line is cut off: its list footer names no recipient', () => {
-  const notice = (words: string, copy: string) =>
-    Buffer.from(
-      'From: MAILER-DAEMON@mx.dest.example\r\nTo: mylist-bounces@lists.our.example\r\n' +
-        `Subject: Undeliverable mail\r\n\r\n${words}\r\n\r\n${copy.replaceAll('\n', '\r\n')}`,
-    );
+  const notice = (words: string, copy: string) => textNotice(`${words}\n\n${copy}`);
   const copy = [
     'Date: Mon, 1 Jan 2007 10:00:00 +0000',
     'From: Carl Poster <carl@poster.example>',
@@ -1292,10 +1281,9 @@ test('a returned copy quoted or right after the first line is cut off: its list 
 
 test('an address the notice says the message reached is not a failed recipient', () => {
   const report = decode(
-    Buffer.from(
-      'From: MAILER-DAEMON@mx.dest.example\r\nTo: b+t1@bounces.example.com\r\nSubject: Mail delivery failed\r\n\r\n' +
-        'Your message was successfully delivered to bea@dest.example.\r\n\r\n' +
-        'Delivery to amy@dest.example failed: 550 no such user.\r\n',
+    textNotice(
+      'Your message was successfully delivered to bea@dest.example.\n\n' +
+        'Delivery to amy@dest.example failed: 550 no such user.',
     ),
   );
   assert.deepEqual(
@@ -1305,11 +1293,7 @@ test('an address the notice says the message reached is not a failed recipient',
 });
 
 test('addresses the prose merely mentions are not failed recipients when another is named as one', () => {
-  const notice = (words: string) =>
-    Buffer.from(
-      'From: Mail Delivery System <MAILER-DAEMON@mx.dest.example>\r\nTo: b+t1@bounces.example.com\r\n' +
-        `Subject: Undeliverable mail\r\n\r\n${words.replaceAll('\n', '\r\n')}\r\n`,
-    );
+  const notice = textNotice;
   for (const words of [
     'Your message to amy@dest.example, sent by carl@poster.example, could not be delivered: 550 5.1.1 user unknown.',
     'The mail server rejected your message for amy@dest.example. Our postmaster (hostmaster@dest.example) ' +
@@ -1369,7 +1353,7 @@ test("a DSN with a blank line between every field (Microsoft's SMTP service) kee
 
 test('an unmarked answer whose words say it is automatic is an auto-reply, unless it says something failed', () => {
   const answer = (subject: string, words: string, from = 'Amy Doe <amy@dest.example>') =>
-    decode(Buffer.from(`From: ${from}\r\nTo: b+t1@bounces.example.com\r\nSubject: ${subject}\r\n\r\n${words}\r\n`));
+    decode(textNotice(words, { from, subject }));
   for (const words of [
     'I am out of the office until Monday with limited access to e-mail. For urgent matters contact bob@dest.example.',
     'Thank you for your message. I am currently away on holiday and will return on 12 August.',

@@ -58,3 +58,15 @@ export function dsnNotice(rcpt: string, messageId: string, reply = '550 5.1.1 us
     ].join('\r\n'),
   );
 }
+
+/**
+ * A home-made text notice: `words` (LF or CRLF line ends) as the body of a message from a
+ * mail system to our return path, with CRLF line ends as it arrives over SMTP.
+ */
+export function textNotice(
+  words: string,
+  { from = 'Mail Delivery System <MAILER-DAEMON@mx.dest.example>', subject = 'Undeliverable mail' } = {},
+): Buffer {
+  const head = `From: ${from}\nTo: b+t1@bounces.example.com\nSubject: ${subject}\n\n`;
+  return Buffer.from(`${head}${words}\n`.replace(/\r?\n/g, '\r\n'));
+}
