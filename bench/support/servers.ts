@@ -40,7 +40,9 @@ export async function startChild(args: string[], env: Record<string, string>, re
 }
 
 export async function stopChild(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null) return;
+  // A child stopped by a signal has no exit code, only a signal code: waiting for its exit
+  // again would wait for ever (the intake benchmark hung after its report).
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
   proc.kill('SIGTERM');
   await once(proc, 'exit');
 }
