@@ -1383,3 +1383,16 @@ test('an unmarked answer whose words say it is automatic is an auto-reply, unles
   );
   assert.equal(notice.kind, 'bounce');
 });
+
+test('a list holding our post for its moderator is an auto-reply naming nobody: its robot is no recipient', () => {
+  const report = decode(
+    textNotice(
+      "Your mail to 'Mylist' with the subject\n\n    November news\n\nIs being held until the list " +
+        'moderator can review it for approval.\n\nThe reason it is being held:\n\n' +
+        '    Post by non-member to a members-only list\n',
+      { from: 'mylist-bounces@lists.dest.example', subject: 'Your message to Mylist awaits moderator approval' },
+    ),
+  );
+  assert.equal(report.kind, 'autoreply');
+  assert.deepEqual(report.recipients, []);
+});

@@ -36,6 +36,7 @@ import {
   completeReply,
   cutOriginal,
   failureCode,
+  isListRobot,
   readTextBounce,
   type TextBounceOptions,
 } from './text-bounce.ts';
@@ -578,7 +579,9 @@ function autoReply(
   text: string,
   rule = 'rfc3834.auto-reply',
 ): Report {
-  const who = addressField(from);
+  const replier = addressField(from);
+  // A list's robot (holding a post for its moderator) answers for nobody we mailed.
+  const who = replier && !isListRobot(replier) ? replier : null;
   // An answer that the mailbox is retired counts against it as a suspended one would.
   const retired = mailboxRetired(`${subject}\n${text}`);
   const fact: RecipientFact | null = !who

@@ -89,6 +89,11 @@ const SYSTEM_LOCAL_PARTS = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|
 
 // A mailing list's robots (Mailman's list-request, -owner, -bounces…, Majordomo's owner-list):
 // addresses a notice tells people to write to, never ones a campaign is sent to.
+/** A mailing list's robot (list-bounces@, owner-list@…): it answers for a list, never a person. */
+export function isListRobot(address: string): boolean {
+  return LIST_ROBOT_LOCAL_PARTS.test(address.slice(0, address.lastIndexOf('@')));
+}
+
 const LIST_ROBOT_LOCAL_PARTS =
   /^owner-|-(request|owner|bounces|confirm|join|leave|subscribe|unsubscribe|approval)(\+[^@]*)?$/i;
 
