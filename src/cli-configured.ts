@@ -33,12 +33,7 @@ export async function runConfigured(
     try {
       return runToken(rest, config, (line) => process.stdout.write(`${line}\n`));
     } catch (err) {
-      if (
-        err instanceof UsageError ||
-        err instanceof TokenError ||
-        (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-      )
-        return usageError((err as Error).message);
+      if (isUsageError(err)) return usageError((err as Error).message);
       throw err;
     }
   }
@@ -49,12 +44,7 @@ export async function runConfigured(
       return await withDatabase(config, log, (pool) => operate(command, rest, config, pool, log));
     return command === 'serve' ? await serve(config, log) : await runMigrate(config, log);
   } catch (err) {
-    if (
-      err instanceof UsageError ||
-      err instanceof MailboxUrlError ||
-      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    )
-      return usageError((err as Error).message);
+    if (isUsageError(err)) return usageError((err as Error).message);
     if (err instanceof EmbeddedPostgresError || err instanceof MigrationError) {
       log.fatal(err.message);
       process.stderr.write(`bounced: ${err.message}\n`);
@@ -64,6 +54,16 @@ export async function runConfigured(
     }
     return 1;
   }
+}
+
+/** A mistake in the command's arguments (or a token or mailbox URL given in them): exit 2. */
+function isUsageError(err: unknown): boolean {
+  return (
+    err instanceof UsageError ||
+    err instanceof TokenError ||
+    err instanceof MailboxUrlError ||
+    ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ?? false)
+  );
 }
 
 async function serve(config: Config, log: ReturnType<typeof createLogger>): Promise<number> {

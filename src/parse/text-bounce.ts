@@ -89,13 +89,13 @@ const SYSTEM_LOCAL_PARTS = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|
 
 // A mailing list's robots (Mailman's list-request, -owner, -bounces…, Majordomo's owner-list):
 // addresses a notice tells people to write to, never ones a campaign is sent to.
+const LIST_ROBOT_LOCAL_PARTS =
+  /^owner-|-(request|owner|bounces|confirm|join|leave|subscribe|unsubscribe|approval)(\+[^@]*)?$/i;
+
 /** A mailing list's robot (list-bounces@, owner-list@…): it answers for a list, never a person. */
 export function isListRobot(address: string): boolean {
   return LIST_ROBOT_LOCAL_PARTS.test(address.slice(0, address.lastIndexOf('@')));
 }
-
-const LIST_ROBOT_LOCAL_PARTS =
-  /^owner-|-(request|owner|bounces|confirm|join|leave|subscribe|unsubscribe|approval)(\+[^@]*)?$/i;
 
 export interface TextBounceOptions {
   /** Addresses that are not recipients: the bounce's From. */
@@ -280,6 +280,7 @@ function readAddresses(
   // names senders, relays and helpers too ("sent by x", "reached at y").
   if (hits.length === 0) hits.push(...mentioned.values());
   if (hits.length === 0) hits.push(...fallbacks.values());
+  // In notice order: a Sendmail entry's hit stands on its address's line, above where it was found.
   hits.sort((a, b) => a.line - b.line);
   // Recipients named on one line, before the same next one, share their error: read it once
   // (a line may name thousands of addresses).
@@ -438,9 +439,9 @@ const FAILURE_WORD = oneOf(
   /not|unknown|invalid|failed|rejected|refused|disabled|inactive|suspended|blocked|unavailable/i,
   /full|quota|exists?|error|bounced|undeliverable/i,
 );
-const FAILURE_AFTER = new RegExp(
-  `^[>"')\\]]*\\s*(?::|\\.\\.\\.|;|-\\s|\\(|[45]\\d\\d\\b|(?:[\\w']+\\s+){0,3}(?:${FAILURE_WORD.source})\\b)`,
-  'i',
+const FAILURE_AFTER = seq(
+  /^[>"')\]]*\s*/i,
+  oneOf(/:|\.\.\.|;|-\s|\(|[45]\d\d\b/i, seq(/(?:[\w']+\s+){0,3}/i, FAILURE_WORD, /\b/i)),
 );
 
 function namedAsRecipient(line: string, m: RegExpExecArray, before: string): boolean {
