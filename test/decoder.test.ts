@@ -1396,3 +1396,74 @@ test('a list holding our post for its moderator is an auto-reply naming nobody: 
   assert.equal(report.kind, 'autoreply');
   assert.deepEqual(report.recipients, []);
 });
+
+test('a reply code glued to its quoted text ("550-\'a@b… No such user\'") is not part of the address', () => {
+  const report = decode(
+    textNotice(
+      'The following message to <kate@dest.example> was undeliverable.\n' +
+        'The reason for the problem:\n' +
+        "5.1.0 - Unknown address error 550-'kate@dest.example... No such user'",
+    ),
+  );
+  assert.deepEqual(
+    report.recipients.map((r) => `${r.address} ${r.status} ${r.reason}`),
+    ['kate@dest.example 5.1.0 userunknown'],
+  );
+});
+
+test('a returned message in a text/rfc822 part, every line indented by one space, gives its Message-ID', () => {
+  const report = decode(
+    Buffer.from(
+      [
+        'From: mailer-daemon@mx.dest.example',
+        'To: b+t1@bounces.example.com',
+        'Subject: Undelivered Mail Returned to Sender',
+        'Content-Type: multipart/mixed; boundary="zz"',
+        '',
+        '--zz',
+        'Content-Type: text/plain',
+        '',
+        'jack@dest.example, ERROR CODE :550 - 5.1.1 <jack@dest.example>: Recipient address rejected: User unknown',
+        '--zz',
+        'Content-Type: text/rfc822',
+        '',
+        ' Received: from mail.example.com by mx.dest.example;',
+        '   Mon, 1 Jun 2026 10:00:00 +0000',
+        ' Message-ID: <june-3@example.com>',
+        ' To: jack@dest.example',
+        '',
+        '--zz--',
+        '',
+      ].join('\r\n'),
+    ),
+  );
+  assert.equal(messageIdOf(report.original), 'june-3@example.com');
+  assert.deepEqual(
+    report.recipients.map((r) => `${r.address} ${r.status} ${r.type}`),
+    ['jack@dest.example 5.1.1 hard'],
+  );
+});
+
+test('a transcript line of the command and its reply ("RCPT TO: x ERROR 550 …") gives the stage', () => {
+  const notice = (line: string) =>
+    decode(textNotice(`Failed recipient(s):\n5551234567@mms.example\n\nError message:\n${line}`)).recipients[0]!;
+  // At RCPT, "invalid recipient" is the address: hard.
+  const rcpt = notice('RCPT TO: 5551234567@mms.example ERROR 550 Invalid recipient');
+  assert.deepEqual([rcpt.address, rcpt.reason, rcpt.type], ['5551234567@mms.example', 'userunknown', 'hard']);
+  // The same words with no stage stay unconfirmed.
+  const bare = notice('ERROR 550 Invalid recipient');
+  assert.deepEqual([bare.reason, bare.type], ['filtered', 'soft']);
+});
+
+test("the sending server's own throttle (cPanel's max defers and failures) is never the address's fault", () => {
+  const r = decode(
+    textNotice(
+      'A message that you sent could not be delivered to one or more of its\n' +
+        'recipients. This is a permanent error. The following address(es) failed:\n\n' +
+        '  henry@dest.example\n' +
+        '    Domain example.com has exceeded the max defers and failures per hour (5/5 (100%)) allowed. ' +
+        'Message discarded.',
+    ),
+  ).recipients[0]!;
+  assert.deepEqual([r.address, r.reason, r.type], ['henry@dest.example', 'ratelimited', 'ignored']);
+});

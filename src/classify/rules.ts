@@ -812,6 +812,11 @@ export const TEXT_RULES: Rule[] = [
     ['550 5.7.1 Relay limit exceeded', /relay limit exceeded/],
     ['550 5.7.1 Sending limit exceeded', /sending limit exceeded/],
     ['550 5.7.1 You have reached the max messages per hour', /max (emails|messages) per (hour|day|minute)/],
+    // cPanel's Exim protecting its own sending domain: the message was never tried.
+    [
+      'Domain example.com has exceeded the max defers and failures per hour (5/5 (100%)) allowed. Message discarded.',
+      /exceeded the max(imum)? (number of )?defers and failures/,
+    ],
     ['421 4.7.0 Trop de connexions, essayez plus tard', /trop de connexions/],
     ['421 4.7.0 Numerous attempts to deliver from your host, try again later', /numerous attempts to deliver/],
     ['421 4.7.0 Connection limit reached for 192.0.2.1', /connection (count )?limit/],

@@ -60,15 +60,25 @@ function parseEntity(text: string, depth: number, counter: { parts: number }): M
     if (!boundary || !body.includes(`--${boundary}`)) boundary = guessBoundary(body);
     if (boundary) part.parts = splitMultipart(body, boundary).map((p) => parseEntity(p, depth + 1, counter));
   } else if (isEmbeddedMessage(ct.type)) {
-    const inner = decodeTransfer(body, headerValue(headers, 'content-transfer-encoding'));
-    part.parts = [parseEntity(inner.replace(/^\s*\n/, ''), depth + 1, counter)];
+    const inner = decodeTransfer(body, headerValue(headers, 'content-transfer-encoding')).replace(/^\s*\n/, '');
+    part.parts = [parseEntity(unindented(inner), depth + 1, counter)];
   }
   return part;
+}
+
+/**
+ * A returned message whose every line is indented by one space (Zoho's text/rfc822 part:
+ * " Received: …", " Message-ID: …"), as the message it was.
+ */
+function unindented(message: string): string {
+  return /^ [\x21-\x39\x3b-\x7e]+:/.test(message) ? message.replace(/^ /gm, '') : message;
 }
 
 export function isEmbeddedMessage(type: string): boolean {
   return (
     type === 'message/rfc822' ||
+    // Zoho's name for the returned message.
+    type === 'text/rfc822' ||
     type === 'message/global' ||
     type === 'text/rfc822-headers' ||
     type === 'message/rfc822-headers' ||

@@ -248,8 +248,10 @@ function readAddresses(
     let facts: LineFacts | undefined;
     for (const m of found[i]!) {
       // Trailing punctuation, a script change glued to the domain ("a@b.jp您好", "a@b.jp،"), and
-      // an X.400 or Exchange type glued to the front ("dda:SMTP=a@b", "SMTP:a@b" is cut at ":").
+      // an X.400 or Exchange type glued to the front ("dda:SMTP=a@b", "SMTP:a@b" is cut at ":"),
+      // and a reply code before its quoted text (Amazon SES: "550-'a@b... No such user'").
       const address = m[0]
+        .replace(/^[245]\d\d-'/, '')
         .replace(/^[.'=]+|[.'=]+$/g, '')
         .replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1')
         .replace(/^(smtp|rfc822|x400)=/i, '');
@@ -538,9 +540,11 @@ export function commandSaid(diagnostic: string): string | null {
   if (said) return normaliseCommand(said[1]!);
   // A transcript line that sent the command ("hMailServer sent: RCPT TO:<x>", MDaemon "--> RCPT To:<x>").
   // ("Sent: Data sheet" in an Exchange notice's summary is not one: DATA is upper case there.)
-  // … or that names the command whose reply follows ("RCPT TO generated following response:").
+  // … or that names the command whose reply follows ("RCPT TO generated following response:"),
+  // or the command with its reply after it (Apache James: "RCPT TO: x@y ERROR 550 Invalid recipient").
   const sent =
     /(?:\bsent:|\bsent\s*>>>|-->)\s*(RCPT TO|MAIL FROM)\s*:/i.exec(diagnostic) ??
+    /(?:^|\s)(RCPT TO|MAIL FROM)\s*:\s*<?[^\s<>@]+@[^\s<>]+?>?\s+(?:error:?\s+)?[45]\d\d\b/i.exec(diagnostic) ??
     /(?:\b[Ss]ent:|-->)\s*(DATA)\b/.exec(diagnostic) ??
     /\b(RCPT TO|MAIL FROM|DATA) generated (the )?following response/i.exec(diagnostic);
   if (sent) return normaliseCommand(sent[1]!);
