@@ -877,6 +877,7 @@ export const TEXT_RULES: Rule[] = [
     ['554 5.7.1 Rejecting banned content', /(rejecting|unacceptable|banned) (mail )?content/],
     ['550 Content reject. FAAAANsG60M9BmDT.1', /(mail )?content (denied|reject(ed)?\b)/],
     ['553 Mail data refused by AISP, rule [169648].', /mail data refused/],
+    ['Wiadomosc zostala odrzucona przez system antyspamowy', /odrzucon[ay] przez (system )?antyspam/],
     [
       '553 5.7.1 <rcpt@example.net>... SpamTrap=reject mode, dsn=5.7.1, Message blocked by SpamTrap Technology',
       /spamtrap/,
@@ -952,7 +953,7 @@ export const TEXT_RULES: Rule[] = [
   ]),
   rule('domain.nullmx', 'notaccept', [
     ['550 5.1.10 Inbounds disabled for example.com', /inbounds disabled/],
-    ['550 5.1.10 Mail receiving disabled for this domain', /mail receiving disabled/],
+    ['550 5.1.10 Mail receiving disabled for this domain', /mail receiving disabled for (this |the )?domain/],
     ['550 5.1.10 No route for current request', /no route for current request/],
     ['550 5.1.10 The SMTP protocol returned a permanent error', /smtp protocol returned a permanent error/],
     ["Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", /couldn't find a mail exchanger/],
@@ -1134,6 +1135,11 @@ export const TEXT_RULES: Rule[] = [
     ],
     ['550 5.2.1 user@example.com is no longer valid', /@[^\s@]+ is no longer valid/],
     ['550 <rcpt> is now disabled with MTA service.', /> is now disabled/],
+    // A mail server's local module about one account ("LOCAL module(account x) reports:").
+    ['mail receiving disabled', /mail receiving (is )?disabled/],
+    ['Podane konto jest zablokowane administracyjnie lub nieaktywne', /konto .{0,40}(zablokowane|nieaktywne)/],
+    ['El usuario esta en estado: inactivo', /usuario est[áa] en estado:? inactivo/],
+    ["Questo indirizzo e' bloccato per inutilizzo", /bloccat[ao] per (inutilizzo|inattivit)/],
     ['550 The domain example.net is currently suspended. Try later.', /is currently suspended/],
     ['550 5.2.1 Archived recipient', /archived recipient/],
     ['550 5.2.1 Destinataire archivé', /destinataire archiv/],
@@ -1434,6 +1440,7 @@ export const TEXT_RULES: Rule[] = [
     ['550 5.1.1 Dit adres bestaat niet', /(adres|gebruiker|mailbox|ontvanger) .{0,30}bestaat niet/],
     ['550 5.1.1 Skrzynka nie istnieje', /(adres|użytkownik|odbiorca|skrzynka) .{0,30}nie istnieje/],
     ['550 5.1.1 Nieznany odbiorca', /nieznany (użytkownik|odbiorca|adresat)/],
+    ['550 5.1.1 Nie ma takiego konta', /nie ma (takiego|takiej) (konta|skrzynki|użytkownika|adresu)/],
     [
       '550 5.1.1 Адрес не существует',
       /(пользовател|адрес|ящик|получател|адресат)\S* .{0,30}(не существует|не найден|несуществ)/,
@@ -1493,7 +1500,10 @@ export const TEXT_RULES: Rule[] = [
     ['rcpt@example.net... Deferred: No such file or directory', /no such file or directory/],
     ['554 5.3.0 Message ended early', /message ended early/],
     ['554 5.4.6 Forwarding loop broken', /forwarding loop broken/],
-    ["451 4.3.0 Can't create output file", /can't create (user )?output file/],
+    // Sendmail's local delivery ("(reason: Can't create output)"): the mailbox exists, writing failed.
+    ["451 4.3.0 Can't create output file", /can't create (user )?output\b/],
+    // Sendmail finding itself in the receiving domain's MX list: the domain's DNS is wrong.
+    ['554 5.0.0 MX list for example.net. points back to mx.example.com', /mx list for .{0,80} points back to/],
     [
       'can not open new email file errno=13 ' +
         'file=/home/vpopmail/domains/example.net/0/rcpt/Maildir/tmp/1.2.mx05,S=212350',
