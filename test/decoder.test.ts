@@ -1359,6 +1359,9 @@ test('an unmarked answer whose words say it is automatic is an auto-reply, unles
     'Thank you for your message. I am currently away on holiday and will return on 12 August.',
     'This is an automatic reply. I am on vacation until next week.',
     "I'm on parental leave until March. Please write to team@dest.example.",
+    // A help desk's acknowledgement: the message arrived and waits for a person.
+    'Thank you for contacting us. Your request (#48213) has been received and will be reviewed by our staff.',
+    'We have received your email and will get back to you within two working days.',
   ]) {
     const report = answer('Re: November news', words);
     assert.equal(report.kind, 'autoreply', words);

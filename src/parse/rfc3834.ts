@@ -102,6 +102,10 @@ const AUTOMATIC_WORDS = anyOf(
   /\b(i am|i'm|i will be|i shall be) (currently |now )?(away|on (vacation|holiday|leave))\b/i,
   /\b(i am|i'm|i will be) (currently |now )?on (annual|parental|maternity|paternity|sick|medical) leave\b/i,
   /\blimited access to (my )?e-?mail\b/i,
+  // A help desk's or a shop's acknowledgement: the message arrived and waits for a person.
+  /\byour (request|ticket|case|inquiry|enquiry|message|e-?mail) (\(?#?[\w-]+\)? )?has been (received|logged|created|opened)\b/i,
+  /\b(we|i) (have|has) received your (e-?mail|message|request|inquiry|enquiry)\b/i,
+  /\bthis is an automated (message|response|reply|acknowledge?ment)\b/i,
 );
 /** Longer than this, a text is a person writing, or a bounce quoting one. */
 const AUTOMATIC_ANSWER_CHARS = 3000;
