@@ -103,7 +103,10 @@ const AUTOMATIC_WORDS = anyOf(
   /\b(i am|i'm|i will be) (currently |now )?on (annual|parental|maternity|paternity|sick|medical) leave\b/i,
   /\blimited access to (my )?e-?mail\b/i,
   // A help desk's or a shop's acknowledgement: the message arrived and waits for a person.
-  /\byour (request|ticket|case|inquiry|enquiry|message|e-?mail) (\(?#?[\w-]+\)? )?has been (received|logged|created|opened)\b/i,
+  seq(
+    /\byour (request|ticket|case|inquiry|enquiry|message|e-?mail) (\(?#?[\w-]+\)? )?/i,
+    /has been (received|logged|created|opened)\b/i,
+  ),
   /\b(we|i) (have|has) received your (e-?mail|message|request|inquiry|enquiry)\b/i,
   /\bthis is an automated (message|response|reply|acknowledge?ment)\b/i,
 );
