@@ -875,12 +875,23 @@ test("Outlook's auto-reply subjects in other languages are auto-replies; a human
     'Automatikus válasz: Hello',
     'Resposta automática: Hello',
     '자동 응답: Hello',
+    'Automatyczna odpowiedź: Hello',
+    'Fuera de la oficina: Hello',
+    'Fuori ufficio: Hello',
+    'Afwezig: Hello',
+    // Domino's, a name before the words, a mark after the subject, a German receipt confirmation.
+    'AUTO: Max Mustermann is out of the office (returning 06/08/2026)',
+    'Max Mustermann is out of the office.',
+    'Re: Hello [auto-reply]',
+    'Eingangsbestätigung: Hello',
   ]) {
     const report = decode(reply(subject));
     assert.equal(report.kind, 'autoreply', subject);
     assert.equal(report.recipients[0]?.address, 'max@dest.example');
   }
   assert.equal(decode(reply('Re: Hello')).kind, 'other');
+  assert.equal(decode(reply('Re: Are you away next week?')).kind, 'other');
+  assert.equal(decode(reply('Re: Is the office open on Monday?')).kind, 'other');
 });
 
 test('an auto-reply saying the mailbox is retired is a suspended mailbox; a vacation or no-reply is not', () => {

@@ -16,6 +16,13 @@ const AUTO_SUBJECT = seq(
     /자동 응답|不在通知|automaattinen vastaus|odpowied[źz] automatyczna|automatick[áa] odpov[ěe]d/i,
     /автоматический ответ|автоответ|otomatik yan[ıi]t|자동 회신|自動回覆|自動応答|自動返信|自动回复/i,
     /autoreply|ooo\b/i,
+    /automatyczna odpowied[źz]|fuera de (la )?oficina|fuori (dall')?ufficio|fora do escrit[óo]rio|poza biurem/i,
+    /afwezig|fr[åa]nvaro|frav[æe]r|hors du bureau|au[ßs]er haus|nicht im b[üu]ro/i,
+    // A receipt confirmation (German "Eingangsbestätigung"), and Domino's "AUTO: Amy is out of the office".
+    /(eingangs|empfangs)best[äa]tigung|auto:/i,
+    // The words after a name or the subject: "Amy Doe is out of the office", "Re: news [auto-reply]".
+    /[^\n]{0,120}\b(is|am|are) (currently )?(out of (the )?office|away|on (vacation|holiday|leave))\b/i,
+    /[^\n]{0,200}\[auto[- ]?(reply|response|answer)\]/i,
   ),
 );
 
