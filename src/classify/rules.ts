@@ -275,6 +275,8 @@ export const TEXT_RULES: Rule[] = [
   rule('auth.dkim', 'authfailure', [
     ['550 5.7.1 DKIM signature verification failed', /\bdkim\b.{0,40}(fail|invalid|signature|required)/],
     ['550 5.7.20 message does not pass DKIM', /(fail|invalid|not pass)\w*.{0,30}\bdkim\b/],
+    // DKIM's forerunner, still named in older filters' replies.
+    ['550 Message does not pass DomainKeys', /(not pass|fail\w*) .{0,20}domainkeys|domainkeys .{0,20}fail/],
   ]),
   rule('auth.unauthenticated', 'authfailure', [
     [
@@ -362,6 +364,9 @@ export const TEXT_RULES: Rule[] = [
     ['554 5.7.1 Rejected because of a low sender score', /sender (score|reputation)/],
     ['550 5.7.1 Message rejected because of IP reputation', /ip reputation/],
     ['550 5.7.1 Rejected due to SenderScore of 192.0.2.1', /\bsenderscore\b/],
+    // Our domain's or host's record with this receiver: bounces or unknown users it sent before.
+    ['550 Domain has received too many bounces', /received too many bounces/],
+    ['550 5.7.1 Excessive userid unknowns', /excessive (userid|user id|user) unknowns/],
     [
       '421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints',
       /temporarily deferred due to (unexpected volume or )?user complaints/,
@@ -430,6 +435,7 @@ export const TEXT_RULES: Rule[] = [
   rule('block.sending-ip', 'blocked', [
     ['421 4.7.0 Too many bad commands from 192.0.2.1, closing connection', /too many bad commands from/],
     ['550 5.7.1 Too many invalid recipients from your host', /too many invalid recipients/],
+    ['550 5.7.1 Not allowed access from your location', /not allowed access from your (location|country|region)/],
     ['550 5.7.1 Mail from IP 192.0.2.1 was rejected', /mail from ip .{0,40}(rejected|refused|blocked)/],
     [
       '421 4.7.0 Messages from 192.0.2.1 will be permanently deferred',
@@ -1135,6 +1141,7 @@ export const TEXT_RULES: Rule[] = [
     ],
     ['550 5.2.1 user@example.com is no longer valid', /@[^\s@]+ is no longer valid/],
     ['550 <rcpt> is now disabled with MTA service.', /> is now disabled/],
+    ['550 Mail is not currently being accepted for this mailbox', /not currently being accepted for this mailbox/],
     // A mail server's local module about one account ("LOCAL module(account x) reports:").
     ['mail receiving disabled', /mail receiving (is )?disabled/],
     ['Podane konto jest zablokowane administracyjnie lub nieaktywne', /konto .{0,40}(zablokowane|nieaktywne)/],
@@ -1274,6 +1281,12 @@ export const TEXT_RULES: Rule[] = [
     { certain: true },
   ),
   rule('mailbox.unknown', 'userunknown', [
+    ['550 No one with that email address here', /no one (with that|by that) (e-?mail )?(address|name)/],
+    ['550 No such mail drop defined', /no such mail ?drop/],
+    ["550 This server doesn't handle mail for that user", /(doesn't|does not) handle mail for (that|this) user/],
+    ['550 Unable to find alias user', /unable to find (alias|the) (user|recipient|mailbox)/],
+    ['550 Recipient no longer on server', /(recipient|user|mailbox) (is )?no longer on (this |the )?server/],
+    ['550 5.1.1 Invalid account', /^[45]\d\d (\d\.\d{1,3}\.\d{1,3} )?invalid account\b/],
     ['550 5.1.1 Adresse du destinataire introuvable', /(adresse|destinataire)\S* .{0,40}introuvable/],
     ['550 5.1.1 Empfänger nicht gefunden', /(adresse|empfänger|postfach)\S* .{0,30}nicht gefunden/],
     [
@@ -1859,6 +1872,7 @@ export const TEXT_RULES: Rule[] = [
     ["451 4.4.1 Couldn't connect to the mail exchanger", /couldn't connect/],
     ['421 4.4.0 Unable to connect to mx.example.com', /unable to connect/],
     ['451 4.4.1 Cannot connect to mx.example.com', /cannot connect/],
+    ["can't connect to mx.example.com", /can't connect to/],
     ['421 Host not reachable', /not (responding|reachable)/],
     ['451 4.4.2 Remote host closed connection', /remote (server|host|end) (closed|disconnected|not responding)/],
     ['451 4.4.2 Unexpected EOF during the SMTP session', /unexpected (eof|end of|disconnect)/],
@@ -1871,6 +1885,7 @@ export const TEXT_RULES: Rule[] = [
     ['421 server too busy, try again', /(server|system) (is )?too busy/],
     ['421 4.3.2 Too busy to accept mail now', /too busy to accept/],
     ['421 4.3.2 System load is too high', /load (is )?too high/],
+    ['421 Too much load, try again later', /too much load/],
     ['X-Postfix; mail for example.jp loops back to myself', /loops back to myself/],
     [
       '451 4.3.0 Internal server error, please try again later',
