@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { decode } from '../src/parse/index.ts';
 import { parseMessage } from '../src/parse/mime.ts';
 import { messageIdOf } from '../src/parse/original.ts';
-import { textNotice } from './support/notices.ts';
+import { dsnNotice, textNotice } from './support/notices.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/decoder/', import.meta.url));
 const load = (name: string) => readFileSync(FIXTURES + name);
@@ -1480,4 +1480,93 @@ test("the sending server's own throttle (cPanel's max defers and failures) is ne
     ),
   ).recipients[0]!;
   assert.deepEqual([r.address, r.reason, r.type], ['henry@dest.example', 'ratelimited', 'ignored']);
+});
+
+test("complaints outside ARF: Microsoft's JMRP (attached, or Hotmail's older report itself) and AOL's scomp", () => {
+  const jmrpAttached = decode(
+    Buffer.from(
+      [
+        'From: staff@hotmail.com',
+        'To: fbl@bounces.example.com',
+        'Subject: complaint about message from 192.0.2.1',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: message/rfc822',
+        '',
+        'X-HmXmrOriginalRecipient: <pat@hotmail.example>',
+        'Message-ID: <june-6@example.com>',
+        'To: <undisclosed>',
+        '',
+        'Hello',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    ),
+  );
+  const jmrpItself = decode(
+    Buffer.from(
+      textNotice('Hello', { from: 'staff@hotmail.com', subject: 'complaint about message from 192.0.2.1' })
+        .toString()
+        .replace(
+          'Subject:',
+          'X-HmXmrOriginalRecipient: <pat@hotmail.example>\r\nMessage-ID: <june-6@example.com>\r\nSubject:',
+        ),
+    ),
+  );
+  const scomp = decode(
+    Buffer.from(
+      [
+        'From: scomp@aol.net',
+        'To: fbl@bounces.example.com',
+        'Subject: Client TOS Notification',
+        'X-Loop: scomp',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'This is an email abuse report for an email message received from IP 192.0.2.1.',
+        '--b',
+        'Content-Type: message/rfc822',
+        '',
+        'From: news@example.com',
+        'To: pat@aol.example',
+        'Message-ID: <june-5@example.com>',
+        '',
+        'Hello',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    ),
+  );
+  for (const [report, id, role] of [
+    [jmrpAttached, 'june-6@example.com', 'feedback-field'],
+    [jmrpItself, 'june-6@example.com', 'feedback-field'],
+    [scomp, 'june-5@example.com', 'original-to'],
+  ] as const) {
+    assert.equal(report.kind, 'feedback');
+    assert.equal(messageIdOf(report.original), id);
+    assert.deepEqual(
+      report.recipients.map((r) => [r.address.replace(/@.*/, ''), r.reason, r.type, r.role]),
+      [['pat', 'feedback', 'ignored', role]],
+    );
+  }
+});
+
+test('a Final-Recipient written address first ("x@y; rfc822") is read', () => {
+  // The words name nobody: only the DSN field says who failed.
+  const report = decode(
+    Buffer.from(
+      dsnNotice('quinn@dest.example', 'june-7@example.com', '550 5.1.1 user unknown')
+        .toString()
+        .replace('<quinn@dest.example>: 550 5.1.1 user unknown', 'Your message could not be delivered.')
+        .replace('Final-Recipient: rfc822; quinn@dest.example', 'Final-Recipient: quinn@dest.example; rfc822')
+        .replace(/\r\nTo: quinn@dest.example/, ''),
+    ),
+  );
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.status, r.type]),
+    [['quinn@dest.example', '5.1.1', 'hard']],
+  );
 });

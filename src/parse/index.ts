@@ -21,6 +21,7 @@ import {
 import { originalFromHeaders, originalFromText } from './original.ts';
 import {
   complaint,
+  type FactRole,
   type OriginalMessage,
   type RecipientEvidence,
   type RecipientFact,
@@ -271,7 +272,12 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
     from: decodeWords(headerValue(root.headers, 'from') ?? ''),
   };
   return (
-    readArf(message) ?? readJmrp(message) ?? readMdn(message) ?? readUnsubscribe(message) ?? readNotice(message, rules)
+    readArf(message) ??
+    readJmrp(message) ??
+    readScomp(message) ??
+    readMdn(message) ??
+    readUnsubscribe(message) ??
+    readNotice(message, rules)
   );
 }
 
@@ -370,25 +376,49 @@ function originalWithId(messageId: string): OriginalMessage {
 
 /**
  * Microsoft's JMRP complaints (Outlook.com, Hotmail) are not ARF: the complained-about
- * message comes back whole, naming its recipient in X-HmXmrOriginalRecipient.
+ * message comes back whole, naming its recipient in X-HmXmrOriginalRecipient: attached, or
+ * (Hotmail's older form) as the report itself, the header added to its own.
  */
 function readJmrp({ root, parts }: Message): Report | null {
-  const headers = parts.find(
+  const attached = parts.find(
     (p) =>
       p !== root &&
       isEmbeddedMessage(p.type) &&
       p.parts[0] &&
       headerValue(p.parts[0].headers, 'x-hmxmroriginalrecipient'),
   )?.parts[0]?.headers;
+  const headers = attached ?? (headerValue(root.headers, 'x-hmxmroriginalrecipient') ? root.headers : null);
   if (!headers) return null;
   const address = addressField(headerValue(headers, 'x-hmxmroriginalrecipient'));
+  return complaintReport('jmrp', originalFromHeaders(headers), address, 'jmrp.complaint');
+}
+
+/**
+ * AOL's complaints before ARF ("Client TOS Notification", X-Loop: scomp): the complained-about
+ * message comes back attached, and its one To is the member who complained.
+ */
+function readScomp({ root, parts }: Message): Report | null {
+  if (!/\bscomp\b/i.test(headerValue(root.headers, 'x-loop') ?? '')) return null;
+  const headers = parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0])?.parts[0]?.headers;
+  const original = headers ? originalFromHeaders(headers) : null;
+  const to = addressesIn(original?.to);
+  return complaintReport('scomp', original, to.length === 1 ? to[0]! : null, 'scomp.complaint', 'original-to');
+}
+
+function complaintReport(
+  decodedBy: string,
+  original: OriginalMessage | null,
+  address: string | null,
+  rule: string,
+  role: FactRole = 'feedback-field',
+): Report {
   return {
     ...emptyReport(),
     kind: 'feedback',
-    decodedBy: 'jmrp',
-    original: originalFromHeaders(headers),
+    decodedBy,
+    original,
     feedback: { type: 'abuse', userAgent: null, sourceIp: null, arrivalDate: null, reportedDomain: null },
-    recipients: address ? [complaint(address, 'jmrp.complaint')] : [],
+    recipients: address ? [complaint(address, rule, role)] : [],
   };
 }
 

@@ -84,7 +84,10 @@ function mergeStrayFields(blocks: Fields[]): Fields[] {
 /** "rfc822; <User@Example.COM>" -> "User@Example.COM"; xtext "+40" escapes undone. */
 export function addressField(value: string | undefined): string | null {
   if (!value) return null;
-  let v = value.includes(';') ? value.slice(value.indexOf(';') + 1) : value;
+  const semicolon = value.indexOf(';');
+  let v = semicolon >= 0 ? value.slice(semicolon + 1) : value;
+  // Some MTAs write the type after the address ("x@y; rfc822"): the address is before it.
+  if (semicolon >= 0 && !v.includes('@') && value.slice(0, semicolon).includes('@')) v = value.slice(0, semicolon);
   v = v.replace(/\+([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
   // A quoted local part stays quoted: "first..last"@example.com is another address than first..last@.
   const quoted = /("[^"\r\n]+"@[^\s<>"';,()]+)/.exec(v)?.[1];
