@@ -50,6 +50,46 @@ test('a byte-order mark or blank lines before the first header never change what
   );
 });
 
+test("a DSN's Status: field stands unless the receiver's code is as specific or more, in the same class", () => {
+  // RFC 3463: x.0.0 says only "failed", x.N.0 names the subject, x.N.M the detail.
+  const specificity = ([, subject, detail]: number[]) => (subject === 0 ? 0 : detail === 0 ? 1 : 2);
+  const code = (cls: number) =>
+    fc.tuple(fc.constant(cls), fc.integer({ min: 0, max: 7 }), fc.constantFrom(0, 0, 1, 2, 10));
+  const pair = fc
+    .constantFrom(5, 4)
+    .chain((fieldClass) => fc.tuple(code(fieldClass), fc.constantFrom(fieldClass, 9 - fieldClass).chain(code)));
+  fc.assert(
+    fc.property(pair, ([field, said]) => {
+      const [f, d] = [field.join('.'), said.join('.')];
+      const dsn = [
+        'From: MAILER-DAEMON@mx.dest.example',
+        'Subject: Undelivered Mail Returned to Sender',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+        '',
+        '--B',
+        'Content-Type: text/plain',
+        '',
+        'Delivery failed.',
+        '--B',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.dest.example',
+        '',
+        'Final-Recipient: rfc822; amy@dest.example',
+        // The Action agrees with the field's class.
+        `Action: ${field[0] === 5 ? 'failed' : 'delayed'}`,
+        `Status: ${f}`,
+        `Diagnostic-Code: smtp; ${said[0]}50 ${d} refused`,
+        '--B--',
+        '',
+      ].join('\r\n');
+      const wins = said[0] === field[0] && specificity(said) >= specificity(field);
+      assert.equal(decode(Buffer.from(dsn)).recipients[0]?.status, wins ? d : f);
+    }),
+    { numRuns: 300 },
+  );
+});
+
 test('an address a notice offers help at, or names as its sender, never becomes a failed recipient', () => {
   const failedLine = fc.constantFrom(
     (r: string) => `${r}: 550 5.1.1 user unknown`,

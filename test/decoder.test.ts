@@ -1570,3 +1570,21 @@ test('a Final-Recipient written address first ("x@y; rfc822") is read', () => {
     [['quinn@dest.example', '5.1.1', 'hard']],
   );
 });
+
+test("a Status: field that contradicts its Action gives way to the receiver's code of the Action's class", () => {
+  const status = (field: string, act: string, said: string) =>
+    decode(
+      Buffer.from(
+        dsnNotice('amy@dest.example', 'june-8@example.com', said)
+          .toString()
+          .replace(/Status: \S+/, `Status: ${field}`)
+          .replace('Action: failed', `Action: ${act}`),
+      ),
+    ).recipients[0]?.status;
+  // Failed, yet Status 4.5.0: the receiver's 550 5.5.0 is the verdict.
+  assert.equal(status('4.5.0', 'failed', '550 5.5.0 Service refused, please try later'), '5.5.0');
+  // Failed with Status 5.0.0 after a last temporary reply: the field's class stands.
+  assert.equal(status('5.0.0', 'failed', '421 4.4.2 Connection timed out'), '5.0.0');
+  // Delayed, Status 5.1.1 over a 450 4.2.2: the delay's class.
+  assert.equal(status('5.1.1', 'delayed', '452 4.2.2 Mailbox full'), '4.2.2');
+});

@@ -549,6 +549,9 @@ function dsnEvidence(
     // A lone recipient's Sendmail transcript ends with the reply the DSN fields leave out
     // ("554 5.3.0 unknown mailer error 255" for "Diagnostic-Code: X-Unix; 255").
     const last = onlyRecipient && !r.replyCode ? lastTranscriptReply(lines) : null;
+    // The notice's words fill in a Status: that says only "failed" (x.0.0), in its class.
+    const said = text?.status ?? (last ? findStatus(last) : null);
+    const filled = !r.status || (/^\d\.0\.0$/.test(r.status) && said?.[0] === r.status[0]);
     return {
       ...r,
       diagnosticCode:
@@ -557,11 +560,7 @@ function dsnEvidence(
           : (diagnosticCode ?? last),
       command,
       replyCode: r.replyCode ?? text?.replyCode ?? (last ? findReplyCode(last) : null),
-      // The notice's words fill in a Status: that says only "failed" (x.0.0).
-      status:
-        r.status && !/^\d\.0\.0$/.test(r.status)
-          ? r.status
-          : (text?.status ?? (last ? findStatus(last) : null) ?? r.status),
+      status: filled ? (said ?? r.status) : r.status,
       context: text?.diagnosticCode ?? noticeText,
     };
   });

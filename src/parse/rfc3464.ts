@@ -164,7 +164,12 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
       address,
       role: 'dsn-field',
       action: action(b.get('action')),
-      status: moreSpecific(statusField, fromDiagnostic, diagnostic ? lastStatus(diagnostic) : null),
+      status: moreSpecific(
+        statusField,
+        fromDiagnostic,
+        diagnostic ? lastStatus(diagnostic) : null,
+        action(b.get('action')),
+      ),
       // A local program's exit code ("X-Unix; 255") is not an SMTP reply.
       replyCode: diagnostic && !/^x-unix;/i.test(diagnostic) ? findReplyCode(diagnostic) : null,
       diagnosticCode: diagnostic,
@@ -192,11 +197,26 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
  * Connection timed out>"). (Letting the field win over an equally specific receiver's code
  * agrees less with real bounces: status agreement on the shared corpus 0.986 against 0.994.)
  */
-function moreSpecific(field: string | null, diagnostic: string | null, lastInDiagnostic: string | null): string | null {
+function moreSpecific(
+  field: string | null,
+  diagnostic: string | null,
+  lastInDiagnostic: string | null,
+  action: Action | null,
+): string | null {
   if (!field) return diagnostic;
   if (/^\d\.4\.7$/.test(field)) return lastInDiagnostic?.[0] === field[0] ? lastInDiagnostic : field;
   if (!diagnostic) return field;
+  // A code of another class is another verdict (the 4xx a sender gave up after, under a
+  // 5.x.x Status): the field's class stands, unless the field contradicts the Action it
+  // stands beside (Status 4.5.0 on a failed recipient whose receiver said 550 5.5.0).
+  if (diagnostic[0] !== field[0])
+    return diagnostic[0] === classOf(action) && field[0] !== classOf(action) ? diagnostic : field;
   return specificity(diagnostic) >= specificity(field) ? diagnostic : field;
+}
+
+/** The status class an Action speaks for: 5 failed, 4 delayed, 2 delivered. */
+function classOf(action: Action | null): string | undefined {
+  return action === 'failed' ? '5' : action === 'delayed' ? '4' : action ? '2' : undefined;
 }
 
 /** RFC 3463: x.0.0 says "failed", x.N.0 names the subject, x.N.M the detail. */
