@@ -1588,3 +1588,73 @@ test("a Status: field that contradicts its Action gives way to the receiver's co
   // Delayed, Status 5.1.1 over a 450 4.2.2: the delay's class.
   assert.equal(status('5.1.1', 'delayed', '452 4.2.2 Mailbox full'), '4.2.2');
 });
+
+test("the returned message's Message-ID, wherever a notice puts the copy", () => {
+  const headers = ['Received: from mail.example.com by mx.dest.example;', 'From: news@example.com'];
+  const copy = [...headers, 'To: amy@dest.example', 'Message-ID: <june-9@example.com>', 'Subject: June'];
+  const notice = (body: string[], contentType = 'multipart/mixed; boundary="b"') =>
+    Buffer.from(
+      [
+        'From: MAILER-DAEMON@mx.dest.example',
+        'To: b+t1@bounces.example.com',
+        'Subject: Returned mail: User unknown',
+        `Content-Type: ${contentType}`,
+        '',
+        ...body,
+        '',
+      ].join('\r\n'),
+    );
+  const failed = ['--b', 'Content-Type: text/plain', '', 'amy@dest.example [User unknown]', ''];
+  const cases: Array<[string, Buffer]> = [
+    ['a fragment (message/partial)', notice([...failed, '--b', 'Content-Type: message/partial', '', ...copy, '--b--'])],
+    ['a part without a Content-Type, its headers the copy', notice([...failed, '--b', ...copy, '', 'Hello', '--b--'])],
+    ['a text part of the headers', notice([...failed, '--b', 'Content-Type: text/plain', '', ...copy, '--b--'])],
+    [
+      'folded lines that lost their indent',
+      notice([
+        ...failed,
+        '--b',
+        'Content-Type: message/rfc822',
+        '',
+        'Received: from mail.example.com',
+        'by mx.dest.example with ESMTP id 44kW',
+        'for <amy@dest.example>; Mon, 1 Jun 2026 10:00:00 +0000',
+        ...copy.slice(1),
+        '',
+        'Hello',
+        '--b--',
+      ]),
+    ],
+    [
+      'a copy after a rule of dashes in a text notice',
+      notice(
+        ['Each of the following recipients was rejected:', '<amy@dest.example>', '-------------------------', ...copy],
+        'text/plain',
+      ),
+    ],
+    [
+      'a notice pasted whole into a text part, its MIME part headers kept',
+      notice(
+        [
+          'amy@dest.example: host mx.dest.example said: 550 5.1.1 User unknown',
+          '',
+          '--OLD.123/mx.dest.example',
+          'Content-Description: Undelivered Message',
+          'Content-Type: message/rfc822',
+          '',
+          ...copy,
+        ],
+        'text/plain',
+      ),
+    ],
+  ];
+  for (const [shape, message] of cases) {
+    const report = decode(message);
+    assert.equal(messageIdOf(report.original), 'june-9@example.com', shape);
+    assert.deepEqual(
+      report.recipients.map((r) => r.address),
+      ['amy@dest.example'],
+      shape,
+    );
+  }
+});

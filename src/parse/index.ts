@@ -10,11 +10,13 @@ import { readListRefusal } from './list-robot.ts';
 import { isRefusal, readDisposition } from './mdn.ts';
 import {
   decodeWords,
+  type Header,
   headerValue,
   isEmbeddedMessage,
   type MimePart,
   parseMessage,
   partText,
+  splitHeaders,
   toText,
   walk,
 } from './mime.ts';
@@ -169,13 +171,30 @@ function findOriginal(root: MimePart, quoted: string | null): OriginalMessage | 
 
 function* originalCopies(root: MimePart, quoted: string | null): Generator<OriginalMessage | null> {
   for (const part of walk(root)) {
-    if (part === root || !isEmbeddedMessage(part.type) || !part.parts[0]) continue;
-    yield originalFromHeaders(part.parts[0].headers);
-    // Some MTAs leave out the blank line after the part's Content-Type: the returned
-    // message's headers then run on in the part's own.
-    yield originalFromHeaders(part.headers);
+    if (part === root) continue;
+    if (isEmbeddedMessage(part.type) && part.parts[0]) {
+      yield originalFromHeaders(part.parts[0].headers);
+      // Some MTAs leave out the blank line after the part's Content-Type: the returned
+      // message's headers then run on in the part's own.
+      yield originalFromHeaders(part.headers);
+    } else if (namesAMessage(part.headers)) {
+      // A part with no Content-Type of its own, the returned message's headers as its own.
+      yield originalFromHeaders(part.headers);
+    } else if (part.type === 'text/plain' && part.parts.length === 0 && /^\s*[A-Za-z][\w-]*:/.test(part.body)) {
+      // A text part that is the returned message's headers (Oracle's Messaging Server).
+      const { headers } = splitHeaders(partText(part).replace(/^\s*\n/, ''));
+      if (namesAMessage(headers)) yield originalFromHeaders(headers);
+    }
   }
   if (quoted) yield originalFromText(quoted);
+}
+
+/** Part headers that are a message's own: a Message-ID, and a From or a Received trace. */
+function namesAMessage(headers: Header[]): boolean {
+  return (
+    headerValue(headers, 'message-id') !== undefined &&
+    (headerValue(headers, 'from') !== undefined || headerValue(headers, 'received') !== undefined)
+  );
 }
 
 function addressesIn(value: string | null | undefined): string[] {

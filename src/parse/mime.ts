@@ -61,9 +61,21 @@ function parseEntity(text: string, depth: number, counter: { parts: number }): M
     if (boundary) part.parts = splitMultipart(body, boundary).map((p) => parseEntity(p, depth + 1, counter));
   } else if (isEmbeddedMessage(ct.type)) {
     const inner = decodeTransfer(body, headerValue(headers, 'content-transfer-encoding')).replace(/^\s*\n/, '');
-    part.parts = [parseEntity(unindented(inner), depth + 1, counter)];
+    part.parts = [parseEntity(refold(unindented(inner)), depth + 1, counter)];
   }
   return part;
+}
+
+/**
+ * A copy pasted into a notice, or returned by a careless MTA, often loses the indent of
+ * folded lines ("Received: from x (via" then "HTTP); Sat, 29 Nov 2014"): up to the first
+ * blank line, a line that starts no field continues the one above.
+ */
+export function refold(block: string): string {
+  const end = block.search(/\n[ \t]*\n/);
+  const head = end < 0 ? block : block.slice(0, end);
+  const mended = head.replace(/\n(?![ \t]|[A-Za-z][A-Za-z0-9-]*:)/g, '\n ');
+  return end < 0 ? mended : mended + block.slice(end);
 }
 
 /**
@@ -79,6 +91,8 @@ export function isEmbeddedMessage(type: string): boolean {
     type === 'message/rfc822' ||
     // Zoho's name for the returned message.
     type === 'text/rfc822' ||
+    // A fragment (RFC 2046): the first one starts with the message's headers.
+    type === 'message/partial' ||
     type === 'message/global' ||
     type === 'text/rfc822-headers' ||
     type === 'message/rfc822-headers' ||

@@ -1,5 +1,5 @@
 // The returned copy of the sent message: the headers the correlator needs.
-import { decodeWords, type Header, headerValue, splitHeaders } from './mime.ts';
+import { decodeWords, type Header, headerValue, refold, splitHeaders } from './mime.ts';
 import type { OriginalMessage } from './report.ts';
 
 export function originalFromHeaders(headers: Header[]): OriginalMessage | null {
@@ -26,22 +26,18 @@ export function originalFromHeaders(headers: Header[]): OriginalMessage | null {
 
 /** Quoted text: skip blank lines and "> " quoting, then read a header block. */
 export function originalFromText(text: string): OriginalMessage | null {
-  const unquoted = text.replace(/^\s*\n/, '').replace(/^> ?/gm, '');
-  const start = unquoted.search(/^[A-Za-z][A-Za-z0-9-]*:/m);
-  if (start < 0) return null;
-  return originalFromHeaders(splitHeaders(refold(unquoted.slice(start))).headers);
-}
-
-/**
- * A copy pasted into a notice often loses the indent of folded lines ("Received: from x (via"
- * then "HTTP); Sat, 29 Nov 2014"): up to the first blank line, a line that starts no field
- * continues the one above.
- */
-function refold(block: string): string {
-  const end = block.search(/\n[ \t]*\n/);
-  const head = end < 0 ? block : block.slice(0, end);
-  const mended = head.replace(/\n(?![ \t]|[A-Za-z][A-Za-z0-9-]*:)/g, '\n ');
-  return end < 0 ? mended : mended + block.slice(end);
+  let rest = text.replace(/^\s*\n/, '').replace(/^> ?/gm, '');
+  // A notice pasted whole into a text part (a bounce forwarded as text) keeps its MIME part
+  // headers ("Content-Type: message/rfc822", a blank line): the message starts below them.
+  for (let parts = 0; parts < 3; parts++) {
+    const start = rest.search(/^[A-Za-z][A-Za-z0-9-]*:/m);
+    if (start < 0) return null;
+    const { headers, body } = splitHeaders(refold(rest.slice(start)));
+    if (headers.length === 0 || !headers.every((h) => h.name.startsWith('content-')))
+      return originalFromHeaders(headers);
+    rest = body;
+  }
+  return null;
 }
 
 /** "<abc@example.com>" -> "abc@example.com"; null when there is none. */

@@ -59,13 +59,13 @@ export function cutOriginal(text: string): { notice: string; original: string | 
       return { notice: lines.slice(0, i).join('\n'), original: lines.slice(i + 1).join('\n') };
     }
   }
-  // No separator: a run of header lines (folded ones too) after a blank line or a heading
-  // ("Message header:") is where the copy starts.
+  // No separator: a run of header lines (folded ones too) after a blank line, a heading
+  // ("Message header:") or a rule of dashes is where the copy starts.
   // A quoted run, or one right after the first line, is the copy only when the words above
   // it named someone: otherwise it is the notice itself, forwarded ("Begin forwarded
   // message:", "> From: Mail Delivery Subsystem").
   for (let i = 2; i < lines.length - 2; i++) {
-    if (!/^[\s>]*$|:\s*$/.test(lines[i - 1]!) || !HEADER_LINE.test(lines[i]!)) continue;
+    if (!/^[\s>]*$|:\s*$|^\s*[-=_*]{5,}\s*$/.test(lines[i - 1]!) || !HEADER_LINE.test(lines[i]!)) continue;
     if (headerRun(lines, i) < 3) continue;
     const notice = lines.slice(0, i).join('\n');
     if ((i < 3 || lines[i]!.startsWith('>')) && !notice.includes('@')) continue;
