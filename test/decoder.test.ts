@@ -1658,3 +1658,64 @@ test("the returned message's Message-ID, wherever a notice puts the copy", () =>
     );
   }
 });
+
+test('a bounce carrying a bounce: the message beside the delivery-status part read is the one returned', () => {
+  const report = (boundary: string, rcpt: string, returned: string[]) => [
+    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.dest.example',
+    '',
+    `Final-Recipient: rfc822; ${rcpt}`,
+    'Action: failed',
+    'Status: 5.1.1',
+    '',
+    `--${boundary}`,
+    'Content-Type: message/rfc822',
+    '',
+    ...returned,
+    `--${boundary}--`,
+  ];
+  const ours = ['From: news@example.com', 'To: amy@dest.example', 'Message-ID: <ours@example.com>', '', 'Hello'];
+  const head = ['From: MAILER-DAEMON@relay.example', 'To: b+t1@bounces.example.com', 'Subject: Returned mail'];
+  // A relay wrapped the receiver's DSN about our message in a notice of its own.
+  const wrapped = [
+    ...head,
+    'Content-Type: multipart/mixed; boundary="w"',
+    '',
+    '--w',
+    'Content-Type: text/plain',
+    '',
+    'The following addresses had permanent delivery errors.',
+    '--w',
+    'Content-Type: message/rfc822',
+    '',
+    'From: MAILER-DAEMON@mx.dest.example',
+    'Message-ID: <their-dsn@mx.dest.example>',
+    ...report('r', 'amy@dest.example', ours),
+    '--w--',
+  ];
+  // A bounce that could not be delivered to the sender it was for: the bounce is the message.
+  const doubleBounce = [
+    ...head,
+    ...report('o', 'gone@sender.example', [
+      'From: MAILER-DAEMON@mx.dest.example',
+      'To: gone@sender.example',
+      'Message-ID: <their-dsn@mx.dest.example>',
+      ...report('r', 'amy@dest.example', ours),
+    ]),
+  ];
+  const decoded = (lines: string[]) => decode(Buffer.from(`${lines.join('\r\n')}\r\n`));
+  const a = decoded(wrapped);
+  assert.deepEqual(
+    [a.recipients.map((r) => r.address), messageIdOf(a.original)],
+    [['amy@dest.example'], 'ours@example.com'],
+  );
+  const b = decoded(doubleBounce);
+  assert.deepEqual(
+    [b.recipients.map((r) => r.address), messageIdOf(b.original)],
+    [['gone@sender.example'], 'their-dsn@mx.dest.example'],
+  );
+});

@@ -170,14 +170,20 @@ function findOriginal(root: MimePart, quoted: string | null): OriginalMessage | 
 }
 
 function* originalCopies(root: MimePart, quoted: string | null): Generator<OriginalMessage | null> {
+  // The message the delivery-status part we read speaks of comes back beside it: a bounce
+  // of a bounce, or a notice wrapped by a relay, carries other messages above and below it.
+  const report = [...walk(root)].find((p) => p.parts.some((c) => DSN_TYPES.has(c.type)));
+  if (report && report !== root) {
+    for (const part of report.parts) if (isEmbeddedMessage(part.type) && part.parts[0]) yield* copiesIn(part);
+  }
+  // The messages the notice carries: their headers are read through the part that carries them.
+  const messageRoots = new Set<MimePart>();
   for (const part of walk(root)) {
     if (part === root) continue;
     if (isEmbeddedMessage(part.type) && part.parts[0]) {
-      yield originalFromHeaders(part.parts[0].headers);
-      // Some MTAs leave out the blank line after the part's Content-Type: the returned
-      // message's headers then run on in the part's own.
-      yield originalFromHeaders(part.headers);
-    } else if (namesAMessage(part.headers)) {
+      messageRoots.add(part.parts[0]);
+      yield* copiesIn(part);
+    } else if (!messageRoots.has(part) && namesAMessage(part.headers)) {
       // A part with no Content-Type of its own, the returned message's headers as its own.
       yield originalFromHeaders(part.headers);
     } else if (part.type === 'text/plain' && part.parts.length === 0 && /^\s*[A-Za-z][\w-]*:/.test(part.body)) {
@@ -187,6 +193,14 @@ function* originalCopies(root: MimePart, quoted: string | null): Generator<Origi
     }
   }
   if (quoted) yield originalFromText(quoted);
+}
+
+/** The copy an embedded message part holds. */
+function* copiesIn(part: MimePart): Generator<OriginalMessage | null> {
+  yield originalFromHeaders(part.parts[0]!.headers);
+  // Some MTAs leave out the blank line after the part's Content-Type: the returned
+  // message's headers then run on in the part's own.
+  yield originalFromHeaders(part.headers);
 }
 
 /** Part headers that are a message's own: a Message-ID, and a From or a Received trace. */
