@@ -172,9 +172,13 @@ function findOriginal(root: MimePart, quoted: string | null): OriginalMessage | 
 function* originalCopies(root: MimePart, quoted: string | null): Generator<OriginalMessage | null> {
   // The message the delivery-status part we read speaks of comes back beside it: a bounce
   // of a bounce, or a notice wrapped by a relay, carries other messages above and below it.
-  const report = [...walk(root)].find((p) => p.parts.some((c) => DSN_TYPES.has(c.type)));
-  if (report && report !== root) {
-    for (const part of report.parts) if (isEmbeddedMessage(part.type) && part.parts[0]) yield* copiesIn(part);
+  const isReport = (p: MimePart) => p.parts.some((c) => DSN_TYPES.has(c.type));
+  if (!isReport(root)) {
+    for (const report of walk(root)) {
+      if (!isReport(report)) continue;
+      for (const part of report.parts) if (isEmbeddedMessage(part.type) && part.parts[0]) yield* copiesIn(part);
+      break;
+    }
   }
   // The messages the notice carries: their headers are read through the part that carries them.
   const messageRoots = new Set<MimePart>();
