@@ -1633,6 +1633,21 @@ test("the returned message's Message-ID, wherever a notice puts the copy", () =>
       ),
     ],
     [
+      'a copy in a text notice whose fields include a Cc',
+      notice(
+        [
+          'Delivery to the following recipients failed.',
+          '',
+          '       amy@dest.example',
+          '',
+          'From: news@example.com',
+          'Cc: dan@dest.example',
+          'Message-ID: <june-9@example.com>',
+        ],
+        'text/plain',
+      ),
+    ],
+    [
       'a notice pasted whole into a text part, its MIME part headers kept',
       notice(
         [

@@ -1769,6 +1769,10 @@ export const TEXT_RULES: Rule[] = [
       seq(/(recipient|user|mailbox) (is )?(no longer|not) (accepting|receiving) (incoming )?/, /(mail|email|messages)/),
     ],
     ['550 5.7.1 Mail refused by recipient', /mail (rejected|refused) by (recipient|user)/],
+    [
+      'The recipient (amy@example.net) has asked not to receive mail from you',
+      /(has|have) asked not to (receive|get) (any )?(mail|e-?mails?|messages) from/,
+    ],
     ['550 5.7.1 Refused by mailbox owner', /refused by mailbox owner/],
     ["550 5.7.1 Rejected by user's preference", /user('s)? (preference|settings|rule)/],
     [

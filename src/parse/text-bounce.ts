@@ -46,7 +46,7 @@ const HEADER_LINE = seq(
   /^(?:> ?)*/i,
   oneOf(
     /received|return-path|message-id|from|to|subject|date|mime-version|x-[a-z0-9-]+/i,
-    /content-type|dkim-signature|reply-to|delivered-to/i,
+    /content-type|dkim-signature|reply-to|delivered-to|cc|bcc|sender|in-reply-to|references|list-[a-z-]+/i,
   ),
   /:/i,
 );
