@@ -1734,3 +1734,42 @@ test('a bounce carrying a bounce: the message beside the delivery-status part re
     [['gone@sender.example'], 'their-dsn@mx.dest.example'],
   );
 });
+
+test('an internationalised DSN (RFC 6533): its utf-8 address unescaped, its global headers give the Message-ID', () => {
+  const report = decode(
+    Buffer.from(
+      [
+        'From: MAILER-DAEMON@mx.dest.example',
+        'Subject: Undelivered Mail Returned to Sender',
+        'Content-Type: multipart/report; report-type=global-delivery-status; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Your message could not be delivered.',
+        '--b',
+        'Content-Type: message/global-delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.dest.example',
+        '',
+        'Final-Recipient: utf-8; j\\x{F6}rg@b\\x{FC}cher.example',
+        'Action: failed',
+        'Status: 5.1.1',
+        '',
+        '--b',
+        'Content-Type: message/global-headers',
+        '',
+        'To: jörg@bücher.example',
+        'Message-ID: <june-11@example.com>',
+        '',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    ),
+  );
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.status]),
+    [['jörg@bücher.example', '5.1.1']],
+  );
+  assert.equal(messageIdOf(report.original), 'june-11@example.com');
+});

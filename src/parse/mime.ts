@@ -94,6 +94,7 @@ export function isEmbeddedMessage(type: string): boolean {
     // A fragment (RFC 2046): the first one starts with the message's headers.
     type === 'message/partial' ||
     type === 'message/global' ||
+    type === 'message/global-headers' ||
     type === 'text/rfc822-headers' ||
     type === 'message/rfc822-headers' ||
     type === 'text/rfc822-header'

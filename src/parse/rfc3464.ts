@@ -89,6 +89,11 @@ export function addressField(value: string | undefined): string | null {
   // Some MTAs write the type after the address ("x@y; rfc822"): the address is before it.
   if (semicolon >= 0 && !v.includes('@') && value.slice(0, semicolon).includes('@')) v = value.slice(0, semicolon);
   v = v.replace(/\+([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  // RFC 6533's utf-8 address type escapes what it cannot write as "\x{HHHH}": "j\x{F6}rg@…".
+  v = v.replace(/\\x\{([0-9A-Fa-f]{1,6})\}/g, (m, h: string) => {
+    const code = parseInt(h, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
   // A quoted local part stays quoted: "first..last"@example.com is another address than first..last@.
   const quoted = /("[^"\r\n]+"@[^\s<>"';,()]+)/.exec(v)?.[1];
   if (quoted) return quoted.replace(/[.>]$/, '');
