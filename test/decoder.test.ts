@@ -1773,3 +1773,19 @@ test('an internationalised DSN (RFC 6533): its utf-8 address unescaped, its glob
   );
   assert.equal(messageIdOf(report.original), 'june-11@example.com');
 });
+
+test('a CJK label glued to the address by full-width punctuation is not part of it ("收件人：a@b")', () => {
+  const report = decode(
+    textNotice(
+      '很抱歉您发送的邮件被退回，以下是该邮件的相关信息：\n\n收件人：bob@qq.example\n退信原因：收件人邮箱空间已满',
+      {
+        from: 'postmaster@qq.example',
+        subject: '退信',
+      },
+    ),
+  );
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.reason]),
+    [['bob@qq.example', 'mailboxfull']],
+  );
+});

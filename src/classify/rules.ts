@@ -1060,6 +1060,7 @@ export const TEXT_RULES: Rule[] = [
     ['Почтовый ящик переполнен', /ящик переполнен/],
     ['552 5.2.2 邮箱已满', /邮箱已满/],
     ['552 5.2.2 信箱已满', /信箱已满/],
+    ['收件人邮箱空间已满', /(邮箱|信箱)空间(已满|不足)/],
     ['552 5.2.2 邮箱空间不足', /邮箱空间不足/],
     ['552 5.2.2 Inkorgen är full', /(brevlådan|inkorgen|postkassen|innboksen) (är|er) full/],
     ['552 5.2.2 Posta kutusu dolu', /posta kutusu dolu/],

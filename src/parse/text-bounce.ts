@@ -251,6 +251,8 @@ function readAddresses(
       // an X.400 or Exchange type glued to the front ("dda:SMTP=a@b", "SMTP:a@b" is cut at ":"),
       // and a reply code before its quoted text (Amazon SES: "550-'a@b... No such user'").
       const address = m[0]
+        // A CJK label glued to the address by full-width punctuation ("收件人：a@b"): cut at it.
+        .replace(/^[^@]*[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65](?=[^@]*@)/, '')
         .replace(/^[245]\d\d-'/, '')
         .replace(/^[.'=]+|[.'=]+$/g, '')
         .replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1')
