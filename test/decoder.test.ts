@@ -1774,7 +1774,15 @@ test('an internationalised DSN (RFC 6533): its utf-8 address unescaped, its glob
   assert.equal(messageIdOf(report.original), 'june-11@example.com');
 });
 
-test('a CJK label glued to the address by full-width punctuation is not part of it ("收件人：a@b")', () => {
+test('punctuation outside ASCII is no part of an address: "收件人：a@b", "«a@b»", "“a@b”"', () => {
+  for (const line of ['Destinataire «amy@dest.example» : adresse inconnue', 'Empfänger „amy@dest.example“ unbekannt']) {
+    assert.deepEqual(
+      decode(textNotice(`Votre message n'a pas pu être remis.\n\n${line}`)).recipients.map((r) => r.address),
+      ['amy@dest.example'],
+      line,
+    );
+  }
+
   const report = decode(
     textNotice(
       '很抱歉您发送的邮件被退回，以下是该邮件的相关信息：\n\n收件人：bob@qq.example\n退信原因：收件人邮箱空间已满',

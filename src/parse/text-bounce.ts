@@ -10,11 +10,14 @@ import type { FactRole, RecipientEvidence } from './report.ts';
 
 // The lookbehind starts a match only where a token starts: without it, a long run of
 // local-part characters with no "@" is rescanned from every position (quadratic).
-// A local part's characters are RFC 5322's atext, any non-ASCII, and dots; a domain is
-// labels (no hyphen at either end) and a top-level name of two letters or more.
-const ATEXT = /[A-Za-z0-9._%+\-=/'!#$&*?^{|}~\u0080-\uffff]/.source;
-const LABEL = /[A-Za-z0-9\u0080-\uffff](?:[A-Za-z0-9\-\u0080-\uffff]*[A-Za-z0-9\u0080-\uffff])?\./.source;
-const ADDRESS = new RegExp(`(?<!${ATEXT})${ATEXT}+@(?:${LABEL})+[A-Za-z\\u0080-\\uffff]{2,}`, 'g');
+// A local part's characters are RFC 5322's atext, non-ASCII letters, and dots; a domain is
+// labels (no hyphen at either end) and a top-level name of two letters or more. Non-ASCII
+// punctuation is no part of either: a label glued to the address ("收件人：a@b", "«a@b»")
+// stops at it. (Latin-1 symbols, general punctuation, CJK and full-width punctuation, the BOM.)
+const WIDE = /\u00c0-\u1fff\u2070-\u2fff\u3040-\ufefe\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff66-\uffff/.source;
+const ATEXT = `[A-Za-z0-9._%+\\-=/'!#$&*?^{|}~${WIDE}]`;
+const LABEL = `[A-Za-z0-9${WIDE}](?:[A-Za-z0-9\\-${WIDE}]*[A-Za-z0-9${WIDE}])?\\.`;
+const ADDRESS = new RegExp(`(?<!${ATEXT})${ATEXT}+@(?:${LABEL})+[A-Za-z${WIDE}]{2,}`, 'g');
 
 // Lines that start the returned copy of the message in text bounces.
 const ORIGINAL_STARTS = [
@@ -251,8 +254,6 @@ function readAddresses(
       // an X.400 or Exchange type glued to the front ("dda:SMTP=a@b", "SMTP:a@b" is cut at ":"),
       // and a reply code before its quoted text (Amazon SES: "550-'a@b... No such user'").
       const address = m[0]
-        // A CJK label glued to the address by full-width punctuation ("收件人：a@b"): cut at it.
-        .replace(/^[^@]*[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65](?=[^@]*@)/, '')
         .replace(/^[245]\d\d-'/, '')
         .replace(/^[.'=]+|[.'=]+$/g, '')
         .replace(/([A-Za-z0-9])[^\x00-\x7f]+$/, '$1')
@@ -436,8 +437,9 @@ function roleOnLine(
 // "x@y... User unknown", "x@y (mailbox full)", "x@y is not a valid user").
 const HEAD_OF_LINE = /^[\s>*•"'<(-]*$/;
 const ADDRESSED_BEFORE = seq(
-  /(?:\b(?:to|for|recipients?|addressee|address(?:es)?|user|mailbox|account|rcpt|userid|deliver(?:y|ing)?)|:)/i,
-  /\s*[<"'(]?\s*$/i,
+  // (The full-width colon ends CJK labels: "收件人：".)
+  /(?:\b(?:to|for|recipients?|addressee|address(?:es)?|user|mailbox|account|rcpt|userid|deliver(?:y|ing)?)|:|：)/i,
+  /\s*[<"'(「]?\s*$/i,
 );
 const FAILURE_WORD = oneOf(
   /not|unknown|invalid|failed|rejected|refused|disabled|inactive|suspended|blocked|unavailable/i,
