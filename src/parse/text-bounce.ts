@@ -175,6 +175,11 @@ const HELP_AFTER = /^>?\s*(for|if you need) (further |more |any )?(help|assistan
 // before the list speak for each address in it.
 const ADDRESSES_BEFORE = /(?:<?[^\s<>@]+@[^\s<>]+?>?\s*(?:,|\bor\b|\band\b|\/)\s*(?:to\s+)?)+$/i;
 
+/** The words before an address without the addresses listed before it (none without an "@": no search). */
+function withoutAddressesBefore(words: string): string {
+  return words.includes('@') ? words.replace(ADDRESSES_BEFORE, '') : words;
+}
+
 // "Your message to list@x could not be delivered to one or more recipients": said of a
 // message sent to a list or an alias, whose failed recipients are named elsewhere.
 const MESSAGE_SENT_TO = /\b(message|mail|post(ing)?|e-?mail)\s+(sent\s+)?to\s*<?$/i;
@@ -200,7 +205,7 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
       const alone = m.index === start || (m.index === start + 1 && line[start] === '<');
       // An address that starts its line continues the sentence above ("… or write to" / "x@y").
       const lead = alone ? `${before.trimEnd()} ` : '';
-      const words = (lead + line.slice(Math.max(0, m.index - 120), m.index)).replace(ADDRESSES_BEFORE, '');
+      const words = withoutAddressesBefore(lead + line.slice(Math.max(0, m.index - 120), m.index));
       const after = line.slice(m.index + m[0].length, m.index + m[0].length + 60);
       // What an alias expanded to ("<x@host> (expanded from <alias@domain>)"), wherever the
       // notice names it again (its receiver's reply echoes it): the alias is the recipient.
@@ -422,7 +427,7 @@ function roleOnLine(
   if (MESSAGE_SENT_TO.test(before) && SOME_OF_ITS_RECIPIENTS.test(line.slice(m.index + m[0].length))) return 'fallback';
   // Sendmail's "The original message was received at … addressed to a@b and c@d": the
   // message's recipients, of which the failed ones are listed apart.
-  if (/\baddressed to\s*<?$/i.test(before.replace(ADDRESSES_BEFORE, ''))) return 'fallback';
+  if (/\baddressed to\s*<?$/i.test(withoutAddressesBefore(before))) return 'fallback';
   // Postfix's "<local@host> (expanded from <alias@domain>)": the alias is the address the
   // message was sent to; what it expanded to is the receiver's own delivery.
   if (/\(expanded from:?\s*<?$/i.test(before)) return 'recipient';
@@ -453,7 +458,7 @@ const FAILURE_AFTER = seq(
 function namedAsRecipient(line: string, m: RegExpExecArray, before: string): boolean {
   return (
     HEAD_OF_LINE.test(line.slice(0, m.index)) ||
-    ADDRESSED_BEFORE.test(before.replace(ADDRESSES_BEFORE, '')) ||
+    ADDRESSED_BEFORE.test(withoutAddressesBefore(before)) ||
     FAILURE_AFTER.test(line.slice(m.index + m[0].length, m.index + m[0].length + 60))
   );
 }
