@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { measureAgreement } from '../scripts/corpus-agreement.ts';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/sisimai/', import.meta.url));
-const FLOORS = { recall: 0.986, precision: 0.99, reason: 0.935, hard: 0.963, status: 0.995, messageId: 0.965 };
+const FLOORS = { recall: 0.986, precision: 0.99, reason: 0.935, hard: 0.963, status: 0.995, messageId: 0.985 };
 
 test(`agreement with the shared corpus stays at or above ${JSON.stringify(FLOORS)}`, () => {
   const measured = measureAgreement(CORPUS);
