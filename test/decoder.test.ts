@@ -1291,16 +1291,20 @@ test('a returned copy quoted or right after the first line is cut off: its list 
 });
 
 test('an address the notice says the message reached is not a failed recipient', () => {
-  const report = decode(
-    textNotice(
-      'Your message was successfully delivered to bea@dest.example.\n\n' +
-        'Delivery to amy@dest.example failed: 550 no such user.',
-    ),
-  );
-  assert.deepEqual(
-    report.recipients.map((r) => r.address),
-    ['amy@dest.example'],
-  );
+  for (const words of [
+    'Your message was successfully delivered to bea@dest.example.\n\n' +
+      'Delivery to amy@dest.example failed: 550 no such user.',
+    // Named before the words, with others listed beside it.
+    'Delivery to amy@dest.example failed: 550 no such user.\n' +
+      'The message was also sent to bea@dest.example and cid@dest.example, which were delivered.',
+    'bea@dest.example was delivered; amy@dest.example failed: 550 5.1.1 user unknown',
+  ]) {
+    assert.deepEqual(
+      decode(textNotice(words)).recipients.map((r) => r.address),
+      ['amy@dest.example'],
+      words,
+    );
+  }
 });
 
 test('addresses the prose merely mentions are not failed recipients when another is named as one', () => {

@@ -171,6 +171,13 @@ const NAMES_WHERE_MAIL_GOES = seq(
 
 const HELP_AFTER = /^>?\s*(for|if you need) (further |more |any )?(help|assistance|support|information|details)\b/i;
 
+// The words after an address (and the addresses listed with it) that say the message reached
+// it: "also sent to b@x and c@x, which were delivered".
+const DELIVERED_AFTER = seq(
+  /^>?(?:\s*(?:,|and|or)\s*<?[^\s<>@]+@[^\s<>,]+>?)*\s*,?\s*(?:which|that|who)?\s*/i,
+  /(?:was|were|has been|have been) (?:successfully )?delivered\b/i,
+);
+
 // Addresses listed before this one in the same clause ("contact <a@b> or <c@d>"): the words
 // before the list speak for each address in it.
 const ADDRESSES_BEFORE = /(?:<?[^\s<>@]+@[^\s<>]+?>?\s*(?:,|\bor\b|\band\b|\/)\s*(?:to\s+)?)+$/i;
@@ -210,7 +217,11 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
       // What an alias expanded to ("<x@host> (expanded from <alias@domain>)"), wherever the
       // notice names it again (its receiver's reply echoes it): the alias is the recipient.
       const expansion = /^>?\s*\(expanded from\b/i.test(after) || (alone && expandedBelow(lines, i));
-      const aside = OFFERS_HELP.test(words) || HELP_AFTER.test(after) || NAMES_WHERE_MAIL_GOES.test(words);
+      const aside =
+        OFFERS_HELP.test(words) ||
+        HELP_AFTER.test(after) ||
+        NAMES_WHERE_MAIL_GOES.test(words) ||
+        DELIVERED_AFTER.test(after);
       if (aside || expansion || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
     }
   });
