@@ -1323,6 +1323,7 @@ test('addresses the prose merely mentions are not failed recipients when another
     'Unable to deliver to amy@dest.example.\nTo unsubscribe from this service, e-mail unsubscribe@notify.dest.example.',
     'Unable to deliver to amy@dest.example.\nQuestions? support@dest.example',
     'Unable to deliver to amy@dest.example.\nIf this is in error, forward this message to abuse-report@dest.example.',
+    'Your message to amy@dest.example was rejected. The sender address carl@poster.example is blacklisted.',
   ]) {
     assert.deepEqual(
       decode(notice(words)).recipients.map((r) => r.address),

@@ -442,11 +442,19 @@ function roleOnLine(
   // Postfix's "<local@host> (expanded from <alias@domain>)": the alias is the address the
   // message was sent to; what it expanded to is the receiver's own delivery.
   if (/\(expanded from:?\s*<?$/i.test(before)) return 'recipient';
-  // The envelope sender quoted in an error ("after MAIL FROM:<a@b>") is not a recipient.
-  if (/(mail from|envelope-from|return-path|sender|from|sent by|on behalf of)(?:\s*[:=])?\s*<?$/i.test(before))
-    return 'other';
+  // The envelope sender quoted in an error ("after MAIL FROM:<a@b>", "the sender address a@b
+  // is blacklisted") is not a recipient.
+  if (SENDER_BEFORE.test(before)) return 'other';
   return namedAsRecipient(line, m, before) ? 'recipient' : 'mention';
 }
+
+const SENDER_BEFORE = seq(
+  oneOf(
+    /mail from|envelope-from|return-path|sent by|on behalf of/i,
+    /(sender|from|return|reply-to)('s)?( e-?mail| mail)?( address)?( is)?/i,
+  ),
+  /(?:\s*[:=])?\s*<?$/i,
+);
 
 // Where a notice puts a failed recipient: at the head of its line (a list, "<x@y>: …"), after
 // words that address it ("to", "for", "Recipient:"), or before words of failure ("x@y: 550 …",
