@@ -1324,6 +1324,7 @@ test('addresses the prose merely mentions are not failed recipients when another
     'Unable to deliver to amy@dest.example.\nQuestions? support@dest.example',
     'Unable to deliver to amy@dest.example.\nIf this is in error, forward this message to abuse-report@dest.example.',
     'Your message to amy@dest.example was rejected. The sender address carl@poster.example is blacklisted.',
+    'Message to amy@dest.example failed: 550 5.1.1 user unknown. Original message ID: <20261204.abc@poster.example>',
   ]) {
     assert.deepEqual(
       decode(notice(words)).recipients.map((r) => r.address),

@@ -1254,6 +1254,11 @@ export const TEXT_RULES: Rule[] = [
         /address couldn't be found/,
       ],
       [
+        "The email address you entered couldn't be found. Please check the recipient's email address and try to " +
+          'resend the message.',
+        /(e-?mail )?address you entered (couldn't|could not) be found/,
+      ],
+      [
         "550 5.1.1 The email account that you tried to reach wasn't found at the destination",
         /(wasn'?t|was not|couldn'?t be|could not be) found at the destination/,
       ],

@@ -445,6 +445,8 @@ function roleOnLine(
   // The envelope sender quoted in an error ("after MAIL FROM:<a@b>", "the sender address a@b
   // is blacklisted") is not a recipient.
   if (SENDER_BEFORE.test(before)) return 'other';
+  // A Message-ID named in the words ("Original message ID: <id@host>") is no address.
+  if (/\bmessage[- ]?id\s*(?:is\s*)?[:=]?\s*<?$/i.test(before)) return 'other';
   return namedAsRecipient(line, m, before) ? 'recipient' : 'mention';
 }
 
