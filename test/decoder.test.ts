@@ -1250,6 +1250,11 @@ test('a text notice that only warns (in any of the usual wordings) is a delay, n
       'Your message could not be delivered to ray@dest.example yet ' +
         '(connection refused).\r\nDelivery attempts will continue to be made for 4 days.',
     ],
+    [
+      'Delivery Status Notification (Delay)',
+      'Delivery incomplete\r\n\r\nThere was a temporary problem delivering your message to ray@dest.example. ' +
+        "Gmail will retry for 46 more hours. You'll be notified if the delivery fails permanently.",
+    ],
   ]) {
     const report = decode(textNotice(words!, { subject }));
     assert.equal(report.kind, 'delay', words);
@@ -1778,6 +1783,16 @@ test('an internationalised DSN (RFC 6533): its utf-8 address unescaped, its glob
     [['jörg@bücher.example', '5.1.1']],
   );
   assert.equal(messageIdOf(report.original), 'june-11@example.com');
+});
+
+test("Office 365's words above its DSN ('amy wasn't found at example.com') name an unknown user", () => {
+  const r = decode(
+    textNotice(
+      "Your message to amy@dest.example couldn't be delivered.\namy wasn't found at dest.example.\n\n" +
+        'Action Required                 Recipient\nUnknown To address',
+    ),
+  ).recipients[0]!;
+  assert.deepEqual([r.address, r.reason, r.type], ['amy@dest.example', 'userunknown', 'hard']);
 });
 
 test('punctuation outside ASCII is no part of an address: "收件人：a@b", "«a@b»", "“a@b”"', () => {

@@ -1262,6 +1262,8 @@ export const TEXT_RULES: Rule[] = [
         "550 5.1.1 The email account that you tried to reach wasn't found at the destination",
         /(wasn'?t|was not|couldn'?t be|could not be) found at the destination/,
       ],
+      // Office 365's words above its DSN: "<local part> wasn't found at <domain>."
+      ["amy wasn't found at example.com.", /(wasn'?t|was not) found at [a-z0-9-]+(\.[a-z0-9-]+)+/],
       ['Invalid final delivery userid: user@example.com', /invalid (final delivery )?userid/],
       ['550 5.1.1 No valid recipients', /no valid recipients/],
       [

@@ -698,6 +698,8 @@ const DELAY_WARNING = anyOf(
   /delivery attempts will continue/i,
   /(will|shall) continue (to try|trying|to attempt|attempting) (to deliver|delivery)/i,
   /still being retried|only a temporary failure report|warning: could not send message/i,
+  // Gmail's "Delivery incomplete": "… will retry for 46 more hours. You'll be notified if …".
+  /will (retry|keep trying) for \d+ more (hours|days)|(notified|informed) if (the )?delivery fails permanently/i,
 );
 const DELAY_SUBJECT = /\bdelay(ed)?\b|still being retried|warning: could not send|delivery warning/i;
 
