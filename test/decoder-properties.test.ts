@@ -9,7 +9,7 @@ import { decode } from '../src/parse/index.ts';
 import type { Report } from '../src/parse/report.ts';
 import { corpusFiles, corpusMessage } from './support/corpus.ts';
 import { runHostile } from './support/hostile.ts';
-import { textNotice } from './support/notices.ts';
+import { dsnNotice, textNotice } from './support/notices.ts';
 
 const KINDS = ['bounce', 'delay', 'autoreply', 'feedback', 'delivered', 'other'];
 const TYPES = ['hard', 'soft', 'ignored'];
@@ -61,30 +61,14 @@ test("a DSN's Status: field stands unless the receiver's code is as specific or 
   fc.assert(
     fc.property(pair, ([field, said]) => {
       const [f, d] = [field.join('.'), said.join('.')];
-      const dsn = [
-        'From: MAILER-DAEMON@mx.dest.example',
-        'Subject: Undelivered Mail Returned to Sender',
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
-        '',
-        '--B',
-        'Content-Type: text/plain',
-        '',
-        'Delivery failed.',
-        '--B',
-        'Content-Type: message/delivery-status',
-        '',
-        'Reporting-MTA: dns; mx.dest.example',
-        '',
-        'Final-Recipient: rfc822; amy@dest.example',
-        // The Action agrees with the field's class.
-        `Action: ${field[0] === 5 ? 'failed' : 'delayed'}`,
-        `Status: ${f}`,
-        `Diagnostic-Code: smtp; ${said[0]}50 ${d} refused`,
-        '--B--',
-        '',
-      ].join('\r\n');
+      // The Action agrees with the field's class.
+      const dsn = dsnNotice('amy@dest.example', 'p1@example.com', `${said[0]}50 ${d} refused`, {
+        status: f,
+        action: field[0] === 5 ? 'failed' : 'delayed',
+        words: 'Delivery failed.',
+      });
       const wins = said[0] === field[0] && specificity(said) >= specificity(field);
-      assert.equal(decode(Buffer.from(dsn)).recipients[0]?.status, wins ? d : f);
+      assert.equal(decode(dsn).recipients[0]?.status, wins ? d : f);
     }),
     { numRuns: 300 },
   );

@@ -24,9 +24,20 @@ export function failureNotice(addresses: string[], reply = '550 5.1.1 User unkno
 
 /**
  * A DSN (RFC 3464) saying `rcpt` failed with `reply`, returning the headers of the message
- * `messageId`, whose Message-ID links it to its send. CRLF line ends.
+ * `messageId`, whose Message-ID links it to its send. CRLF line ends. By default its Status
+ * is the reply's code and its words repeat the reply; `status`, `action` and `words` say
+ * otherwise.
  */
-export function dsnNotice(rcpt: string, messageId: string, reply = '550 5.1.1 user unknown'): Buffer {
+export function dsnNotice(
+  rcpt: string,
+  messageId: string,
+  reply = '550 5.1.1 user unknown',
+  {
+    status = /\b[45]\.\d{1,3}\.\d{1,3}\b/.exec(reply)?.[0] ?? '5.0.0',
+    action = 'failed',
+    words = `<${rcpt}>: ${reply}`,
+  } = {},
+): Buffer {
   return Buffer.from(
     [
       'From: MAILER-DAEMON@mx.example',
@@ -36,15 +47,15 @@ export function dsnNotice(rcpt: string, messageId: string, reply = '550 5.1.1 us
       '--B',
       'Content-Type: text/plain',
       '',
-      `<${rcpt}>: ${reply}`,
+      words,
       '--B',
       'Content-Type: message/delivery-status',
       '',
       'Reporting-MTA: dns; mx.example',
       '',
       `Final-Recipient: rfc822; ${rcpt}`,
-      'Action: failed',
-      `Status: ${/\b[45]\.\d{1,3}\.\d{1,3}\b/.exec(reply)?.[0] ?? '5.0.0'}`,
+      `Action: ${action}`,
+      `Status: ${status}`,
       `Diagnostic-Code: smtp; ${reply}`,
       '',
       '--B',
