@@ -1645,7 +1645,9 @@ test("the returned message's Message-ID, wherever a notice puts the copy", () =>
           '       amy@dest.example',
           '',
           'From: news@example.com',
+          'To: amy@dest.example',
           'Cc: dan@dest.example',
+          'Subject: June',
           'Message-ID: <june-9@example.com>',
         ],
         'text/plain',
@@ -1809,5 +1811,21 @@ test('punctuation outside ASCII is no part of an address: "收件人：a@b", "«
   assert.deepEqual(
     report.recipients.map((r) => [r.address, r.reason]),
     [['bob@qq.example', 'mailboxfull']],
+  );
+});
+
+test('a summary of the message above the failure (To, Cc, Subject, Sent) is not taken for the returned copy', () => {
+  const r = decode(
+    textNotice(
+      'Hello,\n\nThis is the mail system at dest.example. Your message\n\n' +
+        'To: amy@dest.example\nCc: bob@dest.example\nSubject: June\nSent: Mon, 1 Jun 2026 10:00:00 +0000\n\n' +
+        'did not reach the following recipient(s):\n\namy@dest.example on Mon, 1 Jun 2026 10:00:05 +0000\n' +
+        '    The e-mail account does not exist at the organization this message was sent to.\n' +
+        '    <mx.dest.example #5.1.1>',
+    ),
+  ).recipients;
+  assert.deepEqual(
+    r.map((x) => [x.address, x.reason, x.status]),
+    [['amy@dest.example', 'userunknown', '5.1.1']],
   );
 });

@@ -49,7 +49,7 @@ const HEADER_LINE = seq(
   /^(?:> ?)*/i,
   oneOf(
     /received|return-path|message-id|from|to|subject|date|mime-version|x-[a-z0-9-]+/i,
-    /content-type|dkim-signature|reply-to|delivered-to|cc|bcc|sender|in-reply-to|references|list-[a-z-]+/i,
+    /content-type|dkim-signature|reply-to|delivered-to/i,
   ),
   /:/i,
 );
@@ -77,12 +77,15 @@ export function cutOriginal(text: string): { notice: string; original: string | 
   return { notice: text, original: null };
 }
 
-/** How many known header fields follow each other from line `at`, folded lines included. */
+/**
+ * How many known header fields follow each other from line `at`, folded lines and other
+ * fields ("Cc:", "References:") included without counting.
+ */
 function headerRun(lines: string[], at: number): number {
   let fields = 0;
   for (let i = at; i < lines.length && i < at + 40 && fields < 3; i++) {
     if (HEADER_LINE.test(lines[i]!)) fields++;
-    else if (!/^(?:> ?)*[ \t]+\S/.test(lines[i]!)) break;
+    else if (!/^(?:> ?)*(?:[ \t]+\S|[A-Za-z][\w-]*:\s)/.test(lines[i]!)) break;
   }
   return fields;
 }
