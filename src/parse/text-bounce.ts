@@ -68,7 +68,11 @@ export function cutOriginal(text: string): { notice: string; original: string | 
   // it named someone: otherwise it is the notice itself, forwarded ("Begin forwarded
   // message:", "> From: Mail Delivery Subsystem").
   for (let i = 2; i < lines.length - 2; i++) {
-    if (!/^[\s>]*$|:\s*$|^\s*[-=_*]{5,}\s*$/.test(lines[i - 1]!) || !HEADER_LINE.test(lines[i]!)) continue;
+    if (!HEADER_LINE.test(lines[i]!)) continue;
+    // After a rule of dashes, only a copy that starts as an MTA returns one, with its trace:
+    // a summary of the message can sit between rules too.
+    const afterRule = /^\s*[-=_*]{5,}\s*$/.test(lines[i - 1]!) && /^(received|return-path):/i.test(lines[i]!);
+    if (!/^[\s>]*$|:\s*$/.test(lines[i - 1]!) && !afterRule) continue;
     if (headerRun(lines, i) < 3) continue;
     const notice = lines.slice(0, i).join('\n');
     if ((i < 3 || lines[i]!.startsWith('>')) && !notice.includes('@')) continue;
