@@ -1263,7 +1263,14 @@ export const TEXT_RULES: Rule[] = [
         /(wasn'?t|was not|couldn'?t be|could not be) found at the destination/,
       ],
       // Office 365's words above its DSN: "<local part> wasn't found at <domain>."
-      ["amy wasn't found at example.com.", /(wasn'?t|was not) found at [a-z0-9-]+(\.[a-z0-9-]+)+/],
+      // (A name: not a DNS record or a host, which are not found at name servers.)
+      [
+        "amy wasn't found at example.com.",
+        seq(
+          /(?<![a-z0-9._-])(?!(record|domain|host|mx|server|zone)\b)/,
+          /[a-z0-9._-]+ wasn'?t found at [a-z0-9-]+(\.[a-z0-9-]+)+/,
+        ),
+      ],
       ['Invalid final delivery userid: user@example.com', /invalid (final delivery )?userid/],
       ['550 5.1.1 No valid recipients', /no valid recipients/],
       [
