@@ -1829,3 +1829,40 @@ test('a summary of the message above the failure (To, Cc, Subject, Sent) is not 
     [['amy@dest.example', 'userunknown', '5.1.1']],
   );
 });
+
+test("Exchange's X-Supplementary-Info is the receiver's reply where a DSN gives no Diagnostic-Code", () => {
+  const r = decode(
+    Buffer.from(
+      [
+        'From: postmaster@edge.sender.example',
+        'Subject: Undeliverable: June',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'Delivery has failed to these recipients or groups:',
+        '',
+        'amy@dest.example',
+        '--b',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; edge.sender.example',
+        '',
+        'Final-recipient: RFC822;',
+        ' amy@dest.example',
+        'Action: failed',
+        'Status: 5.0.0',
+        'Remote-MTA: dns; mx.dest.example',
+        'X-Supplementary-Info: <mx.dest.example #5.1.1 smtp;550-5.1.1 The email account',
+        ' that you tried to reach does not exist.>',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    ),
+  ).recipients[0]!;
+  assert.deepEqual(
+    [r.address, r.status, r.replyCode, r.reason, r.type],
+    ['amy@dest.example', '5.1.1', '550', 'userunknown', 'hard'],
+  );
+});

@@ -109,6 +109,16 @@ function otherAddressType(value: string | undefined): string | null {
   return m && m[1]!.toLowerCase() !== 'rfc822' ? m[2]! : null;
 }
 
+/**
+ * Exchange's X-Supplementary-Info, the receiver's reply where it gives no Diagnostic-Code:
+ * "<mx.example #5.1.1 smtp;550 5.1.1 User unknown>" -> "550 5.1.1 User unknown".
+ */
+function supplementary(value: string | undefined): string | null {
+  const inner = value?.trim().replace(/^<([\s\S]*)>$/, '$1');
+  if (!inner) return null;
+  return (/\bsmtp;\s*([\s\S]+)$/i.exec(inner)?.[1] ?? inner).trim() || null;
+}
+
 /** An RFC 5322 date as ISO 8601; the text as given when it does not parse. */
 function isoDate(value: string | undefined): string | null {
   const v = value?.trim();
@@ -161,7 +171,9 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     // Without a Diagnostic-Code, the Status: field's comment may say why ("4.0.0 (example.net:
     // host name lookup failure)").
     const diagnostic =
-      typed(b.get('diagnostic-code')) ?? (/\(([^()]+)\)/.exec(b.get('status') ?? '')?.[1]?.trim() || null);
+      typed(b.get('diagnostic-code')) ??
+      supplementary(b.get('x-supplementary-info')) ??
+      (/\(([^()]+)\)/.exec(b.get('status') ?? '')?.[1]?.trim() || null);
     const statusField = b.get('status') ? findStatus(` ${b.get('status')}`) : null;
     // The receiver's code, where the diagnostic quotes the receiver after a summary of its own.
     const fromDiagnostic = diagnostic ? (findStatus(remoteReply(diagnostic) ?? '') ?? findStatus(diagnostic)) : null;
