@@ -1866,3 +1866,36 @@ test("Exchange's X-Supplementary-Info is the receiver's reply where a DSN gives 
     ['amy@dest.example', '5.1.1', '550', 'userunknown', 'hard'],
   );
 });
+
+test('a DSN that returns no copy but names X-Original-Message-ID in its fields gives that Message-ID', () => {
+  const report = decode(
+    Buffer.from(
+      [
+        'From: MAILER-DAEMON@mx.dest.example',
+        'Subject: Undelivered Mail Returned to Sender',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'Your message could not be delivered.',
+        '--b',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.dest.example',
+        'X-Original-Message-ID: <june-12@example.com>',
+        '',
+        'Final-Recipient: rfc822; amy@dest.example',
+        'Action: failed',
+        'Status: 5.1.1',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    ),
+  );
+  assert.equal(messageIdOf(report.original), 'june-12@example.com');
+  assert.deepEqual(
+    report.recipients.map((r) => r.address),
+    ['amy@dest.example'],
+  );
+});

@@ -562,6 +562,12 @@ function dsnEvidence(
   report.reportingMta = status.reportingMta;
   report.envelopeId = status.envelopeId;
   report.arrivalDate = status.arrivalDate;
+  // No returned copy names its Message-ID: the one the fields name links the bounce to its send.
+  if (status.originalMessageId && !report.original?.messageId)
+    report.original = {
+      ...(report.original ?? originalWithId(status.originalMessageId)),
+      messageId: status.originalMessageId,
+    };
   if (status.recipients.length === 0) {
     report.problems.push('delivery-status part without recipients');
     return [];

@@ -9,6 +9,8 @@ export interface DeliveryStatus {
   reportingMta: string | null;
   envelopeId: string | null;
   arrivalDate: string | null;
+  /** X-Original-Message-ID, which some MTAs add to the fields: the Message-ID of the message. */
+  originalMessageId: string | null;
   recipients: RecipientEvidence[];
   /**
    * The outcome of blocks whose recipient is no address (Exim's delivery to a file or a pipe:
@@ -200,6 +202,7 @@ export function readDeliveryStatus(text: string): DeliveryStatus {
     reportingMta: typed(perMessage.get('reporting-mta')),
     envelopeId: perMessage.get('original-envelope-id')?.trim() || null,
     arrivalDate: perMessage.get('arrival-date')?.trim() || null,
+    originalMessageId: /<[^<>\s]+@[^<>\s]+>/.exec(perMessage.get('x-original-message-id') ?? '')?.[0] ?? null,
     recipients,
     unnamed,
   };
