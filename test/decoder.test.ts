@@ -1899,3 +1899,24 @@ test('a DSN that returns no copy but names X-Original-Message-ID in its fields g
     ['amy@dest.example'],
   );
 });
+
+test('several recipients on one line, each with its own words, each get their own error', () => {
+  const facts = (words: string) =>
+    decode(textNotice(words)).recipients.map((r) => `${r.address} ${r.reason} ${r.type}`);
+  assert.deepEqual(
+    facts(
+      'The following recipients failed: amy@dest.example (550 5.1.1 user unknown), ' +
+        'bob@dest.example (452 4.2.2 mailbox full)',
+    ),
+    ['amy@dest.example userunknown hard', 'bob@dest.example mailboxfull soft'],
+  );
+  assert.deepEqual(facts('amy@dest.example: 550 5.1.1 user unknown; bob@dest.example: 552 5.2.2 mailbox full'), [
+    'amy@dest.example userunknown hard',
+    'bob@dest.example mailboxfull soft',
+  ]);
+  // Words that name no error of their own ("and", ", ") leave the line's error to both.
+  assert.deepEqual(facts('Delivery to amy@dest.example and bob@dest.example failed: 550 5.1.1 user unknown'), [
+    'amy@dest.example userunknown hard',
+    'bob@dest.example userunknown hard',
+  ]);
+});

@@ -263,9 +263,9 @@ function readAddresses(
   allowSystem: boolean,
 ): RecipientEvidence[] {
   // Addresses taken only when nothing else is named (see roleOnLine), first mention kept.
-  const fallbacks = new Map<string, { line: number; address: string; role: FactRole }>();
-  const hits: Array<{ line: number; address: string; role: FactRole }> = [];
-  const mentioned = new Map<string, { line: number; address: string; role: FactRole }>();
+  const fallbacks = new Map<string, Hit>();
+  const hits: Hit[] = [];
+  const mentioned = new Map<string, Hit>();
   // Every line naming each address: a Sendmail notice lists a recipient with a short reason
   // ("(reason: 550 Host unknown)") and gives the whole reply in its transcript further down
   // ("550 5.1.2 <x@y>... Host unknown (Name server: y: host not found)").
@@ -301,7 +301,8 @@ function readAddresses(
       }
       // Named as a recipient here, after a mere mention above: it is one.
       if (lineNumbers && !mentioned.delete(key)) continue;
-      hits.push({ line: EXPANDED_FROM_LINE.test(line) ? entryStart(lines, i) : i, address, role: 'notice-text' });
+      if (EXPANDED_FROM_LINE.test(line)) hits.push({ line: entryStart(lines, i), address, role: 'notice-text' });
+      else hits.push({ line: i, address, role: 'notice-text', start: m.index, end: m.index + m[0].length });
     }
   });
   // Mere mentions count only when no address is named as a recipient: the notice's prose
@@ -324,6 +325,10 @@ function readAddresses(
       explained = explain(lines, hit.line, next, previous, hits.length === 1);
       shared.set(key, explained);
     }
+    // Several recipients on one line, each with its own words ("a@x (user unknown), b@x
+    // (mailbox full)"): each has its own error.
+    const own = ownWords(lines[hit.line]!, hits, n);
+    if (own) explained = describe(lines, hit.line, own);
     if (!explained.status) {
       // The status of a transcript line naming the same address, when this one has none.
       const fuller = mentions
@@ -343,6 +348,32 @@ function readAddresses(
 }
 
 type Explained = Pick<RecipientEvidence, 'status' | 'replyCode' | 'diagnosticCode' | 'remoteMta' | 'command'>;
+
+/** An address found in a notice, on its line; where on it, for one found in the words. */
+interface Hit {
+  line: number;
+  address: string;
+  role: FactRole;
+  start?: number;
+  end?: number;
+}
+
+/**
+ * The words between an address and the next address on its line, when they say why it
+ * failed (a reply code or a word of failure); null when they do not ("a@x and b@x failed")
+ * or the line names one recipient.
+ */
+function ownWords(line: string, hits: Hit[], n: number): string | null {
+  // Hits are in line order, and in the order of the line within it.
+  const hit = hits[n]!;
+  const [before, after] = [hits[n - 1], hits[n + 1]];
+  const next = after?.line === hit.line ? after.start : undefined;
+  if (hit.end === undefined || (next === undefined && before?.line !== hit.line)) return null;
+  const words = line.slice(hit.end, next ?? line.length);
+  return /\b[45]\d\d\b/.test(words) || FAILURE_WORD_ALONE.test(words)
+    ? words.replace(/^[>)\]\s]+|[\s,;]+$/g, '')
+    : null;
+}
 
 /** The error of the recipient named on line `at`: its block, and what explains it from above. */
 function explain(lines: string[], at: number, next: number, previousHit: number, onlyRecipient: boolean): Explained {
@@ -478,6 +509,7 @@ const FAILURE_WORD = oneOf(
   /not|unknown|invalid|failed|rejected|refused|disabled|inactive|suspended|blocked|unavailable/i,
   /full|quota|exists?|error|bounced|undeliverable/i,
 );
+const FAILURE_WORD_ALONE = seq(/\b/i, FAILURE_WORD, /\b/i);
 const FAILURE_AFTER = seq(
   /^[>"')\]]*\s*/i,
   oneOf(/:|\.\.\.|;|-\s|\(|[45]\d\d\b/i, seq(/(?:[\w']+\s+){0,3}/i, FAILURE_WORD, /\b/i)),
