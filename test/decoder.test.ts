@@ -1900,7 +1900,7 @@ test('a DSN that returns no copy but names X-Original-Message-ID in its fields g
   );
 });
 
-test('several recipients on one line, each with its own words, each get their own error', () => {
+test('recipients on one line: each gets its own words, or shares the error after a list heading the line', () => {
   const facts = (words: string) =>
     decode(textNotice(words)).recipients.map((r) => `${r.address} ${r.reason} ${r.type}`);
   assert.deepEqual(
@@ -1913,6 +1913,12 @@ test('several recipients on one line, each with its own words, each get their ow
   assert.deepEqual(facts('amy@dest.example: 550 5.1.1 user unknown; bob@dest.example: 552 5.2.2 mailbox full'), [
     'amy@dest.example userunknown hard',
     'bob@dest.example mailboxfull soft',
+  ]);
+  // A list of addresses that heads its line shares the error after it: each of them failed.
+  assert.deepEqual(facts('amy@dest.example, bob@dest.example, cid@dest.example: 550 5.1.1 user unknown'), [
+    'amy@dest.example userunknown hard',
+    'bob@dest.example userunknown hard',
+    'cid@dest.example userunknown hard',
   ]);
   // Words that name no error of their own ("and", ", ") leave the line's error to both.
   assert.deepEqual(facts('Delivery to amy@dest.example and bob@dest.example failed: 550 5.1.1 user unknown'), [

@@ -154,7 +154,12 @@ function sameEvidence(a: Evidence, b: Evidence): boolean {
 }
 
 export function classify(e: Evidence, rules: RuleSet = NO_RULES): Classification {
-  if (lastDecided && lastDecided.rules === rules && sameEvidence(lastDecided.e, e)) return { ...lastDecided.result };
+  if (lastDecided && lastDecided.rules === rules && sameEvidence(lastDecided.e, e)) {
+    // Equal texts may be other strings of the same words: keep the newest, so that the next
+    // recipient of a long line compares its own string (at once), not all the words again.
+    lastDecided.e = { ...e };
+    return { ...lastDecided.result };
+  }
   const result = decide(e, rules);
   lastDecided = { e: { ...e }, rules, result };
   return { ...result };

@@ -314,10 +314,13 @@ function readAddresses(
   // Recipients named on one line, before the same next one, share their error: read it once
   // (a line may name thousands of addresses).
   const shared = new Map<string, Explained>();
+  // The first hit on a later line, for each hit: found once from the end, not hit by hit
+  // (thousands of hits on one line would each walk the rest of them).
+  const laterLine = new Int32Array(hits.length);
+  for (let k = hits.length - 1; k >= 0; k--)
+    laterLine[k] = hits[k + 1]?.line === hits[k]!.line ? laterLine[k + 1]! : k + 1;
   return hits.map((hit, n) => {
-    let after = n + 1;
-    while (after < hits.length && hits[after]!.line <= hit.line) after++;
-    const next = hits[after]?.line ?? lines.length;
+    const next = hits[laterLine[n]!]?.line ?? lines.length;
     const previous = n > 0 ? hits[n - 1]!.line : -1;
     const key = `${hit.line}:${next}:${previous}`;
     let explained = shared.get(key);
@@ -429,7 +432,11 @@ interface LineFacts {
   summary: boolean;
   /** Addresses written as the display name of another ("a@b <c@d>"), lower case. */
   displayNames: Set<string>;
+  /** Where a list of addresses that heads the line ends ("a@x, b@x, c@x: 550 …"): each heads it. */
+  leadingList: number;
 }
+
+const LEADING_LIST = /^[\s>*•"'<(-]*(?:<?[^\s<>@,;]+@[^\s<>,;]+?>?(?:\s*(?:[,;]|\band\b|\bor\b)\s*|\s+))+/i;
 
 function lineFacts(line: string): LineFacts {
   const displayNames = new Set<string>();
@@ -445,6 +452,7 @@ function lineFacts(line: string): LineFacts {
     // "Recipients: a@x, b@y" lists the message's recipients, as "To:" does.
     summary: /^\s*(>\s*)*(to|cc|bcc|recipients):/i.test(line),
     displayNames,
+    leadingList: LEADING_LIST.exec(line)?.[0].length ?? 0,
   };
 }
 
@@ -485,7 +493,7 @@ function roleOnLine(
   if (SENDER_BEFORE.test(before)) return 'other';
   // A Message-ID named in the words ("Original message ID: <id@host>") is no address.
   if (/\bmessage[- ]?id\s*(?:is\s*)?[:=]?\s*<?$/i.test(before)) return 'other';
-  return namedAsRecipient(line, m, before) ? 'recipient' : 'mention';
+  return namedAsRecipient(line, m, before) || m.index < facts.leadingList ? 'recipient' : 'mention';
 }
 
 const SENDER_BEFORE = seq(
