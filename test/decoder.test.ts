@@ -1920,6 +1920,13 @@ test('recipients on one line: each gets its own words, or shares the error after
     'bob@dest.example userunknown hard',
     'cid@dest.example userunknown hard',
   ]);
+  // So does a list of addresses one a line, with one error below the last.
+  assert.deepEqual(
+    facts(
+      'The following recipients were rejected:\namy@dest.example\nbob@dest.example\n\nReason: 550 5.1.1 user unknown',
+    ),
+    ['amy@dest.example userunknown hard', 'bob@dest.example userunknown hard'],
+  );
   // Words that name no error of their own ("and", ", ") leave the line's error to both.
   assert.deepEqual(facts('Delivery to amy@dest.example and bob@dest.example failed: 550 5.1.1 user unknown'), [
     'amy@dest.example userunknown hard',

@@ -319,7 +319,7 @@ function readAddresses(
   const laterLine = new Int32Array(hits.length);
   for (let k = hits.length - 1; k >= 0; k--)
     laterLine[k] = hits[k + 1]?.line === hits[k]!.line ? laterLine[k + 1]! : k + 1;
-  return hits.map((hit, n) => {
+  const evidence = hits.map((hit, n) => {
     const next = hits[laterLine[n]!]?.line ?? lines.length;
     const previous = n > 0 ? hits[n - 1]!.line : -1;
     const key = `${hit.line}:${next}:${previous}`;
@@ -348,6 +348,24 @@ function readAddresses(
       context: notice,
     } satisfies RecipientEvidence;
   });
+  shareListError(lines, hits, evidence);
+  return evidence;
+}
+
+/**
+ * A list of addresses one a line ("a@x", "b@x", "c@x") with one error below it: the error
+ * below the last is each one's, where an address's own line and block say nothing of its own.
+ */
+function shareListError(lines: string[], hits: Hit[], evidence: RecipientEvidence[]): void {
+  for (let k = hits.length - 2; k >= 0; k--) {
+    const [hit, next, own, below] = [hits[k]!, hits[k + 1]!, evidence[k]!, evidence[k + 1]!];
+    if (next.line !== hit.line + 1 || own.status || own.replyCode || !(below.status || below.replyCode)) continue;
+    if (wordsBesides(lines[hit.line]!) || wordsBesides(lines[next.line]!)) continue;
+    const { status, replyCode, remoteMta, command } = below;
+    // (Without the address that heads the block below: it is the next one's.)
+    const diagnosticCode = below.diagnosticCode?.replace(/^<?[^\s<>@]+@[^\s<>]+?>?:?\s+/, '') ?? null;
+    evidence[k] = { ...own, status, replyCode, diagnosticCode, remoteMta, command };
+  }
 }
 
 type Explained = Pick<RecipientEvidence, 'status' | 'replyCode' | 'diagnosticCode' | 'remoteMta' | 'command'>;
