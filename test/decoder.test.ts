@@ -1900,7 +1900,7 @@ test('a DSN that returns no copy but names X-Original-Message-ID in its fields g
   );
 });
 
-test('recipients on one line: each gets its own words, or shares the error after a list heading the line', () => {
+test('recipients listed together: each gets its own words, or shares the error that follows the list', () => {
   const facts = (words: string) =>
     decode(textNotice(words)).recipients.map((r) => `${r.address} ${r.reason} ${r.type}`);
   assert.deepEqual(
