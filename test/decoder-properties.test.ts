@@ -74,6 +74,31 @@ test("a DSN's Status: field stands unless the receiver's code is as specific or 
   );
 });
 
+test('recipients listed on one line, each with its own reply, each get their own code', () => {
+  const replies = ['550 5.1.1 user unknown', '552 5.2.2 mailbox full', '554 5.7.1 message refused as spam'];
+  const entry = fc.record({ local: fc.stringMatching(/^[a-z]{1,8}$/), reply: fc.constantFrom(...replies) });
+  const shape = fc.constantFrom(
+    (a: string, r: string) => `${a} (${r})`,
+    (a: string, r: string) => `<${a}>: ${r}`,
+  );
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(entry, { minLength: 2, maxLength: 6, selector: (e) => e.local }),
+      shape,
+      (list, write) => {
+        const line = list.map((e) => write(`${e.local}@dest.example`, e.reply)).join('; ');
+        const decoded = decode(textNotice(`Delivery failed for these recipients:\n${line}`)).recipients;
+        assert.deepEqual(
+          decoded.map((r) => [r.address, r.status]),
+          list.map((e) => [`${e.local}@dest.example`, /\d\.\d\.\d/.exec(e.reply)![0]]),
+          line,
+        );
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
 test('an address a notice offers help at, or names as its sender, never becomes a failed recipient', () => {
   const failedLine = fc.constantFrom(
     (r: string) => `${r}: 550 5.1.1 user unknown`,
