@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { decode } from '../src/parse/index.ts';
 import { parseMessage } from '../src/parse/mime.ts';
 import { messageIdOf } from '../src/parse/original.ts';
-import { dsnNotice, textNotice } from './support/notices.ts';
+import { dsnNotice, dsnWith, textNotice } from './support/notices.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/decoder/', import.meta.url));
 const load = (name: string) => readFileSync(FIXTURES + name);
@@ -1568,13 +1568,9 @@ test("complaints outside ARF: Microsoft's JMRP (attached, or Hotmail's older rep
 test('a Final-Recipient written address first ("x@y; rfc822") is read', () => {
   // The words name nobody: only the DSN field says who failed.
   const report = decode(
-    Buffer.from(
-      dsnNotice('quinn@dest.example', 'june-7@example.com', '550 5.1.1 user unknown')
-        .toString()
-        .replace('<quinn@dest.example>: 550 5.1.1 user unknown', 'Your message could not be delivered.')
-        .replace('Final-Recipient: rfc822; quinn@dest.example', 'Final-Recipient: quinn@dest.example; rfc822')
-        .replace(/\r\nTo: quinn@dest.example/, ''),
-    ),
+    dsnWith(['', 'Final-Recipient: quinn@dest.example; rfc822', 'Action: failed', 'Status: 5.1.1'], {
+      returned: ['Message-ID: <june-7@example.com>'],
+    }),
   );
   assert.deepEqual(
     report.recipients.map((r) => [r.address, r.status, r.type]),
@@ -1743,35 +1739,11 @@ test('a bounce carrying a bounce: the message beside the delivery-status part re
 
 test('an internationalised DSN (RFC 6533): its utf-8 address unescaped, its global headers give the Message-ID', () => {
   const report = decode(
-    Buffer.from(
-      [
-        'From: MAILER-DAEMON@mx.dest.example',
-        'Subject: Undelivered Mail Returned to Sender',
-        'Content-Type: multipart/report; report-type=global-delivery-status; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: text/plain; charset=utf-8',
-        '',
-        'Your message could not be delivered.',
-        '--b',
-        'Content-Type: message/global-delivery-status',
-        '',
-        'Reporting-MTA: dns; mx.dest.example',
-        '',
-        'Final-Recipient: utf-8; j\\x{F6}rg@b\\x{FC}cher.example',
-        'Action: failed',
-        'Status: 5.1.1',
-        '',
-        '--b',
-        'Content-Type: message/global-headers',
-        '',
-        'To: jörg@bücher.example',
-        'Message-ID: <june-11@example.com>',
-        '',
-        '--b--',
-        '',
-      ].join('\r\n'),
-    ),
+    dsnWith(['', 'Final-Recipient: utf-8; j\\x{F6}rg@b\\x{FC}cher.example', 'Action: failed', 'Status: 5.1.1'], {
+      global: true,
+      returned: ['To: jörg@bücher.example', 'Message-ID: <june-11@example.com>'],
+      returnedType: 'message/global-headers',
+    }),
   );
   assert.deepEqual(
     report.recipients.map((r) => [r.address, r.status]),
@@ -1832,22 +1804,8 @@ test('a summary of the message above the failure (To, Cc, Subject, Sent) is not 
 
 test("Exchange's X-Supplementary-Info is the receiver's reply where a DSN gives no Diagnostic-Code", () => {
   const r = decode(
-    Buffer.from(
+    dsnWith(
       [
-        'From: postmaster@edge.sender.example',
-        'Subject: Undeliverable: June',
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: text/plain',
-        '',
-        'Delivery has failed to these recipients or groups:',
-        '',
-        'amy@dest.example',
-        '--b',
-        'Content-Type: message/delivery-status',
-        '',
-        'Reporting-MTA: dns; edge.sender.example',
         '',
         'Final-recipient: RFC822;',
         ' amy@dest.example',
@@ -1856,9 +1814,8 @@ test("Exchange's X-Supplementary-Info is the receiver's reply where a DSN gives 
         'Remote-MTA: dns; mx.dest.example',
         'X-Supplementary-Info: <mx.dest.example #5.1.1 smtp;550-5.1.1 The email account',
         ' that you tried to reach does not exist.>',
-        '--b--',
-        '',
-      ].join('\r\n'),
+      ],
+      { words: 'Delivery has failed to these recipients or groups:\r\n\r\namy@dest.example' },
     ),
   ).recipients[0]!;
   assert.deepEqual(
@@ -1869,29 +1826,13 @@ test("Exchange's X-Supplementary-Info is the receiver's reply where a DSN gives 
 
 test('a DSN that returns no copy but names X-Original-Message-ID in its fields gives that Message-ID', () => {
   const report = decode(
-    Buffer.from(
-      [
-        'From: MAILER-DAEMON@mx.dest.example',
-        'Subject: Undelivered Mail Returned to Sender',
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: text/plain',
-        '',
-        'Your message could not be delivered.',
-        '--b',
-        'Content-Type: message/delivery-status',
-        '',
-        'Reporting-MTA: dns; mx.dest.example',
-        'X-Original-Message-ID: <june-12@example.com>',
-        '',
-        'Final-Recipient: rfc822; amy@dest.example',
-        'Action: failed',
-        'Status: 5.1.1',
-        '--b--',
-        '',
-      ].join('\r\n'),
-    ),
+    dsnWith([
+      'X-Original-Message-ID: <june-12@example.com>',
+      '',
+      'Final-Recipient: rfc822; amy@dest.example',
+      'Action: failed',
+      'Status: 5.1.1',
+    ]),
   );
   assert.equal(messageIdOf(report.original), 'june-12@example.com');
   assert.deepEqual(

@@ -81,3 +81,41 @@ export function textNotice(
   const head = `From: ${from}\nTo: b+t1@bounces.example.com\nSubject: ${subject}\n\n`;
   return Buffer.from(`${head}${words}\n`.replace(/\r?\n/g, '\r\n'));
 }
+
+/**
+ * A DSN with the delivery-status fields given as they are (`fields`, after a Reporting-MTA
+ * block), for fields dsnNotice does not write; `returned` lines, when given, come back in a
+ * third part of `returnedType`. `global`: RFC 6533's types. CRLF line ends.
+ */
+export function dsnWith(
+  fields: string[],
+  {
+    words = 'Your message could not be delivered.',
+    returned = [] as string[],
+    returnedType = 'text/rfc822-headers',
+    global = false,
+  } = {},
+): Buffer {
+  const type = global ? 'global-delivery-status' : 'delivery-status';
+  const copy = returned.length ? ['--b', `Content-Type: ${returnedType}`, '', ...returned, ''] : [];
+  return Buffer.from(
+    [
+      'From: MAILER-DAEMON@mx.dest.example',
+      'Subject: Undelivered Mail Returned to Sender',
+      `Content-Type: multipart/report; report-type=${type}; boundary="b"`,
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      words,
+      '--b',
+      `Content-Type: message/${type}`,
+      '',
+      'Reporting-MTA: dns; mx.dest.example',
+      ...fields,
+      ...copy,
+      '--b--',
+      '',
+    ].join('\r\n'),
+  );
+}
