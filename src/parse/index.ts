@@ -489,7 +489,7 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
   // Unmarked, an answer is automatic by its words only if it says nothing failed.
   const automatic = () =>
     isAutoReply(root.headers, subject) ||
-    (soundsAutomatic(noticeText) && !NOT_DELIVERED.test(noticeText) && !/^[45]/.test(findReplyCode(noticeText) ?? ''));
+    (soundsAutomatic(noticeText) && !NOT_DELIVERED.test(noticeText) && !failureCode(noticeText));
   if (evidence.length === 0 && !DAEMON_FROM.test(from) && automatic())
     return autoReply(report, root, from, subject, noticeText);
   if (evidence.length === 0 && isChallenge(subject, noticeText)) {
@@ -563,11 +563,9 @@ function dsnEvidence(
   report.envelopeId = status.envelopeId;
   report.arrivalDate = status.arrivalDate;
   // No returned copy names its Message-ID: the one the fields name links the bounce to its send.
-  if (status.originalMessageId && !report.original?.messageId)
-    report.original = {
-      ...(report.original ?? originalWithId(status.originalMessageId)),
-      messageId: status.originalMessageId,
-    };
+  const id = status.originalMessageId;
+  if (id && !report.original?.messageId)
+    report.original = report.original ? { ...report.original, messageId: id } : originalWithId(id);
   if (status.recipients.length === 0) {
     report.problems.push('delivery-status part without recipients');
     return [];

@@ -2,9 +2,9 @@
 // the standard mark; the others are what Exchange, Gmail and common vacation programs add,
 // and the subjects Outlook gives them in its languages.
 
-import { findReplyCode } from '../classify/index.ts';
 import { anyOf, oneOf, seq } from '../classify/patterns.ts';
 import { type Header, headerValue } from './mime.ts';
+import { failureCode } from './text-bounce.ts';
 
 const AUTO_SUBJECT = seq(
   /^\s*/i,
@@ -55,7 +55,7 @@ const CHALLENGE = new RegExp(
 
 /** A challenge-response system's answer: hold, verify, approve; no SMTP reply of its own. */
 export function isChallenge(subject: string, text: string): boolean {
-  return CHALLENGE.test(`${subject}\n${text}`) && !/^[45]/.test(findReplyCode(text) ?? '');
+  return CHALLENGE.test(`${subject}\n${text}`) && !failureCode(text);
 }
 
 export function isAutoReply(headers: Header[], subject: string): boolean {

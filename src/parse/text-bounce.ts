@@ -391,9 +391,7 @@ function ownWords(line: string, hits: Hit[], n: number): string | null {
   const next = after?.line === hit.line ? after.start : undefined;
   if (hit.end === undefined || (next === undefined && before?.line !== hit.line)) return null;
   const words = line.slice(hit.end, next ?? line.length);
-  return /\b[45]\d\d\b/.test(words) || FAILURE_WORD_ALONE.test(words)
-    ? words.replace(/^[>)\]\s]+|[\s,;]+$/g, '')
-    : null;
+  return failureCode(words) || FAILURE_WORD_ALONE.test(words) ? words.replace(/^[>)\]\s]+|[\s,;]+$/g, '') : null;
 }
 
 /** The error of the recipient named on line `at`: its block, and what explains it from above. */
