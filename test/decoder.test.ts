@@ -1874,3 +1874,62 @@ test('recipients listed together: each gets its own words, or shares the error t
     'bob@dest.example userunknown hard',
   ]);
 });
+
+test('a notice that says its failure is permanent is no delay, whatever reassurance it adds', () => {
+  const words =
+    'The attached message had PERMANENT fatal delivery errors!\n\n' +
+    'YOU DO NOT NEED TO RESEND THIS MESSAGE!\n\n' +
+    '  --- Session Transcript ---\n' +
+    ' Fri 2026-12-04 10:00:02: --> RCPT TO:<eve@far.example>\n' +
+    ' Fri 2026-12-04 10:00:03: <-- 550 5.1.1 No such user here\n' +
+    '  --- End Transcript ---';
+  const report = decode(textNotice(words, { subject: 'Permanent Delivery Failure' }));
+  assert.equal(report.kind, 'bounce');
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.action, r.status, r.type]),
+    [['eve@far.example', 'failed', '5.1.1', 'hard']],
+  );
+});
+
+test("a postmaster named without an error (a footer) is no recipient: the returned message's To is", () => {
+  // AOL-style: the recipient is a screen name, not an address; the footer names postmaster.
+  const words =
+    'The mail you sent could not be delivered to:\n\n  jaymember\n\n' +
+    'Please check the spelling of the screen name.\n' +
+    'Please reply to Postmaster@aol.example if you feel this message to be in error.\n\n' +
+    '--- Original message follows.\n\n' +
+    'Message-ID: <cmp-42@shop.example>\nFrom: news@shop.example\nTo: jaymember@aol.example\nSubject: deals\n\nhi';
+  const report = decode(textNotice(words, { subject: 'Returned mail: User unknown' }));
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.role]),
+    [['jaymember@aol.example', 'original-to']],
+  );
+  // A message sent to postmaster itself still bounces with its error beside it.
+  const own = decode(textNotice('<postmaster@dest.example>:\n550 5.1.1 User unknown'));
+  assert.deepEqual(
+    own.recipients.map((r) => [r.address, r.status]),
+    [['postmaster@dest.example', '5.1.1']],
+  );
+});
+
+test("an address in quotes and brackets after words addressing it (CommuniGate: to '<x@y>') is a recipient", () => {
+  const words = "Failed to deliver to '<bob@dest.example>'\nLOCAL module(account bob) reports:\n account is full";
+  const report = decode(textNotice(words, { subject: 'Undeliverable mail: deals' }));
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.role, r.reason]),
+    [['bob@dest.example', 'notice-text', 'mailboxfull']],
+  );
+});
+
+test("an antivirus notice that it stopped our message is a bounce for a virus, never the address's fault", () => {
+  const words =
+    'Our virus scanner found a virus in a message you sent.\n\n' +
+    'The message to sam@dest.example was not delivered.\n\nVirus: Eicar-Test-Signature\n' +
+    'Questions? Write to security@dest.example.';
+  const report = decode(textNotice(words, { from: 'Antivirus <av@gw.dest.example>', subject: 'VIRUS ALERT: deals' }));
+  assert.equal(report.kind, 'bounce');
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.reason, r.type]),
+    [['sam@dest.example', 'virusdetected', 'ignored']],
+  );
+});

@@ -65,6 +65,8 @@ const BOUNCE_SUBJECT = anyOf(
   /n[ãa]o (foi )?entregue|niedostarczaln|nedoru[čc]iteln|недоставлен|не доставлен/i,
   /teslim edilemedi|kan ikke leveres|kunde inte levereras|ej levererad/i,
   /mail system error|rejected|bounce|delayed mail|warning: (could not|message)/i,
+  // An antivirus gateway's notice that it stopped the message ("VIRUS ALERT: …").
+  /\bvirus (alert|found|detected|warning)|virus(es)? (was |were )?detected|infected (message|attachment)/i,
   /message (not )?delivered|error sending|mail failure|system error|permanent error|未達/i,
   /配送|エラー|送信できません|失敗|退信|退回|notification|problem with your message|an error occurred/i,
   /expired/i,
@@ -707,7 +709,12 @@ const DELAY_WARNING = anyOf(
 );
 const DELAY_SUBJECT = /\bdelay(ed)?\b|still being retried|warning: could not send|delivery warning/i;
 
+// A notice that says its failure is final is no warning, whatever else it says (MDaemon: "The
+// attached message had PERMANENT fatal delivery errors! … YOU DO NOT NEED TO RESEND").
+const FINAL_FAILURE = /\bpermanent(ly)? (fatal )?(delivery )?(errors?|failures?|failed)\b|\bpermanent fatal\b/i;
+
 function isDelayWarning(subject: string, noticeText: string): boolean {
+  if (FINAL_FAILURE.test(noticeText)) return false;
   return (
     DELAY_WARNING.test(noticeText) ||
     (DELAY_SUBJECT.test(subject) && !/permanent|could not be delivered|undeliverable/i.test(noticeText))

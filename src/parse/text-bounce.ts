@@ -121,11 +121,15 @@ export function readTextBounce(notice: string, opts: TextBounceOptions): Recipie
   const scan = scanNotice(notice);
   const found = readAddresses(scan, opts.exclude, opts.unlikely ?? new Set(), false);
   if (found.length) return found;
-  // A message sent to oneself, or to postmaster, bounces to an address we would skip.
+  // A message sent to oneself, or to postmaster, bounces to an address we would skip: taken
+  // when an error stands with it. A postmaster named without one is the footer's ("Please
+  // reply to Postmaster@x if you feel this message to be in error"), not who failed.
   const unlikely = opts.unlikely ?? new Set();
-  return readAddresses(scan, opts.exclude, new Set(), true).filter(
-    (e) => !unlikely.has(e.address.toLowerCase()) || headsError(notice, e),
-  );
+  return readAddresses(scan, opts.exclude, new Set(), true).filter((e) => {
+    const key = e.address.toLowerCase();
+    if (unlikely.has(key)) return headsError(notice, e);
+    return !SYSTEM_LOCAL_PARTS.test(key.slice(0, key.lastIndexOf('@'))) || e.replyCode !== null || e.status !== null;
+  });
 }
 
 /** A notice's lines, each line's address matches, and the addresses it names as not failed. */
@@ -527,7 +531,7 @@ const HEAD_OF_LINE = /^[\s>*•"'<(-]*$/;
 const ADDRESSED_BEFORE = seq(
   // (The full-width colon ends CJK labels: "收件人：".)
   /(?:\b(?:to|for|recipients?|addressee|address(?:es)?|user|mailbox|account|rcpt|userid|deliver(?:y|ing)?)|:|：)/i,
-  /\s*[<"'(「]?\s*$/i,
+  /\s*[<"'(「]{0,2}\s*$/i,
 );
 const FAILURE_WORD = oneOf(
   /not|unknown|invalid|failed|rejected|refused|disabled|inactive|suspended|blocked|unavailable/i,
