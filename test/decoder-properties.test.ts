@@ -116,6 +116,10 @@ test('an address a notice offers help at, or names as its sender, never becomes 
     (h: string) => `If you believe this is in error, forward this message to ${h}.`,
     (h: string) => `Please write to ${h} for help.`,
     (h: string) => `The message was sent by ${h}.`,
+    (h: string) => `Report problems to <${h}>.`,
+    (h: string) => `Contact the administrator: ${h}`,
+    (h: string) => `Mail administrator: <${h}>`,
+    (h: string) => `Sent by the mail system at mx.dest.example (abuse reports: ${h}).`,
   );
   const address = fc
     .tuple(fc.stringMatching(/^[a-z][a-z0-9.]{0,10}[a-z0-9]$/), fc.constantFrom('dest.example', 'help.example'))

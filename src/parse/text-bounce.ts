@@ -161,6 +161,11 @@ const OFFERS_HELP = seq(
     /contact|contact\b.{0,60}\bat|send (an? )?(e-?mail|mail|message)s? to|write to/i,
     /forward (this|the) (message|notice|e-?mail|report) to/i,
     /reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at)/i,
+    /report (problems|issues|errors|abuse|spam)( to)?|(abuse|problem|error|spam) reports( to)?/i,
+    // A label for the mail system's own people ("Mail administrator: <x@y>", "Contact the
+    // administrator: x@y", "abuse: x@y"), never a mailbox a message was sent to.
+    /(contact (the |your |our )?)?(mail |e-?mail |system |site |network )?(administrator|admin|postmaster)\s*:/i,
+    /(contact (the |your |our )?)?(hostmaster|webmaster|abuse|support|help ?desk|noc)( team| desk)?\s*:/i,
   ),
   /(?:\s*:)?\s*<?$/i,
 );
