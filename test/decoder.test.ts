@@ -1933,3 +1933,30 @@ test("an antivirus notice that it stopped our message is a bounce for a virus, n
     [['sam@dest.example', 'virusdetected', 'ignored']],
   );
 });
+
+test("the message's other addresses named in the prose (its list, a bcc, where replies go) are not who failed", () => {
+  for (const words of [
+    'Your message to friends@lists.example (sent by news@shop.example) could not be delivered to ' +
+      'amy@dest.example: 550 5.1.1 user unknown',
+    'Delivery to amy@dest.example failed. Replies should go to help@shop.example.\n550 5.1.1 user unknown',
+    'amy@dest.example\n    unknown user\n\nIn reply to your message to amy@dest.example, bcc: archive@shop.example',
+  ]) {
+    const report = decode(textNotice(words, { subject: 'Undeliverable: deals' }));
+    assert.deepEqual(
+      report.recipients.map((r) => r.address),
+      ['amy@dest.example'],
+      words,
+    );
+  }
+});
+
+test("Sendmail's entry '(expanded from: <x>)' naming the address itself still reports it", () => {
+  const words =
+    '   ----- The following addresses had permanent fatal errors -----\n<amy@dest.example>\n' +
+    '    (reason: 550 5.1.1 User unknown)\n    (expanded from: <amy@dest.example>)\n';
+  const report = decode(textNotice(words, { subject: 'Returned mail: see transcript for details' }));
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.status]),
+    [['amy@dest.example', '5.1.1']],
+  );
+});

@@ -160,7 +160,7 @@ const OFFERS_HELP = seq(
   oneOf(
     /contact|contact\b.{0,60}\bat|send (an? )?(e-?mail|mail|message)s? to|write to/i,
     /forward (this|the) (message|notice|e-?mail|report) to/i,
-    /reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at)/i,
+    /reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at)|repl(y|ies) (should |will )?(go|be sent) to/i,
     /report (problems|issues|errors|abuse|spam)( to)?|(abuse|problem|error|spam) reports( to)?/i,
     // A label for the mail system's own people ("Mail administrator: <x@y>", "Contact the
     // administrator: x@y", "abuse: x@y"), never a mailbox a message was sent to.
@@ -208,6 +208,7 @@ function withoutAddressesBefore(words: string): string {
 const MESSAGE_SENT_TO = /\b(message|mail|post(ing)?|e-?mail)\s+(sent\s+)?to\s*<?$/i;
 const SOME_OF_ITS_RECIPIENTS =
   /\b(to|for) (all|one or more|some|several|the following) (of (the|its) )?(recipients|addresses)/i;
+const DELIVERED_TO_ANOTHER = /\bdeliver(ed|y)? to\s*<?[^\s<>@]+@/i;
 
 // The line before an address that names the message's sender ("A message sent by" / "<x>").
 const NAMES_SENDER = /\b(sent by|message from)(?:\s*:)?\s*$/i;
@@ -232,7 +233,9 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
       const after = line.slice(m.index + m[0].length, m.index + m[0].length + 60);
       // What an alias expanded to ("<x@host> (expanded from <alias@domain>)"), wherever the
       // notice names it again (its receiver's reply echoes it): the alias is the recipient.
-      const expansion = /^>?\s*\(expanded from\b/i.test(after) || (alone && expandedBelow(lines, i));
+      // An address "expanded" from itself is still the recipient.
+      const alias = EXPANDED_AFTER.exec(after)?.[1] ?? (alone ? aliasBelow(lines, i) : null);
+      const expansion = alias !== null && alias.toLowerCase() !== m[0].toLowerCase();
       const aside =
         OFFERS_HELP.test(words) ||
         HELP_AFTER.test(after) ||
@@ -248,12 +251,13 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
  * Sendmail lists a recipient alone on its line and, below it, its reason and the alias it
  * came from ("<x@host>", "(reason: 550 … User unknown)", "(expanded from: <alias@domain>)").
  */
-function expandedBelow(lines: string[], at: number): boolean {
+function aliasBelow(lines: string[], at: number): string | null {
   for (let i = at + 1; i < Math.min(lines.length, at + 4); i++) {
-    if (EXPANDED_FROM_LINE.test(lines[i]!)) return true;
-    if (!/^\s+\(/.test(lines[i]!)) return false;
+    const alias = EXPANDED_FROM_LINE.exec(lines[i]!)?.[1];
+    if (alias) return alias;
+    if (!/^\s+\(/.test(lines[i]!)) return null;
   }
-  return false;
+  return null;
 }
 
 /** The line of a Sendmail entry's address, above its "(reason: …)" and "(expanded from: …)". */
@@ -263,7 +267,8 @@ function entryStart(lines: string[], at: number): number {
   return start;
 }
 
-const EXPANDED_FROM_LINE = /^\s*\(expanded from:?\s*<?[^\s<>@]+@/i;
+const EXPANDED_FROM_LINE = /^\s*\(expanded from:?\s*<?([^\s<>@]+@[^\s<>()]+)/i;
+const EXPANDED_AFTER = /^>?\s*\(expanded from:?\s*<?([^\s<>@]+@[^\s<>()]+)/i;
 
 function readAddresses(
   { notice, lines, found, others }: NoticeScan,
@@ -507,6 +512,10 @@ function roleOnLine(
   // Exim's "(generated from x@y)" names the address a hidden failed one was redirected from.
   if (facts.summary || /generated from\s*<?$/i.test(before)) return 'fallback';
   if (MESSAGE_SENT_TO.test(before) && SOME_OF_ITS_RECIPIENTS.test(line.slice(m.index + m[0].length))) return 'fallback';
+  // "Your message to list@x could not be delivered to amy@y": the list, not who failed.
+  if (MESSAGE_SENT_TO.test(before) && DELIVERED_TO_ANOTHER.test(line.slice(m.index + m[0].length))) return 'fallback';
+  // The message's other recipients, named in passing ("bcc: archive@x").
+  if (/\bb?cc\s*:\s*<?$/i.test(before)) return 'fallback';
   // Sendmail's "The original message was received at … addressed to a@b and c@d": the
   // message's recipients, of which the failed ones are listed apart.
   if (/\baddressed to\s*<?$/i.test(withoutAddressesBefore(before))) return 'fallback';
