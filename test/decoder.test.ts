@@ -1255,6 +1255,23 @@ test('a text notice that only warns (in any of the usual wordings) is a delay, n
       'Delivery incomplete\r\n\r\nThere was a temporary problem delivering your message to ray@dest.example. ' +
         "Gmail will retry for 46 more hours. You'll be notified if the delivery fails permanently.",
     ],
+    [
+      'Undelivered mail warning',
+      'Your message to ray@dest.example was not yet delivered.\nThe mail server will retry the delivery ' +
+        'automatically; you will be notified if it fails.\nReason: 452 4.2.2 mailbox full',
+    ],
+    [
+      'DELAYS: mail delivery status.',
+      'DELAYED MAIL\n\nYour message to the following recipients has been delayed.\n\n<ray@dest.example>:\n' +
+        '<<< 451 4.7.1 Greylisted, try later',
+    ],
+    [
+      'Zustellung verzögert',
+      'Diese Nachricht konnte bisher nicht zugestellt werden an:\n\n  ray@dest.example\n\n' +
+        'Es werden weitere Zustellversuche unternommen.',
+    ],
+    ['Retard de remise', "Votre message n'a pas encore pu être remis à ray@dest.example."],
+    ['Notificación de retraso', 'Su mensaje a ray@dest.example no se ha entregado todavía. Se seguirá intentando.'],
   ]) {
     const report = decode(textNotice(words!, { subject }));
     assert.equal(report.kind, 'delay', words);
@@ -1959,4 +1976,25 @@ test("Sendmail's entry '(expanded from: <x>)' naming the address itself still re
     report.recipients.map((r) => [r.address, r.status]),
     [['amy@dest.example', '5.1.1']],
   );
+});
+
+test('a failure that says no more tries will be made is no delay, in any language', () => {
+  for (const [subject, words] of [
+    [
+      'Unzustellbar',
+      'Nachricht an ray@dest.example: 550 5.1.1 unbekannt. Es werden keine weiteren Zustellversuche unternommen.',
+    ],
+    ['Non remis', "Message non remis à ray@dest.example : 550 5.1.1 inconnu. Aucune nouvelle tentative n'aura lieu."],
+    [
+      'Non recapitato',
+      'Messaggio per ray@dest.example: 550 5.1.1 sconosciuto. Non verranno effettuati nuovi tentativi.',
+    ],
+  ]) {
+    const report = decode(textNotice(words!, { subject }));
+    assert.deepEqual(
+      report.recipients.map((r) => [r.address, r.action]),
+      [['ray@dest.example', 'failed']],
+      words,
+    );
+  }
 });

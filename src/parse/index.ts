@@ -706,8 +706,21 @@ const DELAY_WARNING = anyOf(
   /still being retried|only a temporary failure report|warning: could not send message/i,
   // Gmail's "Delivery incomplete": "… will retry for 46 more hours. You'll be notified if …".
   /will (retry|keep trying) for \d+ more (hours|days)|(notified|informed) if (the )?delivery fails permanently/i,
+  /\bnot yet (been )?delivered|will (retry|try again|keep trying|continue trying)\b/i,
+  /(notified|informed) if (it|the message|delivery|the delivery) (fails|is unsuccessful|cannot be)/i,
+  // The same in German, French, Spanish, Italian and Dutch: not delivered yet, still tried.
+  // ("Keine weiteren Zustellversuche", "aucune nouvelle tentative", "non verranno effettuati
+  // nuovi tentativi" say the opposite: no more tries.)
+  /bisher nicht zugestellt|noch nicht zugestellt|(?<!keine )weitere zustellversuche|nicht erneut (senden|versenden)/i,
+  /pas encore (pu )?(être )?(remis|délivré|distribué)|de nouvelles tentatives|pas besoin de (le )?renvoyer/i,
+  /no se ha (podido )?entregad[oa] todav[ií]a|a[uú]n no se ha entregado|se seguir[aá] intentando/i,
+  /non (è|e') ancora stato (consegnato|recapitato)|(?<!non )(saranno|verranno) effettuati (altri|nuovi) tentativi/i,
+  /nog niet (afgeleverd|bezorgd)/i,
 );
-const DELAY_SUBJECT = /\bdelay(ed)?\b|still being retried|warning: could not send|delivery warning/i;
+const DELAY_SUBJECT = anyOf(
+  /\bdelay(ed|s)?\b|still being retried|warning: could not send|delivery warning/i,
+  /verz[öo]gert|\bretard|\bretras(o|ada)|\britard(o|ata)|vertraagd|opóźnion/i,
+);
 
 // A notice that says its failure is final is no warning, whatever else it says (MDaemon: "The
 // attached message had PERMANENT fatal delivery errors! … YOU DO NOT NEED TO RESEND").
