@@ -21,7 +21,9 @@ test(`agreement with the shared corpus stays at or above ${JSON.stringify(FLOORS
 
 // Over the expectations a decoder can derive (issue 16 states its goals so: recall and
 // precision 0.995, reason 0.95, hard 0.98, status 0.995); recall, precision and status are met.
-const DERIVABLE_FLOORS = { recall: 0.995, precision: 0.995, reason: 0.944, hard: 0.973, status: 0.995 };
+// One expectation is knowingly not followed: an answer from noreply@ that "this email inbox
+// x@y is no longer in use" is about x@y, where Sisimai names noreply@ (reason and hard, too).
+const DERIVABLE_FLOORS = { recall: 0.995, precision: 0.995, reason: 0.943, hard: 0.972, status: 0.995 };
 
 test(`over derivable expectations, agreement stays at or above ${JSON.stringify(DERIVABLE_FLOORS)}`, () => {
   const { derivable } = measureAgreement(CORPUS);

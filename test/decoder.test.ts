@@ -1998,3 +1998,24 @@ test('a failure that says no more tries will be made is no delay, in any languag
     );
   }
 });
+
+test('a retired-mailbox answer sent from noreply@ counts against the mailbox it names, never noreply@', () => {
+  const answer = (body: string) =>
+    Buffer.from(
+      'From: <noreply@dest.example>\r\nTo: b+t1@bounces.example.com\r\nSubject: AutoResponse\r\n' +
+        `Auto-Submitted: auto-replied\r\n\r\n${body}\r\n`,
+    );
+  const named = decode(answer('This email inbox amy@dest.example is no longer in use. Please contact someone else.'));
+  assert.equal(named.kind, 'autoreply');
+  assert.deepEqual(
+    named.recipients.map((r) => [r.address, r.action, r.reason]),
+    [['amy@dest.example', 'failed', 'suspend']],
+  );
+  // Naming nobody, or several: nobody, rather than the system's own address.
+  for (const body of [
+    'This mailbox is no longer in use.',
+    'The inboxes amy@dest.example and bob@dest.example are no longer in use.',
+  ]) {
+    assert.deepEqual(decode(answer(body)).recipients, [], body);
+  }
+});

@@ -40,6 +40,7 @@ import {
   cutOriginal,
   failureCode,
   isListRobot,
+  isSystemAddress,
   readTextBounce,
   type TextBounceOptions,
 } from './text-bounce.ts';
@@ -642,6 +643,14 @@ function repliedTo(root: MimePart): OriginalMessage {
   };
 }
 
+/** The mailbox a system's answer speaks for, when it names exactly one. */
+function spokenFor(report: Report, text: string): string | null {
+  const to = addressesIn(report.original?.to);
+  if (to.length) return to.length === 1 ? to[0]! : null;
+  const named = readTextBounce(text, { exclude: new Set() });
+  return named.length === 1 ? named[0]!.address : null;
+}
+
 /** RFC 3834 auto-reply: the recipient is whoever replied. */
 function autoReply(
   report: Report,
@@ -652,8 +661,10 @@ function autoReply(
   rule = 'rfc3834.auto-reply',
 ): Report {
   const replier = addressField(from);
-  // A list's robot (holding a post for its moderator) answers for nobody we mailed.
-  const who = replier && !isListRobot(replier) ? replier : null;
+  // A list's robot (holding a post for its moderator) answers for nobody we mailed. A system's
+  // own address (noreply@, postmaster@) answers for the mailbox the message went to: the
+  // returned message's To, or the one address its words name; else nobody.
+  const who = !replier || isListRobot(replier) ? null : isSystemAddress(replier) ? spokenFor(report, text) : replier;
   // An answer that the mailbox is retired counts against it as a suspended one would.
   const retired = mailboxRetired(`${subject}\n${text}`);
   const fact: RecipientFact | null = !who

@@ -97,6 +97,11 @@ function headerRun(lines: string[], at: number): number {
 /** Local parts that are the reporting system, not a recipient. */
 const SYSTEM_LOCAL_PARTS = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|daemon|noreply|no-reply|nobody|root)$/i;
 
+/** The reporting system's own address (postmaster@, noreply@…): it answers for others. */
+export function isSystemAddress(address: string): boolean {
+  return SYSTEM_LOCAL_PARTS.test(address.slice(0, address.lastIndexOf('@')));
+}
+
 // A mailing list's robots (Mailman's list-request, -owner, -bounces…, Majordomo's owner-list):
 // addresses a notice tells people to write to, never ones a campaign is sent to.
 const LIST_ROBOT_LOCAL_PARTS =
@@ -128,7 +133,7 @@ export function readTextBounce(notice: string, opts: TextBounceOptions): Recipie
   return readAddresses(scan, opts.exclude, new Set(), true).filter((e) => {
     const key = e.address.toLowerCase();
     if (unlikely.has(key)) return headsError(notice, e);
-    return !SYSTEM_LOCAL_PARTS.test(key.slice(0, key.lastIndexOf('@'))) || e.replyCode !== null || e.status !== null;
+    return !isSystemAddress(key) || e.replyCode !== null || e.status !== null;
   });
 }
 
