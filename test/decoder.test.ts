@@ -2019,3 +2019,15 @@ test('a retired-mailbox answer sent from noreply@ counts against the mailbox it 
     assert.deepEqual(decode(answer(body)).recipients, [], body);
   }
 });
+
+test("a notice naming its user without a domain picks, of the returned message's recipients, the one it names", () => {
+  const words =
+    '----- The following addresses had permanent fatal errors -----\njay\n    (reason: 550 5.1.1 User unknown)\n\n' +
+    '------ Original message ------\n\nMessage-ID: <c1@shop.example>\nFrom: news@shop.example\n' +
+    'To: kim@dest.example, jay@dest.example\nSubject: deals\n\nhi';
+  const report = decode(textNotice(words, { subject: 'Returned mail: User unknown' }));
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.status, r.role]),
+    [['jay@dest.example', '5.1.1', 'original-to']],
+  );
+});

@@ -773,6 +773,17 @@ function looksLikeBounce({ root, parts, subject, from }: Message, noticeText: st
   return NOT_DELIVERED.test(noticeText) && parts.some((p) => p !== root && isEmbeddedMessage(p.type));
 }
 
+/**
+ * Of several addresses the message went to, the one whose local part alone the notice names
+ * ("jay... User unknown", an AOL screen name): a mail system speaks of its own users so.
+ */
+function namedByLocalPart(addresses: string[], noticeText: string): string | undefined {
+  if (addresses.length < 2) return undefined;
+  const words = new Set(noticeText.toLowerCase().split(/[^a-z0-9._+-]+/));
+  const named = addresses.filter((a) => words.has(a.slice(0, a.lastIndexOf('@')).toLowerCase()));
+  return named.length === 1 ? named[0] : undefined;
+}
+
 /** A home-made bounce text; when it names nobody, X-Failed-Recipients or the original's To. */
 function textEvidence(
   { root }: Message,
@@ -782,27 +793,28 @@ function textEvidence(
 ): RecipientEvidence[] {
   const evidence = readTextBounce(noticeText, textOptions);
   if (evidence.length) return evidence;
-  const fallback = [
-    ...addressesIn(headerValue(root.headers, 'x-failed-recipients')).map((address) => ({
-      address,
-      role: 'failed-recipients-header' as const,
-    })),
-    ...addressesIn(original?.to).map((address) => ({ address, role: 'original-to' as const })),
-  ];
+  const failedHeader = addressesIn(headerValue(root.headers, 'x-failed-recipients'))[0];
+  const to = addressesIn(original?.to);
+  const chosen = failedHeader
+    ? { address: failedHeader, role: 'failed-recipients-header' as const }
+    : { address: namedByLocalPart(to, noticeText) ?? to[0], role: 'original-to' as const };
+  if (!chosen.address) return [];
   const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
   const code = failureCode(diagnostic);
   const status = findStatus(diagnostic);
-  return fallback.slice(0, 1).map(({ address, role }) => ({
-    address,
-    role,
-    action: 'failed',
-    status,
-    replyCode: code,
-    // The notice's words are the receiver's reply only when they carry one; else they are
-    // context, and a notice that says nothing of why ("Delivery report unavailable") is undefined.
-    diagnosticCode: code || status ? diagnostic : null,
-    remoteMta: null,
-    command: commandSaid(diagnostic),
-    context: noticeText,
-  }));
+  return [
+    {
+      address: chosen.address,
+      role: chosen.role,
+      action: 'failed',
+      status,
+      replyCode: code,
+      // The notice's words are the receiver's reply only when they carry one; else they are
+      // context, and a notice that says nothing of why ("Delivery report unavailable") is undefined.
+      diagnosticCode: code || status ? diagnostic : null,
+      remoteMta: null,
+      command: commandSaid(diagnostic),
+      context: noticeText,
+    },
+  ];
 }
