@@ -289,6 +289,30 @@ describe('standing', () => {
     assert.deepEqual(standing, [{ state: 'complained' }]);
   });
 
+  test('a notice naming nobody acts on the recipient of the send its token proves; else on nobody', async () => {
+    const nameless = toCrlf(
+      Buffer.from(
+        'From: Mail Delivery System <MAILER-DAEMON@mx.nameless.example>\nTo: b@bounces.example.com\n' +
+          'Subject: Undeliverable mail\n\nYour message could not be delivered.\n\nReason: 550 5.1.1 User unknown\n',
+      ),
+    ).toString('latin1');
+    const send = { messageId: 'nameless-1@shop.example', recipient: 'nora@nameless.example', sendId: 'send-nameless' };
+    assert.equal((await register([{ ...send, campaign: 'nameless' }])).status, 200);
+    // The token carries only a keyed hash of its recipient: the registered send names the address.
+    const token = mintToken({ sendId: 'send-nameless', recipient: 'nora@nameless.example', key: ring.current });
+    const rows = await eventsOf(await deliver(nameless, returnPathAddress(token, BOUNCE_DOMAIN)));
+    assert.deepEqual(
+      rows.map((r) => ({ recipient: r.recipient, kind: r.kind, reason: r.reason, type: r.type, c: r.correlation })),
+      [{ recipient: 'nora@nameless.example', kind: 'bounce', reason: 'userunknown', type: 'hard', c: 'token' }],
+    );
+    const { rows: listed } = await pool.query(
+      `select state from suppression_list where address = 'nora@nameless.example'`,
+    );
+    assert.deepEqual(listed, [{ state: 'quarantined' }]);
+    // The same words to our domain without a token: a bounce about nobody we can name.
+    assert.deepEqual(await eventsOf(await deliver(nameless)), []);
+  });
+
   test('a complaint about a registered send suppresses the address for good', async () => {
     assert.equal(
       (
@@ -378,6 +402,17 @@ describe('outage breaker', () => {
 describe('reprocess', () => {
   test('reprocess with an operator rule added since: shows, then applies the difference', async () => {
     await eventsOf(await deliver(fixture('malformed/lost-boundary.eml')));
+    // A notice naming nobody, about a proven send: its fact is reclassified too.
+    const unnamed = toCrlf(
+      Buffer.from(
+        'From: MAILER-DAEMON@mx.big.example\nTo: b@bounces.example.com\nSubject: Undeliverable mail\n\n' +
+          'Your message could not be delivered: 552 message size exceeds fixed limit\n',
+      ),
+    ).toString('latin1');
+    const send = { messageId: 'big-1@shop.example', recipient: 'ned@big.example', sendId: 'send-big', campaign: 'big' };
+    assert.equal((await register([send])).status, 200);
+    const token = mintToken({ sendId: 'send-big', recipient: 'ned@big.example', key: ring.current });
+    await eventsOf(await deliver(unnamed, returnPathAddress(token, BOUNCE_DOMAIN)));
     await pool.query(
       `insert into classification_rules (id, reason, text_pattern)
        values ('size-as-policy', 'policyviolation', 'message size exceeds fixed limit')`,
@@ -393,12 +428,22 @@ describe('reprocess', () => {
       dry.stdout,
       /"recipient":"mia@big\.example","before":"emailtoolarge\/ignored","after":"policyviolation\/ignored"/,
     );
-    assert.match(dry.stdout, /dry run: \d+ message\(s\) decoded again, 1 recipient fact\(s\) would change/);
+    assert.match(
+      dry.stdout,
+      /"recipient":"\(unnamed\)","before":"emailtoolarge\/ignored","after":"policyviolation\/ignored"/,
+    );
+    assert.match(dry.stdout, /dry run: \d+ message\(s\) decoded again, 2 recipient fact\(s\) would change/);
     const unchanged = await pool.query(`select reason from bounce_events where recipient = 'mia@big.example'`);
     assert.equal(unchanged.rows[0].reason, 'emailtoolarge');
     const real = spawnSync(process.execPath, [bin, 'reprocess', '--since', '1d'], { env, encoding: 'utf8' });
     assert.equal(real.status, 0, real.stderr);
-    const changed = await pool.query(`select reason, rule from bounce_events where recipient = 'mia@big.example'`);
-    assert.deepEqual(changed.rows[0], { reason: 'policyviolation', rule: 'custom.size-as-policy' });
+    const changed = await pool.query(
+      `select recipient, reason, rule from bounce_events where recipient in ('mia@big.example', 'ned@big.example')
+        order by recipient`,
+    );
+    assert.deepEqual(changed.rows, [
+      { recipient: 'mia@big.example', reason: 'policyviolation', rule: 'custom.size-as-policy' },
+      { recipient: 'ned@big.example', reason: 'policyviolation', rule: 'custom.size-as-policy' },
+    ]);
   });
 });

@@ -2031,3 +2031,18 @@ test("a notice naming its user without a domain picks, of the returned message's
     [['jay@dest.example', '5.1.1', 'original-to']],
   );
 });
+
+test('a notice that a message failed, naming nobody, returning nothing: a bounce about an unnamed recipient', () => {
+  const report = decode(textNotice('Your message could not be delivered.\n\nReason: 552 5.2.2 Mailbox full'));
+  assert.equal(report.kind, 'bounce');
+  assert.deepEqual(report.recipients, []);
+  assert.deepEqual(
+    report.unnamed && [report.unnamed.action, report.unnamed.status, report.unnamed.reason, report.unnamed.type],
+    ['failed', '5.2.2', 'mailboxfull', 'soft'],
+  );
+  const late = decode(textNotice('Your message has not yet been delivered. We will keep trying for 4 days.'));
+  assert.deepEqual([late.kind, late.unnamed?.action], ['delay', 'delayed']);
+  // From a delivery system, but saying nothing failed: nothing to say about anyone.
+  const said = decode(textNotice('Your mailbox settings were updated.', { subject: 'Notice' }));
+  assert.deepEqual([said.kind, said.unnamed], ['other', null]);
+});

@@ -87,15 +87,16 @@ function jsonLine(file: string, report: Report | null, error: string | null): st
       // Where the address came from (a DSN field, the notice's words, a mere mention…).
       role: r.role,
     })),
+    // A failure the notice does not say whose (the send it is proven to be about does).
+    ...(report?.unnamed ? { unnamed: report.unnamed } : {}),
     feedback: report?.feedback ?? null,
     error,
   });
 }
 
 function humanLine(file: string, report: Report): string {
-  const who = report.recipients
-    .map((r) => `${r.address} ${r.reason}/${r.type}${r.status ? ` ${r.status}` : ''}`)
-    .join(', ');
+  const facts = [...report.recipients, ...(report.unnamed ? [{ ...report.unnamed, address: '(unnamed)' }] : [])];
+  const who = facts.map((r) => `${r.address} ${r.reason}/${r.type}${r.status ? ` ${r.status}` : ''}`).join(', ');
   return `${file}: ${report.kind}${who ? `: ${who}` : ''}`;
 }
 

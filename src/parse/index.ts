@@ -85,6 +85,7 @@ function emptyReport(problems: string[] = []): Report {
     arrivalDate: null,
     original: null,
     recipients: [],
+    unnamed: null,
     feedback: null,
     decodedBy: null,
     problems,
@@ -514,10 +515,42 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
     // A warning that delivery is still being tried is a delay, not a failure: it must not
     // count against the address.
     if (isDelayWarning(subject, noticeText)) evidence = evidence.map((e) => ({ ...e, action: 'delayed' }));
+    if (evidence.length === 0) return unnamedFailure(report, subject, noticeText, rules);
   }
   report.recipients = unique(evidence).map((e) => toFact(e, rules));
   report.kind = kindOf(report.recipients);
   return report;
+}
+
+/**
+ * A notice that says a message failed (or is late) and names nobody: a bounce about whoever
+ * the send it is proven to be went to (see Report.unnamed). One that says neither is other.
+ */
+function unnamedFailure(report: Report, subject: string, noticeText: string, rules: RuleSet | undefined): Report {
+  const delayed = isDelayWarning(subject, noticeText);
+  const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
+  const code = failureCode(diagnostic);
+  if (!delayed && !code && !NOT_DELIVERED.test(noticeText)) return report;
+  const status = findStatus(diagnostic);
+  const {
+    address: _,
+    role: __,
+    ...unnamed
+  } = toFact(
+    {
+      address: '',
+      role: 'send-recipient',
+      action: delayed ? 'delayed' : 'failed',
+      status,
+      replyCode: code,
+      diagnosticCode: diagnostic || null,
+      remoteMta: null,
+      command: commandSaid(diagnostic),
+      context: `${subject}\n${noticeText}`,
+    },
+    rules,
+  );
+  return { ...report, decodedBy: 'text', unnamed, kind: delayed ? 'delay' : 'bounce' };
 }
 
 /** The address that changed, its message forwarded to the new one: delivered, not failed. */

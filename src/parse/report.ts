@@ -100,12 +100,22 @@ export interface Report {
   arrivalDate: string | null;
   original: OriginalMessage | null;
   recipients: RecipientFact[];
+  /**
+   * A failure or delay the notice reports without naming whose: no address in its words, no
+   * X-Failed-Recipients, no returned copy ("Your message could not be delivered: mailbox
+   * full"). Only a send the message is proven to be about (our signed token, a registered
+   * id) says whose it is: the pipeline gives it that send's recipient, as VERP is meant to.
+   */
+  unnamed: UnnamedFact | null;
   feedback: FeedbackReport | null;
   /** Which reader produced the facts: 'rfc3464', 'text', 'arf', 'rfc3834'. */
   decodedBy: string | null;
   /** Things that were odd but did not stop decoding. */
   problems: string[];
 }
+
+/** A recipient's fact without the recipient: what a notice says of someone it does not name. */
+export type UnnamedFact = Omit<RecipientFact, 'address' | 'role'>;
 
 /** A complaint is not a delivery failure: it is counted on its own, never against the address's deliverability. */
 export function complaint(address: string, rule: string, role: FactRole = 'feedback-field'): RecipientFact {

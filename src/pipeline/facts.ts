@@ -17,7 +17,7 @@ import {
   recentKey,
   recentSends,
 } from '../correlate/correlate.ts';
-import { complaint, type RecipientFact, type Report } from '../parse/report.ts';
+import { complaint, type RecipientFact, type Report, type UnnamedFact } from '../parse/report.ts';
 import {
   admit,
   type Evidence,
@@ -114,7 +114,11 @@ async function weigh(tx: PoolClient, messages: DecodedMessage[], opts: EventsOpt
     opts.correlation,
   );
   const factsOf = messages.map(({ report }, i) =>
-    report.kind === 'feedback' && report.recipients.length === 0 ? redactedComplainant(links[i]!) : report.recipients,
+    report.recipients.length > 0
+      ? report.recipients
+      : report.kind === 'feedback'
+        ? redactedComplainant(links[i]!)
+        : unnamedOfTheSend(report.unnamed, links[i]!),
   );
   const unlinked = messages.flatMap((m, i) =>
     links[i] ? [] : factsOf[i]!.map((f) => ({ recipient: f.address.toLowerCase(), at: m.source.receivedAt })),
@@ -167,6 +171,15 @@ async function weigh(tx: PoolClient, messages: DecodedMessage[], opts: EventsOpt
 function redactedComplainant(link: MessageLink | null): RecipientFact[] {
   if (!link || (link.proof !== 'signed' && link.proof !== 'registered') || !link.sendRecipient) return [];
   return [complaint(link.sendRecipient, 'arf.recipient-of-the-send', 'send-recipient')];
+}
+
+/**
+ * A notice that says a message failed without saying whose: the send it is proven to be
+ * (token, registered id) names who. Without that proof it names nobody, and acts on nobody.
+ */
+function unnamedOfTheSend(unnamed: UnnamedFact | null, link: MessageLink | null): RecipientFact[] {
+  if (!unnamed || !link || (link.proof !== 'signed' && link.proof !== 'registered') || !link.sendRecipient) return [];
+  return [{ ...unnamed, address: link.sendRecipient, role: 'send-recipient' }];
 }
 
 function eventRow(source: FactSource, report: Report, w: WeighedFact): EventRow {

@@ -7,7 +7,7 @@ import type { RuleSet } from '../classify/index.ts';
 import { decode } from '../parse/index.ts';
 import type { Report } from '../parse/report.ts';
 import { withTransaction } from '../store/database.ts';
-import { lockDecodedSince, reclassifyEvent, writeReport } from '../store/stored-messages.ts';
+import { lockDecodedSince, reclassifyEvent, reclassifyUnnamedEvents, writeReport } from '../store/stored-messages.ts';
 import { type EventsOptions, recordFacts } from './facts.ts';
 
 export interface ReprocessChange {
@@ -22,8 +22,12 @@ export interface ReprocessSummary {
   changed: ReprocessChange[];
 }
 
+/** Each recipient's reason and type; a failure that names nobody under "(unnamed)". */
 const facts = (report: Report | null) =>
-  new Map((report?.recipients ?? []).map((r) => [r.address.toLowerCase(), `${r.reason}/${r.type}`]));
+  new Map([
+    ...(report?.recipients ?? []).map((r) => [r.address.toLowerCase(), `${r.reason}/${r.type}`] as const),
+    ...(report?.unnamed ? [['(unnamed)', `${report.unnamed.reason}/${report.unnamed.type}`] as const] : []),
+  ]);
 
 export async function reprocess(
   pool: Pool,
@@ -62,6 +66,8 @@ export async function reprocess(
           if (opts.dryRun) continue;
           await writeReport(tx, row.id, report);
           for (const r of report.recipients) await reclassifyEvent(tx, row.id, report.kind, r);
+          if (report.unnamed && report.recipients.length === 0)
+            await reclassifyUnnamedEvents(tx, row.id, report.kind, report.unnamed);
           await recordFacts(tx, [{ source: row, report }], opts.events); // facts that are new now
         }
         return rows.length;

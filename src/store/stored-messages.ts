@@ -47,6 +47,20 @@ export async function writeReport(tx: PoolClient, id: string, report: Report): P
 }
 
 /** A fact already recorded, classified again. */
+/** The facts of a message that named nobody (recorded under its send's recipient), reclassified. */
+export async function reclassifyUnnamedEvents(
+  tx: PoolClient,
+  rawMessageId: string,
+  kind: string,
+  r: NonNullable<Report['unnamed']>,
+): Promise<void> {
+  await tx.query(
+    `update bounce_events set reason = $2, type = $3, rule = $4, status = $5, reply_code = $6, kind = $7
+      where raw_message_id = $1`,
+    [rawMessageId, r.reason, r.type, r.rule, r.status, r.replyCode, kind],
+  );
+}
+
 export async function reclassifyEvent(
   tx: PoolClient,
   rawMessageId: string,
