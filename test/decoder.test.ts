@@ -2046,3 +2046,40 @@ test('a notice that a message failed, naming nobody, returning nothing: a bounce
   const said = decode(textNotice('Your mailbox settings were updated.', { subject: 'Notice' }));
   assert.deepEqual([said.kind, said.unnamed], ['other', null]);
 });
+
+test("a notice's words in several text parts (an empty or HTML part first, the error in the next) are all read", () => {
+  const notice = (parts: string[]) =>
+    Buffer.from(
+      [
+        'From: Mail Delivery System <postmaster@dest.example>',
+        'Subject: Undeliverable mail',
+        'Content-Type: multipart/mixed; boundary="XX"',
+        '',
+        ...parts.flatMap((p) => ['--XX', ...p.split('\n')]),
+        '--XX--',
+        '',
+      ].join('\r\n'),
+    );
+  const error = 'Content-Type: text/plain\n\n<amy@dest.example>: 552 5.2.2 mailbox full\n';
+  for (const first of [
+    'Content-Type: text/plain\n\nYour message could not be delivered. See the details below.\n',
+    'Content-Type: text/html\n\n<p>Delivery has failed.</p>\n',
+    'Content-Type: text/plain\n\n\n',
+  ]) {
+    const report = decode(notice([first, error]));
+    assert.deepEqual(
+      report.recipients.map((r) => [r.address, r.status, r.reason]),
+      [['amy@dest.example', '5.2.2', 'mailboxfull']],
+      first,
+    );
+  }
+  // A text part attached as a file (here: a log of other deliveries) is not the notice's words.
+  const attached =
+    'Content-Type: text/plain\nContent-Disposition: attachment; filename="queue.log"\n\n' +
+    'bea@other.example: 550 5.1.1 user unknown\n';
+  const report = decode(notice([error, attached]));
+  assert.deepEqual(
+    report.recipients.map((r) => r.address),
+    ['amy@dest.example'],
+  );
+});

@@ -119,6 +119,43 @@ function firstText(root: MimePart): MimePart | undefined {
   return undefined;
 }
 
+/**
+ * The notice's text: every text part outside the returned message, in order (some systems
+ * explain in one part and give each recipient's error in the next; an empty or HTML part may
+ * come first). Of alternatives, the plain text.
+ */
+function noticeWords(root: MimePart): string {
+  const parts: MimePart[] = [];
+  const visit = (part: MimePart): void => {
+    if (isEmbeddedMessage(part.type)) return;
+    if (
+      part.type === 'text/plain' ||
+      part.type === 'text/html' ||
+      (part === root && !part.type.startsWith('multipart/'))
+    )
+      parts.push(part);
+    // A multipart whose boundaries were lost is all text.
+    else if (part.type.startsWith('multipart/') && part.parts.length === 0) parts.push(part);
+    else if (part.type === 'multipart/alternative') {
+      const plain = part.parts.find((p) => p.type === 'text/plain' && partText(p).trim() !== '');
+      if (plain) parts.push(plain);
+      else part.parts.forEach(visit);
+    } else part.parts.forEach(visit);
+  };
+  visit(root);
+  // After the first, a part attached as a file (a log, the message as text) or of a size no
+  // notice has is not the notice's words.
+  const words = parts.filter(
+    (p, i) =>
+      i === 0 ||
+      (!/^\s*attachment/i.test(headerValue(p.headers, 'content-disposition') ?? '') && p.body.length < 1 << 20),
+  );
+  return words
+    .map(readable)
+    .filter((text) => text.trim() !== '')
+    .join('\n\n');
+}
+
 function readable(part: MimePart | undefined): string {
   if (!part) return '';
   const text = partText(part);
@@ -467,7 +504,7 @@ function complaintReport(
 function readNotice(message: Message, rules: RuleSet | undefined): Report {
   const { root, from, subject } = message;
   const report = emptyReport();
-  const notice = readable(firstText(root));
+  const notice = noticeWords(root);
 
   const ses = readSesNotification(notice);
   if (ses) return sesReport(ses, rules);
