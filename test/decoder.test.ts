@@ -2083,3 +2083,54 @@ test("a notice's words in several text parts (an empty or HTML part first, the e
     ['amy@dest.example'],
   );
 });
+
+test('complaints in plain words, the message attached (SpamCop, an abuse desk), are feedback; a refusal is not', () => {
+  const report = (from: string, subject: string, words: string, to = 'x') =>
+    decode(
+      Buffer.from(
+        [
+          `From: ${from}`,
+          `Subject: ${subject}`,
+          'Content-Type: multipart/mixed; boundary="C"',
+          '',
+          '--C',
+          'Content-Type: text/plain',
+          '',
+          words,
+          '--C',
+          'Content-Type: message/rfc822',
+          '',
+          'Message-ID: <cmp-42@shop.example>',
+          'From: news@shop.example',
+          `To: ${to}`,
+          'Subject: deals',
+          '',
+          'hi',
+          '--C--',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+  const spamcop = report('1234@reports.spamcop.net', '[SpamCop (https://www.spamcop.net/) id:73]deals', '- SpamCop -');
+  assert.deepEqual([spamcop.kind, spamcop.feedback?.userAgent, spamcop.recipients], ['feedback', 'SpamCop', []]);
+  assert.equal(spamcop.original?.messageId, '<cmp-42@shop.example>');
+  const desk = report(
+    'abuse@isp.example',
+    'Abuse report',
+    'We received a complaint from one of our users about the attached message.',
+    'amy@isp.example',
+  );
+  assert.deepEqual(
+    [desk.kind, desk.recipients.map((r) => [r.address, r.reason, r.type])],
+    ['feedback', [['amy@isp.example', 'feedback', 'ignored']]],
+  );
+  const refusal = report(
+    'notices@host.example',
+    'Message rejected',
+    'Your message to amy@isp.example was rejected: 554 too many spam complaints from your IP.',
+    'amy@isp.example',
+  );
+  assert.equal(refusal.kind, 'bounce');
+  const digest = report('quarantine@isp.example', 'Your spam complaint digest', 'Messages quarantined for you: 1');
+  assert.notEqual(digest.kind, 'feedback');
+});

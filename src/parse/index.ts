@@ -353,6 +353,7 @@ function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
     readArf(message) ??
     readJmrp(message) ??
     readScomp(message) ??
+    readTextComplaint(message) ??
     readMdn(message) ??
     readUnsubscribe(message) ??
     readNotice(message, rules)
@@ -481,6 +482,41 @@ function readScomp({ root, parts }: Message): Report | null {
   const original = headers ? originalFromHeaders(headers) : null;
   const to = addressesIn(original?.to);
   return complaintReport('scomp', original, to.length === 1 ? to[0]! : null, 'scomp.complaint', 'original-to');
+}
+
+// A complaint in plain words, the complained-about message attached: SpamCop's reports, and
+// a provider's abuse desk forwarding its user's complaint ("Abuse report", "We received a
+// complaint about the attached message"). Not a quarantine notice or digest: nobody complained.
+const SPAMCOP = /@reports\.spamcop\.net\b|^\s*\[spamcop\b/i;
+const COMPLAINT_WORDS = anyOf(
+  /\babuse (report|complaint)|\bspam complaint|\bcomplain(t|ts|ed)\b/i,
+  /\breported (this|the|your|a) (message|e-?mail|mail) as (spam|junk|abuse|unsolicited)/i,
+);
+
+function readTextComplaint({ root, parts, subject, from }: Message): Report | null {
+  const spamcop = SPAMCOP.test(from) || SPAMCOP.test(subject);
+  if (!spamcop && (DAEMON_FROM.test(from) || parts.some((p) => DSN_TYPES.has(p.type)))) return null;
+  const attached = parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0])?.parts[0]?.headers;
+  if (!attached) return null;
+  if (!spamcop) {
+    const words = `${subject}\n${noticeWords(root)}`;
+    // (A refusal that blames complaints, "rejected: too many spam complaints", is a bounce.)
+    if (!COMPLAINT_WORDS.test(words) || /quarantin/i.test(words) || NOT_DELIVERED.test(words) || failureCode(words))
+      return null;
+  }
+  const original = originalFromHeaders(attached);
+  // The attached copy's one To is who complained; SpamCop and most desks redact it ("To: x"):
+  // then only the send the copy is proven to be names who (see the pipeline).
+  const to = addressesIn(original?.to);
+  const report = complaintReport(
+    'text-complaint',
+    original,
+    to.length === 1 ? to[0]! : null,
+    'complaint.text',
+    'original-to',
+  );
+  if (spamcop && report.feedback) report.feedback.userAgent = 'SpamCop';
+  return report;
 }
 
 function complaintReport(
