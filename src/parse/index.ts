@@ -338,16 +338,23 @@ interface Message {
   parts: MimePart[];
   subject: string;
   from: string;
+  /** The notice's words (noticeWords), read once when first asked for. */
+  words: () => string;
 }
 
 function decodeMessage(raw: Buffer, rules?: RuleSet): Report {
   const root = parseMessage(toText(raw));
+  let words: string | undefined;
   const message: Message = {
     root,
     parts: [...walk(root)],
     subject: decodeWords(headerValue(root.headers, 'subject') ?? ''),
     // Its display name may be encoded ("=?UTF-8?Q?Mail_Delivery_System?= <…>"); its address never is.
     from: decodeWords(headerValue(root.headers, 'from') ?? ''),
+    words: () => {
+      words ??= noticeWords(root);
+      return words;
+    },
   };
   return (
     readArf(message) ??
@@ -493,13 +500,13 @@ const COMPLAINT_WORDS = anyOf(
   /\breported (this|the|your|a) (message|e-?mail|mail) as (spam|junk|abuse|unsolicited)/i,
 );
 
-function readTextComplaint({ root, parts, subject, from }: Message): Report | null {
+function readTextComplaint({ root, parts, subject, from, words: noticeOf }: Message): Report | null {
   const spamcop = SPAMCOP.test(from) || SPAMCOP.test(subject);
   if (!spamcop && (DAEMON_FROM.test(from) || parts.some((p) => DSN_TYPES.has(p.type)))) return null;
   const attached = parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0])?.parts[0]?.headers;
   if (!attached) return null;
   if (!spamcop) {
-    const words = `${subject}\n${noticeWords(root)}`;
+    const words = `${subject}\n${noticeOf()}`;
     // (A refusal that blames complaints, "rejected: too many spam complaints", is a bounce.)
     if (!COMPLAINT_WORDS.test(words) || /quarantin/i.test(words) || NOT_DELIVERED.test(words) || failureCode(words))
       return null;
@@ -540,7 +547,7 @@ function complaintReport(
 function readNotice(message: Message, rules: RuleSet | undefined): Report {
   const { root, from, subject } = message;
   const report = emptyReport();
-  const notice = noticeWords(root);
+  const notice = message.words();
 
   const ses = readSesNotification(notice);
   if (ses) return sesReport(ses, rules);
