@@ -13,12 +13,20 @@ import type { Report } from '../parse/report.ts';
 import { startModuleWorker } from '../pipeline/module-worker.ts';
 
 export function filesUnder(path: string): string[] {
-  const st = statSync(path);
-  if (!st.isDirectory()) return [path];
-  return readdirSync(path)
-    .sort()
-    .filter((name) => !name.startsWith('.'))
-    .flatMap((name) => filesUnder(join(path, name)));
+  return statSync(path).isDirectory() ? filesIn(path) : [path];
+}
+
+/** A folder's files, walked in name order; its entries' types come with the listing (no stat per file). */
+function filesIn(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true })
+    .filter((entry) => !entry.name.startsWith('.'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) return filesIn(path);
+      // A link may lead to a folder: only it needs a stat.
+      return entry.isSymbolicLink() ? filesUnder(path) : [path];
+    });
 }
 
 export interface ParseOptions {
