@@ -2134,3 +2134,35 @@ test('complaints in plain words, the message attached (SpamCop, an abuse desk), 
   const digest = report('quarantine@isp.example', 'Your spam complaint digest', 'Messages quarantined for you: 1');
   assert.notEqual(digest.kind, 'feedback');
 });
+
+test('a text notice that the message arrived (a success notice, "Relayed") is delivered, never failed', () => {
+  for (const [subject, words] of [
+    [
+      'Delivery Status Notification (Success)',
+      'Your message has been successfully delivered to the following recipients:\n\n   amy@dest.example',
+    ],
+    [
+      'Relayed: deals',
+      'Delivery to these recipients or groups is complete, but no delivery notification was sent by the ' +
+        'destination server:\n\namy@dest.example',
+    ],
+  ]) {
+    const report = decode(textNotice(words!, { subject }));
+    assert.equal(report.kind, 'delivered', subject);
+    assert.deepEqual(
+      report.recipients.map((r) => [r.address, r.action, r.type]),
+      [['amy@dest.example', 'delivered', 'ignored']],
+      subject,
+    );
+  }
+  // Delivered to one, failed for another: the failure stands.
+  const mixed = decode(
+    textNotice(
+      'Your message was successfully delivered to bob@dest.example.\n\namy@dest.example: 550 5.1.1 user unknown',
+    ),
+  );
+  assert.deepEqual(
+    mixed.recipients.map((r) => [r.address, r.action]),
+    [['amy@dest.example', 'failed']],
+  );
+});

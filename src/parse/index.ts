@@ -595,6 +595,9 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
     // A warning that delivery is still being tried is a delay, not a failure: it must not
     // count against the address.
     if (isDelayWarning(subject, noticeText)) evidence = evidence.map((e) => ({ ...e, action: 'delayed' }));
+    // A notice that the message arrived (a success notice asked for, Exchange's "Relayed")
+    // names who got it: delivered, never failed.
+    else if (saysDelivered(subject, noticeText)) evidence = evidence.map((e) => ({ ...e, action: 'delivered' }));
     if (evidence.length === 0) return unnamedFailure(report, subject, noticeText, rules);
   }
   report.recipients = unique(evidence).map((e) => toFact(e, rules));
@@ -856,6 +859,19 @@ function isDelayWarning(subject: string, noticeText: string): boolean {
     DELAY_WARNING.test(noticeText) ||
     (DELAY_SUBJECT.test(subject) && !/permanent|could not be delivered|undeliverable/i.test(noticeText))
   );
+}
+
+// What a notice says when the message arrived: "has been successfully delivered to the
+// following recipients", Exchange's "Delivery to these recipients or groups is complete".
+const DELIVERED_NOTICE = anyOf(
+  /(has|have) been successfully delivered|(was|were) successfully delivered|successful(ly)? deliver(y|ed) to/i,
+  /delivery to (these|the following) recipients?( or groups)? (is|was|has been) (complete|completed|successful)/i,
+);
+const DELIVERED_SUBJECT = /^\s*(delivered|relayed|delivery status notification \(success\)|successful mail delivery)/i;
+
+function saysDelivered(subject: string, noticeText: string): boolean {
+  if (NOT_DELIVERED.test(noticeText) || FINAL_FAILURE.test(noticeText) || failureCode(noticeText)) return false;
+  return DELIVERED_NOTICE.test(noticeText) || DELIVERED_SUBJECT.test(subject);
 }
 
 // What a notice says when it returns a message it could not deliver.
