@@ -2166,3 +2166,28 @@ test('a text notice that the message arrived (a success notice, "Relayed") is de
     [['amy@dest.example', 'failed']],
   );
 });
+
+test("a bounce whose Subject alone names the address ('Delivery failure: x@y') reports it; a copy's To first", () => {
+  const report = decode(
+    textNotice('The mailbox is unavailable.\n550 5.1.1', { subject: 'Delivery failure: amy@dest.example' }),
+  );
+  assert.deepEqual(
+    report.recipients.map((r) => [r.address, r.role, r.status]),
+    [['amy@dest.example', 'notice-subject', '5.1.1']],
+  );
+  // The returned copy's To comes first; a sender named in the subject is nobody's failure.
+  const copy = 'Message-ID: <c1@shop.example>\nFrom: news@shop.example\nTo: jay@dest.example\nSubject: hi\n\nhi';
+  const withCopy = decode(
+    textNotice(`Your message could not be delivered.\n\n--- Original message follows.\n\n${copy}`, {
+      subject: 'Delivery failure: amy@dest.example',
+    }),
+  );
+  assert.deepEqual(
+    withCopy.recipients.map((r) => r.address),
+    ['jay@dest.example'],
+  );
+  const sender = decode(
+    textNotice('Your message could not be delivered.', { subject: 'Undeliverable: from bob@x.example' }),
+  );
+  assert.deepEqual(sender.recipients, []);
+});

@@ -915,7 +915,7 @@ function namedByLocalPart(addresses: string[], noticeText: string): string | und
 
 /** A home-made bounce text; when it names nobody, X-Failed-Recipients or the original's To. */
 function textEvidence(
-  { root }: Message,
+  { root, subject }: Message,
   noticeText: string,
   textOptions: TextBounceOptions,
   original: OriginalMessage | null,
@@ -924,9 +924,12 @@ function textEvidence(
   if (evidence.length) return evidence;
   const failedHeader = addressesIn(headerValue(root.headers, 'x-failed-recipients'))[0];
   const to = addressesIn(original?.to);
+  const inSubject = readTextBounce(subject, textOptions);
   const chosen = failedHeader
     ? { address: failedHeader, role: 'failed-recipients-header' as const }
-    : { address: namedByLocalPart(to, noticeText) ?? to[0], role: 'original-to' as const };
+    : to.length
+      ? { address: namedByLocalPart(to, noticeText) ?? to[0], role: 'original-to' as const }
+      : { address: inSubject.length === 1 ? inSubject[0]!.address : undefined, role: 'notice-subject' as const };
   if (!chosen.address) return [];
   const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
   const code = failureCode(diagnostic);

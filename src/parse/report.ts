@@ -39,6 +39,8 @@ export type FactRole =
   | 'failed-recipients-header'
   /** The returned original's To:, for a notice that names nobody else. */
   | 'original-to'
+  /** The one address a bounce's Subject names ("Delivery failure: x@y"), nothing else naming one. */
+  | 'notice-subject'
   /**
    * Named by the notice in a weaker role (a header summary, "addressed to", a list posted
    * to), nobody else being named.
