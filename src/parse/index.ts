@@ -150,10 +150,14 @@ function noticeWords(root: MimePart): string {
       i === 0 ||
       (!/^\s*attachment/i.test(headerValue(p.headers, 'content-disposition') ?? '') && p.body.length < 1 << 20),
   );
-  return words
-    .map(readable)
-    .filter((text) => text.trim() !== '')
-    .join('\n\n');
+  const read = (some: MimePart[]) =>
+    some
+      .map(readable)
+      .filter((text) => text.trim() !== '')
+      .join('\n\n');
+  // An HTML part beside plain ones says again what they say (alternatives sent as parts of
+  // a mixed message): read only when no plain text says anything.
+  return read(words.filter((p) => p.type !== 'text/html')) || read(words);
 }
 
 function readable(part: MimePart | undefined): string {
