@@ -19,8 +19,9 @@ const ATEXT = `[A-Za-z0-9._%+\\-=/'!#$&*?^{|}~${WIDE}]`;
 const LABEL = `[A-Za-z0-9${WIDE}](?:[A-Za-z0-9\\-${WIDE}]*[A-Za-z0-9${WIDE}])?\\.`;
 const ADDRESS = new RegExp(`(?<!${ATEXT})${ATEXT}+@(?:${LABEL})+[A-Za-z${WIDE}]{2,}`, 'g');
 
-// Lines that start the returned copy of the message in text bounces.
-const ORIGINAL_STARTS = [
+// Lines that start the returned copy of the message in text bounces (one pattern: every line
+// of a notice is tried).
+const ORIGINAL_START = anyOf(
   seq(
     /^\s*(?:\|\s*)?-{2,}.{0,20}/i,
     oneOf(
@@ -41,7 +42,7 @@ const ORIGINAL_STARTS = [
     ),
   ),
   /^\s*(content-type|content-description): (message\/rfc822|text\/rfc822-headers|undelivered message)/i,
-];
+);
 
 // A header field at the start of a line, or quoted there ("> From: …"), as some MTAs return
 // the message.
@@ -58,7 +59,7 @@ const HEADER_LINE = seq(
 export function cutOriginal(text: string): { notice: string; original: string | null } {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    if (ORIGINAL_STARTS.some((re) => re.test(lines[i]!))) {
+    if (ORIGINAL_START.test(lines[i]!)) {
       return { notice: lines.slice(0, i).join('\n'), original: lines.slice(i + 1).join('\n') };
     }
   }
