@@ -2191,3 +2191,13 @@ test("a bounce whose Subject alone names the address ('Delivery failure: x@y') r
   );
   assert.deepEqual(sender.recipients, []);
 });
+
+test('a returned list post (its To is the list its List-Id names) does not make the list a failed recipient', () => {
+  const words =
+    'Your message could not be delivered: mailbox full.\n\n--- Original message follows.\n\n' +
+    'Message-ID: <p1@poster.example>\nFrom: carl@poster.example\nTo: mylist@lists.example\n' +
+    'List-Id: My list <mylist.lists.example>\nSubject: [Mylist] hi\n\nhi';
+  const report = decode(textNotice(words));
+  assert.deepEqual(report.recipients, []);
+  assert.deepEqual([report.kind, report.unnamed?.reason], ['bounce', 'mailboxfull']);
+});

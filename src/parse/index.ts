@@ -907,6 +907,15 @@ function looksLikeBounce({ root, parts, subject, from }: Message, noticeText: st
 }
 
 /**
+ * The list a returned post was sent to (its To is the list whose List-Id it carries,
+ * "<mylist.lists.example>" for mylist@lists.example): a list refused nothing, a member did.
+ */
+function isListPost(address: string, listId: string | null | undefined): boolean {
+  const id = /<([^<>\s]+)>/.exec(listId ?? '')?.[1]?.toLowerCase();
+  return isListRobot(address) || (id !== undefined && id === address.toLowerCase().replace('@', '.'));
+}
+
+/**
  * Of several addresses the message went to, the one whose local part alone the notice names
  * ("jay... User unknown", an AOL screen name): a mail system speaks of its own users so.
  */
@@ -927,7 +936,7 @@ function textEvidence(
   const evidence = readTextBounce(noticeText, textOptions);
   if (evidence.length) return evidence;
   const failedHeader = addressesIn(headerValue(root.headers, 'x-failed-recipients'))[0];
-  const to = addressesIn(original?.to);
+  const to = addressesIn(original?.to).filter((a) => !isListPost(a, original?.listId));
   const inSubject = readTextBounce(subject, textOptions);
   const chosen = failedHeader
     ? { address: failedHeader, role: 'failed-recipients-header' as const }
