@@ -767,8 +767,7 @@ function repliedTo(root: MimePart): OriginalMessage {
 function spokenFor(report: Report, text: string): string | null {
   const to = addressesIn(report.original?.to);
   if (to.length) return to.length === 1 ? to[0]! : null;
-  const named = readTextBounce(text, { exclude: new Set() });
-  return named.length === 1 ? named[0]!.address : null;
+  return onlyAddressIn(text, { exclude: new Set() }) ?? null;
 }
 
 /** RFC 3834 auto-reply: the recipient is whoever replied. */
@@ -926,7 +925,16 @@ function namedByLocalPart(addresses: string[], noticeText: string): string | und
   return named.length === 1 ? named[0] : undefined;
 }
 
-/** A home-made bounce text; when it names nobody, X-Failed-Recipients or the original's To. */
+/** The one recipient a line names (a bounce's Subject, "Delivery failure: x@y"), if it names one. */
+function onlyAddressIn(text: string, textOptions: TextBounceOptions): string | undefined {
+  const named = readTextBounce(text, textOptions);
+  return named.length === 1 ? named[0]!.address : undefined;
+}
+
+/**
+ * A home-made bounce text; when its words name nobody, X-Failed-Recipients, the original's
+ * To, or the Subject.
+ */
 function textEvidence(
   { root, subject }: Message,
   noticeText: string,
@@ -937,12 +945,11 @@ function textEvidence(
   if (evidence.length) return evidence;
   const failedHeader = addressesIn(headerValue(root.headers, 'x-failed-recipients'))[0];
   const to = addressesIn(original?.to).filter((a) => !isListPost(a, original?.listId));
-  const inSubject = readTextBounce(subject, textOptions);
   const chosen = failedHeader
     ? { address: failedHeader, role: 'failed-recipients-header' as const }
     : to.length
       ? { address: namedByLocalPart(to, noticeText) ?? to[0], role: 'original-to' as const }
-      : { address: inSubject.length === 1 ? inSubject[0]!.address : undefined, role: 'notice-subject' as const };
+      : { address: onlyAddressIn(subject, textOptions), role: 'notice-subject' as const };
   if (!chosen.address) return [];
   const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
   const code = failureCode(diagnostic);
