@@ -27,6 +27,184 @@ interface Row {
 }
 
 const TABLE: Row[] = [
+  // Formats of MTAs and services read from their documented shapes (samples written for this
+  // project): each expected value below was read off its fixture.
+  {
+    file: 'text/courier-rcpt-unknown.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [
+      {
+        address: 'ann@dest.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
+  },
+  {
+    // "Failed to deliver to '<bob@…>'" / "account is full (quota exceeded)": no code given.
+    file: 'text/communigate-account-full.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [{ address: 'bob@dest.example', action: 'failed', status: null, reason: 'mailboxfull', type: 'soft' }],
+  },
+  {
+    // A header summary of the message (To: cat@…) above the failure, and a postmaster in the footer.
+    file: 'text/netscape-header-summary-over-quota.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [{ address: 'cat@dest.example', action: 'failed', status: null, reason: 'mailboxfull', type: 'soft' }],
+  },
+  {
+    // "user not found" with neither a code nor a stage: unconfirmed, soft (see README, Decoding).
+    file: 'text/groupwise-user-not-found.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [{ address: 'dan@dest.example', action: 'failed', status: null, reason: 'filtered', type: 'soft' }],
+  },
+  {
+    // "PERMANENT fatal delivery errors", then "YOU DO NOT NEED TO RESEND": a failure, at RCPT.
+    file: 'text/mdaemon-permanent-transcript.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [
+      {
+        address: 'eve@far.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
+  },
+  {
+    file: 'text/kerio-mailbox-full.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [
+      {
+        address: 'fay@dest.example',
+        action: 'failed',
+        status: '5.2.2',
+        replyCode: '552',
+        reason: 'mailboxfull',
+        type: 'soft',
+      },
+    ],
+  },
+  {
+    file: 'text/imail-mailbox-exceeds-size.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [{ address: 'gus@dest.example', action: 'failed', status: null, reason: 'mailboxfull', type: 'soft' }],
+  },
+  {
+    // "did not receive this message", no reason given; the footer's postmaster is nobody's failure.
+    file: 'text/did-not-receive-postmaster-footer.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [{ address: 'max@dest.example', action: 'failed', status: null, reason: 'onhold', type: 'soft' }],
+  },
+  {
+    // "Postfach voll"; the help desk named in the footer ("wenden Sie sich an hilfe@…") is not reported.
+    file: 'text/german-mailbox-full-helpdesk.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [{ address: 'kai@dest.example', action: 'failed', status: null, reason: 'mailboxfull', type: 'soft' }],
+  },
+  {
+    // Exchange's RESOLVER.ADR.RecipNotFound: the directory has no such recipient.
+    file: 'text/french-recipient-not-found.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [
+      {
+        address: 'lea@dest.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
+  },
+  {
+    // Exim's shape in Russian: after RCPT TO, "550 … invalid mailbox … user not found" (5.1.1 by its words).
+    file: 'text/russian-exim-invalid-mailbox.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [
+      {
+        address: 'rita@dest.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+    ],
+  },
+  {
+    // "This account has been disabled or discontinued [#102]" under a 554: a disabled mailbox (5.2.1).
+    file: 'text/yahoo-account-disabled.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [
+      {
+        address: 'ivy@yahoo.example',
+        action: 'failed',
+        status: '5.2.1',
+        replyCode: '554',
+        reason: 'suspend',
+        type: 'soft',
+      },
+    ],
+  },
+  {
+    // One unknown user; for the other, the receiver refused our sender: not that address's fault.
+    file: 'text/qmail-unknown-user-and-sender-rejected.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [
+      {
+        address: 'ola@dest.example',
+        action: 'failed',
+        status: '5.1.1',
+        replyCode: '550',
+        reason: 'userunknown',
+        type: 'hard',
+      },
+      {
+        address: 'pia@other.example',
+        action: 'failed',
+        status: '5.7.1',
+        replyCode: '553',
+        reason: 'rejected',
+        type: 'ignored',
+      },
+    ],
+  },
+  {
+    file: 'text/antivirus-alert.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [
+      { address: 'sam@dest.example', action: 'failed', status: null, reason: 'virusdetected', type: 'ignored' },
+    ],
+  },
+  {
+    // A screen name, not an address, and a postmaster in the footer: the returned message's To.
+    file: 'text/aol-screen-name.eml',
+    kind: 'bounce',
+    messageId: 'cmp-42.7@shop.example',
+    recipients: [
+      { address: 'jaymember@aol.example', action: 'failed', status: null, reason: 'undefined', type: 'soft' },
+    ],
+  },
   {
     file: 'dsn/postfix-rcpt-unknown.eml',
     kind: 'bounce',
