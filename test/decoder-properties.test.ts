@@ -120,6 +120,8 @@ test('an address a notice offers help at, or names as its sender, never becomes 
     (h: string) => `Contact the administrator: ${h}`,
     (h: string) => `Mail administrator: <${h}>`,
     (h: string) => `Sent by the mail system at mx.dest.example (abuse reports: ${h}).`,
+    // A signature: a name and its address alone on a line.
+    (h: string) => `Regards,\nThe Mail Team <${h}>`,
   );
   const address = fc
     .tuple(fc.stringMatching(/^[a-z][a-z0-9.]{0,10}[a-z0-9]$/), fc.constantFrom('dest.example', 'help.example'))
