@@ -2379,3 +2379,35 @@ test('a returned list post (its To is the list its List-Id names) does not make 
   assert.deepEqual(report.recipients, []);
   assert.deepEqual([report.kind, report.unnamed?.reason], ['bounce', 'mailboxfull']);
 });
+
+test("older MTAs' notices in their own shapes (Smail, InterScan, LSMTP, EYOU, MDaemon 3…) name who failed", () => {
+  const copy =
+    '\n\nReturn-Path: <b-1@bounces.shop.example>\nMessage-ID: <c1@shop.example>\nFrom: news@shop.example\n' +
+    'To: amy@dest.example\nSubject: deals\n\nhi\n';
+  for (const words of [
+    'Here is your list of failed recipients:\n\n<amy@dest.example>\n\nHere is your returned mail.',
+    'Failed addresses follow:\n---------------------\n amy@dest.example ... unknown user\n\nMessage text follows:',
+    'The following addresses did NOT receive a copy of your message:\n\n> amy@dest.example\n\n' +
+      '--- Session Transcript ---',
+    'Intended recipient: amy@dest.example\nThe recipient mailbox is full.\n--------RETURNED MAIL FOLLOWS--------',
+    'Undeliverable Address: amy@dest.example\nReason: The user does not exist\nOriginal message attached',
+    "User's mailbox is full: <amy@dest.example>\nUnable to deliver mail.",
+    'The email below could not be delivered to the following user:\n\n"amy" <amy@dest.example>\n\nOld message:',
+    'Delevery to the following recipients failed.\n\n       amy@dest.example',
+    '--> Error description:\nError-for:  amy@dest.example\nError-Text: No such user\nError-End: One error reported.',
+    'This is the deliver program at mx.dest.example.\n\namy@dest.example\n<<< 550 no such user\n-',
+    '- no such user here\n\namy@dest.example ... There is no user by that name here.',
+    'Could not deliver message to the following recipient(s):\n\nFailed Recipient: amy@dest.example\n' +
+      'Reason: Remote host said: 550 5.1.1 User unknown',
+    'Message not delivered to the following addresses:\n\n  amy@dest.example (mailbox full)\n\nError detail:',
+    '------ Failed Recipients ------\n<amy@dest.example>: no such user\n-------- Returned Mail --------',
+    'Unable to deliver message to <amy@dest.example>.\nReason: mailbox unavailable\n***** End of message *****',
+  ]) {
+    const report = decode(textNotice(words + copy, { subject: 'Returned mail' }));
+    assert.deepEqual(
+      report.recipients.map((r) => [r.address, r.action]),
+      [['amy@dest.example', 'failed']],
+      words,
+    );
+  }
+});
