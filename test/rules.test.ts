@@ -522,3 +522,11 @@ test('the prefilter never skips a rule that matches: rule examples, the corpus, 
     { numRuns: 3000, seed: 7 },
   );
 });
+
+test('"delivery failed", which every bounce says, explains nothing: on hold, not a system error', () => {
+  assert.equal(classify({ action: 'failed', diagnostic: 'delivery failed: amy@dest.example' }).reason, 'onhold');
+  assert.equal(
+    classify({ action: 'failed', diagnostic: '451 4.3.2 Mail delivery temporarily suspended' }).reason,
+    'systemerror',
+  );
+});

@@ -1947,7 +1947,7 @@ export const TEXT_RULES: Rule[] = [
     ['451 4.3.0 Internal server error, please try again later', /4\.3\.\d/],
     ['550 5.3.5 <user@example.org>... Internal System Error', /5\.3\.[05]/],
     ['451 4.3.0 Error: queue file write error', /queue (file )?(write|error)/],
-    ['Mail delivery failed', /delivery (temporarily )?(suspended|failed|deferred)/],
+    ['451 4.3.2 Mail delivery temporarily suspended', /delivery (temporarily )?(suspended|deferred)/],
     ['451 4.3.0 Error processing message', /error (in )?processing/],
     ['451 4.3.0 There is a problem with the mail server', /problem with .{0,20}(server|system)/],
   ]),
