@@ -2411,3 +2411,27 @@ test("older MTAs' notices in their own shapes (Smail, InterScan, LSMTP, EYOU, MD
     );
   }
 });
+
+test("a copy sent to undisclosed recipients names its recipient in its trace ('for <x>', Delivered-To)", () => {
+  const notice = (trace: string) =>
+    textNotice(
+      'Receiver not found: lallison\n\nYour message could not be delivered as addressed.\n\n' +
+        `--- Returned Message ---\n\n${trace}Message-ID: <c1@shop.example>\nFrom: news@shop.example\n` +
+        'To: undisclosed-recipients:;\nSubject: deals\n\nhi\n',
+      { from: 'CompuServe Postmaster <postmaster@compuserve.example>', subject: 'Undeliverable Message' },
+    );
+  const received =
+    'Received: from out1.shop.example (out1.shop.example [198.51.100.7])\n' +
+    '        by mx.compuserve.example with ESMTP id MAA16547\n' +
+    '        for <lallison@compuserve.example>; Wed, 18 Sep 2002 12:40:17 -0400\n';
+  for (const trace of [received, 'Delivered-To: lallison@compuserve.example\n']) {
+    assert.deepEqual(
+      decode(notice(trace)).recipients.map((r) => [r.address, r.role]),
+      [['lallison@compuserve.example', 'original-to']],
+      trace,
+    );
+  }
+  // Two hops naming two addresses (an alias expanded on the way): nobody is guessed.
+  const two = `${received}Delivered-To: larry.allison@mail.compuserve.example\n`;
+  assert.deepEqual(decode(notice(two)).recipients, []);
+});

@@ -760,7 +760,8 @@ function textEvidence(
   const evidence = readTextBounce(noticeText, textOptions);
   if (evidence.length) return evidence;
   const failedHeader = addressesIn(headerValue(root.headers, 'x-failed-recipients'))[0];
-  const to = addressesIn(original?.to).filter((a) => !isListPost(a, original?.listId));
+  const named = addressesIn(original?.to);
+  const to = (named.length ? named : addressesIn(original?.tracedTo)).filter((a) => !isListPost(a, original?.listId));
   const chosen = failedHeader
     ? { address: failedHeader, role: 'failed-recipients-header' as const }
     : to.length

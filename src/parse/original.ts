@@ -20,8 +20,24 @@ export function originalFromHeaders(headers: Header[]): OriginalMessage | null {
     references: get('references'),
     xHeaders,
   };
+  if (!original.to?.includes('@')) original.tracedTo = tracedRecipient(headers);
   const useful = original.messageId || original.from || original.to || original.subject || Object.keys(xHeaders).length;
   return useful ? original : null;
+}
+
+/** The one address the trace fields name as the message's recipient, or null (none, or several). */
+function tracedRecipient(headers: Header[]): string | null {
+  const named = new Set<string>();
+  for (const h of headers) {
+    const address =
+      h.name === 'received'
+        ? /\bfor\s+<?([^\s<>;@]+@[^\s<>;]+?)>?\s*(?:;|$)/i.exec(h.value)?.[1]
+        : h.name === 'delivered-to' || h.name === 'x-original-to'
+          ? /<?([^\s<>@]+@[^\s<>]+?)>?\s*$/.exec(h.value.trim())?.[1]
+          : undefined;
+    if (address) named.add(address.toLowerCase());
+  }
+  return named.size === 1 ? [...named][0]! : null;
 }
 
 /** Quoted text: skip blank lines and "> " quoting, then read a header block. */

@@ -15,6 +15,11 @@ export interface OriginalMessage {
   references: string | null;
   /** Every X- header of the original, lower-case names. */
   xHeaders: Record<string, string>;
+  /**
+   * The one recipient the copy's trace names (Received "for <x>", Delivered-To,
+   * X-Original-To), when its To names nobody ("undisclosed-recipients:;").
+   */
+  tracedTo?: string | null;
 }
 
 /**
@@ -37,7 +42,10 @@ export type FactRole =
   | 'reply-sender'
   /** X-Failed-Recipients of a notice that names nobody in its words. */
   | 'failed-recipients-header'
-  /** The returned original's To:, for a notice that names nobody else. */
+  /**
+   * The returned original's To: (or, with none there, the one recipient its trace names), for
+   * a notice that names nobody else.
+   */
   | 'original-to'
   /** The one address a bounce's Subject names ("Delivery failure: x@y"), nothing else naming one. */
   | 'notice-subject'
