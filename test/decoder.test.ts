@@ -2435,3 +2435,12 @@ test("a copy sent to undisclosed recipients names its recipient in its trace ('f
   const two = `${received}Delivered-To: larry.allison@mail.compuserve.example\n`;
   assert.deepEqual(decode(notice(two)).recipients, []);
 });
+
+test("the sender a notice names as such ('not accepting mail from x') is nobody's failure wherever it is named", () => {
+  const words =
+    'Sorry news@shop.example. Your mail to the following recipients could not be delivered because they are ' +
+    'not accepting mail from news@shop.example:\n    jaymember\n';
+  const report = decode(textNotice(words, { subject: 'Undeliverable: deals' }));
+  assert.deepEqual(report.recipients, []);
+  assert.equal(report.kind, 'bounce');
+});

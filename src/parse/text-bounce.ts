@@ -219,6 +219,17 @@ const DELIVERED_TO_ANOTHER = /\bdeliver(ed|y)? to\s*<?[^\s<>@]+@/i;
 // The line before an address that names the message's sender ("A message sent by" / "<x>").
 const NAMES_SENDER = /\b(sent by|message from)(?:\s*:)?\s*$/i;
 
+// Words before an address that call it the message's sender ("not accepting mail from x",
+// "the sender address x", "MAIL FROM:<x>"); not "expanded from" or "generated from".
+const NAMED_AS_SENDER = seq(
+  /\b/i,
+  oneOf(
+    /(?:mail|messages?|e-?mails?) from|sender(?:'s)?(?: e-?mail| mail)?(?: address)?(?: is)?/i,
+    /envelope[- ]from|return[- ]path/i,
+  ),
+  /\s*[:=]?\s*<?$/i,
+);
+
 /** Addresses the notice offers help at, or names as the sender, wherever else it names them. */
 function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string> {
   const others = new Set<string>();
@@ -242,11 +253,14 @@ function notRecipients(lines: string[], found: RegExpExecArray[][]): Set<string>
       // An address "expanded" from itself is still the recipient.
       const alias = EXPANDED_AFTER.exec(after)?.[1] ?? (alone ? aliasBelow(lines, i) : null);
       const expansion = alias !== null && alias.toLowerCase() !== m[0].toLowerCase();
+      // The sender, named as such ("not accepting mail from x@y", "the sender address x@y"):
+      // wherever else the notice names it ("Sorry x@y."), it is not who failed.
       const aside =
         OFFERS_HELP.test(words) ||
         HELP_AFTER.test(after) ||
         NAMES_WHERE_MAIL_GOES.test(words) ||
-        DELIVERED_AFTER.test(after);
+        DELIVERED_AFTER.test(after) ||
+        NAMED_AS_SENDER.test(line.slice(Math.max(0, m.index - 120), m.index));
       if (aside || expansion || (alone && NAMES_SENDER.test(before))) others.add(m[0].toLowerCase());
     }
   });
