@@ -122,6 +122,7 @@ test('an address a notice offers help at, or names as its sender, never becomes 
     (h: string) => `Sent by the mail system at mx.dest.example (abuse reports: ${h}).`,
     // A signature: a name and its address alone on a line.
     (h: string) => `Regards,\nThe Mail Team <${h}>`,
+    (h: string) => `Please reply to <${h}>\nif you feel this message to be in error.`,
   );
   const address = fc
     .tuple(fc.stringMatching(/^[a-z][a-z0-9.]{0,10}[a-z0-9]$/), fc.constantFrom('dest.example', 'help.example'))

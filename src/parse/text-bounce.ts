@@ -167,6 +167,9 @@ const OFFERS_HELP = seq(
     /contact|contact\b.{0,60}\bat|send (an? )?(e-?mail|mail|message)s? to|write to/i,
     /forward (this|the) (message|notice|e-?mail|report) to/i,
     /reach (us|our [a-z]+) at|questions?\b.{0,40}\b(to|at)|repl(y|ies) (should |will )?(go|be sent) to/i,
+    // "Please reply to <admin@x> if you feel this message to be in error" (not Postfix's "in
+    // reply to RCPT TO").
+    /(?<!\bin )reply to/i,
     /report (problems|issues|errors|abuse|spam)( to)?|(abuse|problem|error|spam) reports( to)?/i,
     // A label for the mail system's own people ("Mail administrator: <x@y>", "Contact the
     // administrator: x@y", "abuse: x@y"), never a mailbox a message was sent to.
