@@ -374,7 +374,7 @@ function readJmrp({ root, parts }: Message): Report | null {
  */
 function readScomp({ root, parts }: Message): Report | null {
   if (!/\bscomp\b/i.test(headerValue(root.headers, 'x-loop') ?? '')) return null;
-  const headers = parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0])?.parts[0]?.headers;
+  const headers = attachedHeaders(parts, root);
   const original = headers ? originalFromHeaders(headers) : null;
   const to = addressesIn(original?.to);
   return complaintReport('scomp', original, to.length === 1 ? to[0]! : null, 'scomp.complaint', 'original-to');
@@ -392,7 +392,7 @@ const COMPLAINT_WORDS = anyOf(
 function readTextComplaint({ root, parts, subject, from, words: noticeOf }: Message): Report | null {
   const spamcop = SPAMCOP.test(from) || SPAMCOP.test(subject);
   if (!spamcop && (DAEMON_FROM.test(from) || parts.some((p) => DSN_TYPES.has(p.type)))) return null;
-  const attached = parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0])?.parts[0]?.headers;
+  const attached = attachedHeaders(parts, root);
   if (!attached) return null;
   if (!spamcop) {
     const words = `${subject}\n${noticeOf()}`;
@@ -413,6 +413,11 @@ function readTextComplaint({ root, parts, subject, from, words: noticeOf }: Mess
   );
   if (spamcop && report.feedback) report.feedback.userAgent = 'SpamCop';
   return report;
+}
+
+/** The headers of the first message attached to a report (the complained-about copy). */
+function attachedHeaders(parts: MimePart[], root: MimePart): Header[] | undefined {
+  return parts.find((p) => p !== root && isEmbeddedMessage(p.type) && p.parts[0])?.parts[0]?.headers;
 }
 
 function complaintReport(
@@ -500,24 +505,19 @@ function readNotice(message: Message, rules: RuleSet | undefined): Report {
  */
 function unnamedFailure(report: Report, subject: string, noticeText: string, rules: RuleSet | undefined): Report {
   const delayed = isDelayWarning(subject, noticeText);
-  const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
-  const code = failureCode(diagnostic);
-  if (!delayed && !code && !NOT_DELIVERED.test(noticeText)) return report;
-  const status = findStatus(diagnostic);
+  const { diagnostic, ...reply } = replyInWords(noticeText);
+  if (!delayed && !reply.replyCode && !NOT_DELIVERED.test(noticeText)) return report;
   const {
     address: _,
     role: __,
     ...unnamed
   } = toFact(
     {
+      ...reply,
       address: '',
       role: 'send-recipient',
       action: delayed ? 'delayed' : 'failed',
-      status,
-      replyCode: code,
       diagnosticCode: diagnostic || null,
-      remoteMta: null,
-      command: commandSaid(diagnostic),
       context: `${subject}\n${noticeText}`,
     },
     rules,
@@ -768,22 +768,31 @@ function textEvidence(
       ? { address: namedByLocalPart(to, noticeText) ?? to[0], role: 'original-to' as const }
       : { address: onlyAddressIn(subject, textOptions), role: 'notice-subject' as const };
   if (!chosen.address) return [];
-  const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
-  const code = failureCode(diagnostic);
-  const status = findStatus(diagnostic);
+  const { diagnostic, ...reply } = replyInWords(noticeText);
   return [
     {
+      ...reply,
       address: chosen.address,
       role: chosen.role,
       action: 'failed',
-      status,
-      replyCode: code,
       // The notice's words are the receiver's reply only when they carry one; else they are
       // context, and a notice that says nothing of why ("Delivery report unavailable") is undefined.
-      diagnosticCode: code || status ? diagnostic : null,
-      remoteMta: null,
-      command: commandSaid(diagnostic),
+      diagnosticCode: reply.replyCode || reply.status ? diagnostic : null,
       context: noticeText,
     },
   ];
+}
+
+/** A notice's words read as the one reply they report: its code, status and SMTP command. */
+function replyInWords(
+  noticeText: string,
+): { diagnostic: string } & Pick<RecipientEvidence, 'status' | 'replyCode' | 'remoteMta' | 'command'> {
+  const diagnostic = noticeText.replace(/\s+/g, ' ').trim().slice(0, 2000);
+  return {
+    diagnostic,
+    status: findStatus(diagnostic),
+    replyCode: failureCode(diagnostic),
+    remoteMta: null,
+    command: commandSaid(diagnostic),
+  };
 }
