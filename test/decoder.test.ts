@@ -26,185 +26,59 @@ interface Row {
   }>;
 }
 
+/** A bounce of our message <cmp-42.7@shop.example>, as the notices written for this project are. */
+const shopNotice = (file: string, ...recipients: Row['recipients']): Row => ({
+  file,
+  kind: 'bounce',
+  messageId: 'cmp-42.7@shop.example',
+  recipients,
+});
+const failed = (address: string, status: string | null, reason: string, type: string, replyCode?: string) => ({
+  address,
+  action: 'failed',
+  status,
+  reason,
+  type,
+  ...(replyCode ? { replyCode } : {}),
+});
+
 const TABLE: Row[] = [
   // Formats of MTAs and services read from their documented shapes (samples written for this
-  // project): each expected value below was read off its fixture.
-  {
-    file: 'text/courier-rcpt-unknown.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [
-      {
-        address: 'ann@dest.example',
-        action: 'failed',
-        status: '5.1.1',
-        replyCode: '550',
-        reason: 'userunknown',
-        type: 'hard',
-      },
-    ],
-  },
-  {
-    // "Failed to deliver to '<bob@…>'" / "account is full (quota exceeded)": no code given.
-    file: 'text/communigate-account-full.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [{ address: 'bob@dest.example', action: 'failed', status: null, reason: 'mailboxfull', type: 'soft' }],
-  },
-  {
-    // A header summary of the message (To: cat@…) above the failure, and a postmaster in the footer.
-    file: 'text/netscape-header-summary-over-quota.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [{ address: 'cat@dest.example', action: 'failed', status: null, reason: 'mailboxfull', type: 'soft' }],
-  },
-  {
-    // "user not found" with neither a code nor a stage: unconfirmed, soft (see README, Decoding).
-    file: 'text/groupwise-user-not-found.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [{ address: 'dan@dest.example', action: 'failed', status: null, reason: 'filtered', type: 'soft' }],
-  },
-  {
-    // "PERMANENT fatal delivery errors", then "YOU DO NOT NEED TO RESEND": a failure, at RCPT.
-    file: 'text/mdaemon-permanent-transcript.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [
-      {
-        address: 'eve@far.example',
-        action: 'failed',
-        status: '5.1.1',
-        replyCode: '550',
-        reason: 'userunknown',
-        type: 'hard',
-      },
-    ],
-  },
-  {
-    file: 'text/kerio-mailbox-full.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [
-      {
-        address: 'fay@dest.example',
-        action: 'failed',
-        status: '5.2.2',
-        replyCode: '552',
-        reason: 'mailboxfull',
-        type: 'soft',
-      },
-    ],
-  },
-  {
-    file: 'text/imail-mailbox-exceeds-size.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [{ address: 'gus@dest.example', action: 'failed', status: null, reason: 'mailboxfull', type: 'soft' }],
-  },
-  {
-    // "did not receive this message", no reason given; the footer's postmaster is nobody's failure.
-    file: 'text/did-not-receive-postmaster-footer.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [{ address: 'max@dest.example', action: 'failed', status: null, reason: 'onhold', type: 'soft' }],
-  },
-  {
-    // "Postfach voll"; the help desk named in the footer ("wenden Sie sich an hilfe@…") is not reported.
-    file: 'text/german-mailbox-full-helpdesk.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [{ address: 'kai@dest.example', action: 'failed', status: null, reason: 'mailboxfull', type: 'soft' }],
-  },
-  {
-    // Exchange's RESOLVER.ADR.RecipNotFound: the directory has no such recipient.
-    file: 'text/french-recipient-not-found.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [
-      {
-        address: 'lea@dest.example',
-        action: 'failed',
-        status: '5.1.1',
-        replyCode: '550',
-        reason: 'userunknown',
-        type: 'hard',
-      },
-    ],
-  },
-  {
-    // Exim's shape in Russian: after RCPT TO, "550 … invalid mailbox … user not found" (5.1.1 by its words).
-    file: 'text/russian-exim-invalid-mailbox.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [
-      {
-        address: 'rita@dest.example',
-        action: 'failed',
-        status: '5.1.1',
-        replyCode: '550',
-        reason: 'userunknown',
-        type: 'hard',
-      },
-    ],
-  },
-  {
-    // "This account has been disabled or discontinued [#102]" under a 554: a disabled mailbox (5.2.1).
-    file: 'text/yahoo-account-disabled.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [
-      {
-        address: 'ivy@yahoo.example',
-        action: 'failed',
-        status: '5.2.1',
-        replyCode: '554',
-        reason: 'suspend',
-        type: 'soft',
-      },
-    ],
-  },
-  {
-    // One unknown user; for the other, the receiver refused our sender: not that address's fault.
-    file: 'text/qmail-unknown-user-and-sender-rejected.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [
-      {
-        address: 'ola@dest.example',
-        action: 'failed',
-        status: '5.1.1',
-        replyCode: '550',
-        reason: 'userunknown',
-        type: 'hard',
-      },
-      {
-        address: 'pia@other.example',
-        action: 'failed',
-        status: '5.7.1',
-        replyCode: '553',
-        reason: 'rejected',
-        type: 'ignored',
-      },
-    ],
-  },
-  {
-    file: 'text/antivirus-alert.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [
-      { address: 'sam@dest.example', action: 'failed', status: null, reason: 'virusdetected', type: 'ignored' },
-    ],
-  },
-  {
-    // A screen name, not an address, and a postmaster in the footer: the returned message's To.
-    file: 'text/aol-screen-name.eml',
-    kind: 'bounce',
-    messageId: 'cmp-42.7@shop.example',
-    recipients: [
-      { address: 'jaymember@aol.example', action: 'failed', status: null, reason: 'undefined', type: 'soft' },
-    ],
-  },
+  // project, each about our message <cmp-42.7@shop.example>): each expected value below was
+  // read off its fixture.
+  shopNotice('text/courier-rcpt-unknown.eml', failed('ann@dest.example', '5.1.1', 'userunknown', 'hard', '550')),
+  // "Failed to deliver to '<bob@…>'" / "account is full (quota exceeded)": no code given.
+  shopNotice('text/communigate-account-full.eml', failed('bob@dest.example', null, 'mailboxfull', 'soft')),
+  // A header summary of the message (To: cat@…) above the failure, and a postmaster in the footer.
+  shopNotice('text/netscape-header-summary-over-quota.eml', failed('cat@dest.example', null, 'mailboxfull', 'soft')),
+  // "user not found" with neither a code nor a stage: unconfirmed, soft (see README, Decoding).
+  shopNotice('text/groupwise-user-not-found.eml', failed('dan@dest.example', null, 'filtered', 'soft')),
+  // "PERMANENT fatal delivery errors", then "YOU DO NOT NEED TO RESEND": a failure, at RCPT.
+  shopNotice('text/mdaemon-permanent-transcript.eml', failed('eve@far.example', '5.1.1', 'userunknown', 'hard', '550')),
+  shopNotice('text/kerio-mailbox-full.eml', failed('fay@dest.example', '5.2.2', 'mailboxfull', 'soft', '552')),
+  shopNotice('text/imail-mailbox-exceeds-size.eml', failed('gus@dest.example', null, 'mailboxfull', 'soft')),
+  // "did not receive this message", no reason given; the footer's postmaster is nobody's failure.
+  shopNotice('text/did-not-receive-postmaster-footer.eml', failed('max@dest.example', null, 'onhold', 'soft')),
+  // "Postfach voll"; the help desk named in the footer ("wenden Sie sich an hilfe@…") is not reported.
+  shopNotice('text/german-mailbox-full-helpdesk.eml', failed('kai@dest.example', null, 'mailboxfull', 'soft')),
+  // Exchange's RESOLVER.ADR.RecipNotFound: the directory has no such recipient.
+  shopNotice('text/french-recipient-not-found.eml', failed('lea@dest.example', '5.1.1', 'userunknown', 'hard', '550')),
+  // Exim's shape in Russian: after RCPT TO, "550 … invalid mailbox … user not found" (5.1.1 by its words).
+  shopNotice(
+    'text/russian-exim-invalid-mailbox.eml',
+    failed('rita@dest.example', '5.1.1', 'userunknown', 'hard', '550'),
+  ),
+  // "This account has been disabled or discontinued [#102]" under a 554: a disabled mailbox (5.2.1).
+  shopNotice('text/yahoo-account-disabled.eml', failed('ivy@yahoo.example', '5.2.1', 'suspend', 'soft', '554')),
+  // One unknown user; for the other, the receiver refused our sender: not that address's fault.
+  shopNotice(
+    'text/qmail-unknown-user-and-sender-rejected.eml',
+    failed('ola@dest.example', '5.1.1', 'userunknown', 'hard', '550'),
+    failed('pia@other.example', '5.7.1', 'rejected', 'ignored', '553'),
+  ),
+  shopNotice('text/antivirus-alert.eml', failed('sam@dest.example', null, 'virusdetected', 'ignored')),
+  // A screen name, not an address, and a postmaster in the footer: the returned message's To.
+  shopNotice('text/aol-screen-name.eml', failed('jaymember@aol.example', null, 'undefined', 'soft')),
   {
     file: 'dsn/postfix-rcpt-unknown.eml',
     kind: 'bounce',
